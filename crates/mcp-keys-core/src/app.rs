@@ -1,0 +1,37 @@
+//! Facts about the running app that every front end shows the same way.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The loopback port of the embedded local key service (DESIGN §6). Fixed, so
+/// IDE configs that point at it keep working across restarts.
+pub const DEFAULT_LOCAL_PORT: u16 = 7410;
+
+/// Name, version and where the local key service listens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppInfo {
+    /// The product name.
+    pub name: String,
+    /// The version of the front end that answers (app or CLI).
+    pub version: String,
+    /// Base URL of the embedded local key service.
+    pub local_service_url: String,
+}
+
+impl AppInfo {
+    /// Describes this build, with the local port taken from
+    /// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port.
+    pub fn current(version: &str) -> Self {
+        let port = std::env::var("MCP_KEYS_LOCAL_PORT")
+            .ok()
+            .and_then(|value| value.parse::<u16>().ok())
+            .unwrap_or(DEFAULT_LOCAL_PORT);
+        Self {
+            name: "MCP Keys".to_owned(),
+            version: version.to_owned(),
+            local_service_url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! MCP Keys core: the key format of DESIGN §2 and the domain types shared by
+//! the desktop app, the CLI and the key service. No I/O beyond the OS CSPRNG,
+//! and no dependency on Tauri.
+//!
+//! A key is `mcp_<env>_<id><secret><check>`: a public prefix, 32 random base62
+//! characters and a CRC32 check that catches typos offline. [`ApiKey`] and
+//! [`ManagementToken`] only exist in checked form, always hold their text in a
+//! [`Sensitive`] buffer, and are compared in constant time.
+//!
+//! ```
+//! use mcp_keys_core::{ApiKey, Environment, KeyClass, classify};
+//!
+//! let key = ApiKey::generate(Environment::Production)?;
+//! assert!(key.key_prefix().starts_with("mcp_prod_"));
+//!
+//! // What a server keeps instead of the key.
+//! let fingerprint = key.fingerprint();
+//! assert_eq!(fingerprint.to_string().len(), 64);
+//!
+//! // The key text itself is only reachable on purpose.
+//! let parsed: ApiKey = key.expose_secret().parse()?;
+//! assert_eq!(parsed, key);
+//! assert!(matches!(classify(key.expose_secret()), KeyClass::Valid(_)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod app;
+mod constant_time;
+mod environment;
+mod error;
+mod fingerprint;
+mod key;
+mod parse_error;
+mod sensitive;
+
+pub use app::{AppInfo, DEFAULT_LOCAL_PORT};
+pub use constant_time::constant_time_eq;
+pub use environment::Environment;
+pub use error::Error;
+pub use fingerprint::Fingerprint;
+pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates};
+pub use parse_error::ParseError;
+pub use sensitive::Sensitive;

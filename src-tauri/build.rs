@@ -1,0 +1,13 @@
+//! Builds the Tauri context from the workspace-root `tauri.conf.json` and
+//! declares the app's own commands, so each one needs an explicit permission
+//! in `capabilities/` (least privilege: nothing is callable by default).
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"]));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        // A build script reports through panics; this one names the cause.
+        panic!("tauri build failed: {error:#}");
+    }
+}

@@ -1,0 +1,4 @@
+//! Tauri commands, one module per domain. Each command is a verb of the
+//! domain, takes state, calls one core function and maps its error.
+
+pub mod app;

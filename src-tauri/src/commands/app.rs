@@ -1,0 +1,9 @@
+//! What the UI needs to know about the app itself.
+
+use mcp_keys_core::AppInfo;
+
+/// Name, version and the address of the embedded local key service.
+#[tauri::command]
+pub fn app_info() -> AppInfo {
+    AppInfo::current(env!("CARGO_PKG_VERSION"))
+}

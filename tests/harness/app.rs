@@ -1,0 +1,119 @@
+//! The real app, started by tauri-driver inside a private [`Desktop`].
+
+use crate::desktop::Desktop;
+use crate::paths;
+use crate::process::{Guard, free_port, spawn, wait_for_port};
+use anyhow::{Context, Result, bail};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the UI may take to show something before a test fails.
+const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The app in a real window, driven through WebDriver.
+#[derive(Debug)]
+pub struct App {
+    client: Client,
+    name: String,
+    // Declared after `client`: fields drop in order, and the driver must
+    // outlive nothing but the desktop it runs in.
+    _driver: Guard,
+    desktop: Desktop,
+}
+
+impl App {
+    /// Starts a private desktop, tauri-driver, and the app through it.
+    /// `name` labels the test's folders and screenshots.
+    pub async fn launch(name: &str) -> Result<Self> {
+        let desktop = Desktop::start(name)?;
+        let (port, native_port) = (free_port()?, free_port()?);
+        let mut driver = spawn(
+            "tauri-driver",
+            Command::new(paths::tauri_driver()?)
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &native_port.to_string()])
+                .envs(desktop.env())
+                .env("MCP_KEYS_LOCAL_PORT", free_port()?.to_string())
+                .stdin(Stdio::null()),
+        )?;
+        wait_for_port(&mut driver, port, Duration::from_secs(20))?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": paths::app_binary()? }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("starting the app through tauri-driver")?;
+        Ok(Self { client, name: name.into(), _driver: driver, desktop })
+    }
+
+    /// Waits until an element matching `css` is displayed, and returns it.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && element.is_displayed().await.unwrap_or(false)
+            {
+                return Ok(element);
+            }
+            if Instant::now() > deadline {
+                let page = self.page_text().await.unwrap_or_default();
+                bail!("`{css}` was not shown within {UI_TIMEOUT:?}; the page shows:\n{page}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The visible text of the first element matching `css`, once displayed.
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    /// All visible text of the page.
+    pub async fn page_text(&self) -> Result<String> {
+        Ok(self.client.find(Locator::Css("body")).await?.text().await?)
+    }
+
+    /// The window's title.
+    pub async fn title(&self) -> Result<String> {
+        Ok(self.client.title().await?)
+    }
+
+    /// Saves a screenshot to `target/screenshots/<test>-<label>.png` for
+    /// people to look at; tests assert on text, never on pixels.
+    pub async fn screenshot(&self, label: &str) -> Result<PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = paths::target_dir().join("screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{}-{label}.png", self.name));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// The WebDriver client, for interactions this harness does not wrap.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The private desktop the app runs in.
+    pub fn desktop(&self) -> &Desktop {
+        &self.desktop
+    }
+
+    /// Ends the WebDriver session, which closes the app; dropping the
+    /// harness then stops tauri-driver, the bus and the display.
+    pub async fn close(self) -> Result<()> {
+        self.client
+            .clone()
+            .close()
+            .await
+            .context("closing the WebDriver session")
+    }
+}

@@ -1,0 +1,83 @@
+//! A private desktop session: an Xvfb display and a D-Bus session bus.
+
+use crate::paths;
+use crate::process::{Guard, spawn};
+use anyhow::{Context, Result, bail};
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// A virtual display and session bus, stopped when dropped.
+#[derive(Debug)]
+pub struct Desktop {
+    display: String,
+    bus_address: String,
+    home: PathBuf,
+    // Dropped after the fields above are used by the app; the bus goes before the display.
+    _bus: Guard,
+    _xvfb: Guard,
+}
+
+impl Desktop {
+    /// Starts Xvfb on a free display and a D-Bus session daemon, with
+    /// XDG folders under `target/e2e/<name>`.
+    pub fn start(name: &str) -> Result<Self> {
+        let home = paths::scratch_dir(name)?;
+        // `-displayfd 1`: Xvfb picks a free display itself and prints its
+        // number when it is ready, so parallel runs never race for one.
+        let mut xvfb = spawn(
+            "Xvfb (Debian package xvfb)",
+            Command::new("Xvfb")
+                .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )?;
+        let display = format!(":{}", first_line(&mut xvfb)?);
+        let mut bus = spawn(
+            "dbus-daemon",
+            Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--print-address=1"])
+                .env("DISPLAY", &display)
+                .stdout(Stdio::piped()),
+        )?;
+        let bus_address = first_line(&mut bus)?;
+        for dir in ["data", "config", "cache", "runtime", "app-data"] {
+            std::fs::create_dir_all(home.join(dir))?;
+        }
+        // The XDG runtime folder must be private, or GLib refuses to use it.
+        std::fs::set_permissions(home.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+        Ok(Self { display, bus_address, home, _bus: bus, _xvfb: xvfb })
+    }
+
+    /// The variables a process needs to live in this desktop.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        let dir = |name: &str| self.home.join(name).display().to_string();
+        vec![
+            ("DISPLAY", self.display.clone()),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone()),
+            ("XDG_DATA_HOME", dir("data")),
+            ("XDG_CONFIG_HOME", dir("config")),
+            ("XDG_CACHE_HOME", dir("cache")),
+            ("XDG_RUNTIME_DIR", dir("runtime")),
+            ("MCP_KEYS_DATA_DIR", dir("app-data")),
+        ]
+    }
+
+    /// The folder holding this desktop's files.
+    pub fn home(&self) -> &std::path::Path {
+        &self.home
+    }
+}
+
+fn first_line(guard: &mut Guard) -> Result<String> {
+    let stdout = guard.child_mut().stdout.take().context("no stdout to read")?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let line = line.trim().to_owned();
+    if line.is_empty() {
+        guard.ensure_running()?;
+        bail!("no address printed");
+    }
+    Ok(line)
+}

@@ -1,0 +1,14 @@
+//! The end-to-end harness: a private desktop (Xvfb and a D-Bus session), the
+//! real built app started through tauri-driver (which starts WebKitWebDriver),
+//! and a WebDriver client to drive it the way a user would.
+//!
+//! Each [`App`] is isolated: its own display, bus, ports and XDG folders, so
+//! tests never see each other's state or the developer's.
+
+mod app;
+mod desktop;
+mod paths;
+mod process;
+
+pub use app::App;
+pub use desktop::Desktop;

@@ -1,0 +1,81 @@
+//! Child processes that end with their owner, and loopback ports.
+
+use anyhow::{Context, Result, bail};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// A child process stopped with SIGTERM when dropped, then reaped.
+#[derive(Debug)]
+pub struct Guard {
+    child: Child,
+    name: &'static str,
+}
+
+impl Guard {
+    /// Wraps a started child.
+    pub fn new(name: &'static str, child: Child) -> Self {
+        Self { child, name }
+    }
+
+    /// The child, to read its pipes.
+    pub fn child_mut(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// Fails if the child has already exited.
+    pub fn ensure_running(&mut self) -> Result<()> {
+        if let Some(status) = self.child.try_wait()? {
+            bail!("{} exited early ({status})", self.name);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        // SIGTERM first, so a process can stop what it started (tauri-driver
+        // stops WebKitWebDriver and the app; SIGKILL would orphan them and
+        // they would hold the test's pipes open). SIGKILL only as a last resort.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until something accepts connections on the loopback `port`.
+pub fn wait_for_port(guard: &mut Guard, port: u16, timeout: Duration) -> Result<()> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        guard.ensure_running()?;
+        if Instant::now() > deadline {
+            bail!("nothing listened on port {port} within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Starts `command`, naming it in the error when it cannot start.
+pub fn spawn(name: &'static str, command: &mut Command) -> Result<Guard> {
+    let child = command
+        .spawn()
+        .with_context(|| format!("could not start {name}"))?;
+    Ok(Guard::new(name, child))
+}

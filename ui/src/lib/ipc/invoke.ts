@@ -1,0 +1,22 @@
+import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import { toIpcError } from "./ipcError";
+
+/**
+ * Calls a Tauri command. Resolves with its result; rejects only with an
+ * `IpcError`, so callers can branch on `code` without guessing the shape.
+ * Only the modules of `lib/ipc/` call this; components call them.
+ */
+export async function invokeCommand<T>(command: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    // Outside the desktop app (a plain browser on ui/dist) there is no IPC
+    // bridge and `invoke` throws a TypeError; say so in words instead.
+    if (!isTauri()) {
+      throw toIpcError(
+        "MCP Keys must run inside its desktop app: this page has no connection to it.",
+      );
+    }
+    throw toIpcError(error);
+  }
+}

@@ -1,0 +1,58 @@
+//! `cargo xtask`: the project's two commands and their helpers.
+//!
+//! `run` and `test` each start by setting up a fresh Debian/Ubuntu machine
+//! (system packages, UI dependencies, test tools), so a new clone needs nothing
+//! else. Everything they install that is not a system package stays under
+//! `target/`, so the next machine never depends on a cache it lacks.
+
+mod app;
+mod checks;
+mod icons;
+mod process;
+mod session;
+mod system;
+mod tools;
+mod ui;
+mod workspace;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "Set up, build, run and test MCP Keys")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what is missing, build the UI and the app, and open its window.
+    Run {
+        /// Build and run the optimized release binary.
+        #[arg(long)]
+        release: bool,
+    },
+    /// Install what is missing, then run every check and test, stopping at the first failure.
+    Test {
+        /// Skip the end-to-end suite (the real app under Xvfb).
+        #[arg(long)]
+        no_e2e: bool,
+        /// Internal: set when re-run inside the D-Bus session this command creates.
+        #[arg(long, hide = true)]
+        in_session: bool,
+    },
+    /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
+    Bindings,
+    /// Regenerate every app icon from icons/icon.svg.
+    Icons,
+}
+
+fn main() -> Result<()> {
+    match Cli::parse().command {
+        Command::Run { release } => app::run(release),
+        Command::Test { no_e2e, in_session } => checks::test(no_e2e, in_session),
+        Command::Bindings => checks::regenerate_bindings(),
+        Command::Icons => icons::generate(),
+    }
+}
