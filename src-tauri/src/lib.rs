@@ -14,12 +14,13 @@ pub use error::{ErrorCode, IpcError};
 /// app has nothing useful to do then, and Tauri reports the cause.
 pub fn run() {
     #[allow(clippy::expect_used)] // Startup failure is fatal and the message says why.
-    builder::<tauri::Wry>()
+    configure(tauri::Builder::default())
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("MCP Keys could not start its window");
 }
 
-/// The configured builder, shared by `run` and the tests on Tauri's mock runtime.
-pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![commands::app::app_info])
+/// Adds the app's plugins, state and commands to `builder`: shared by `run`
+/// and the tests, which start from Tauri's mock runtime.
+pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![commands::app::app_info])
 }

@@ -7,7 +7,11 @@ use mcp_keys_e2e::App;
 async fn window_opens_on_the_app_shell_with_sidebar_and_first_steps() -> Result<()> {
     let app = App::launch("shell-first-run").await?;
 
-    assert_eq!(app.title().await?, "MCP Keys", "the window is titled after the app");
+    assert_eq!(
+        app.title().await?,
+        "MCP Keys",
+        "the window is titled after the app"
+    );
     let sidebar = app.text("[data-testid=sidebar]").await?;
     assert!(
         sidebar.contains("This computer"),

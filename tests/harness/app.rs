@@ -51,7 +51,12 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .context("starting the app through tauri-driver")?;
-        Ok(Self { client, name: name.into(), _driver: driver, desktop })
+        Ok(Self {
+            client,
+            name: name.into(),
+            _driver: driver,
+            desktop,
+        })
     }
 
     /// Waits until an element matching `css` is displayed, and returns it.

@@ -29,7 +29,15 @@ impl Desktop {
         let mut xvfb = spawn(
             "Xvfb (Debian package xvfb)",
             Command::new("Xvfb")
-                .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    "-displayfd",
+                    "1",
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null()),
         )?;
@@ -47,7 +55,13 @@ impl Desktop {
         }
         // The XDG runtime folder must be private, or GLib refuses to use it.
         std::fs::set_permissions(home.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
-        Ok(Self { display, bus_address, home, _bus: bus, _xvfb: xvfb })
+        Ok(Self {
+            display,
+            bus_address,
+            home,
+            _bus: bus,
+            _xvfb: xvfb,
+        })
     }
 
     /// The variables a process needs to live in this desktop.
@@ -71,7 +85,11 @@ impl Desktop {
 }
 
 fn first_line(guard: &mut Guard) -> Result<String> {
-    let stdout = guard.child_mut().stdout.take().context("no stdout to read")?;
+    let stdout = guard
+        .child_mut()
+        .stdout
+        .take()
+        .context("no stdout to read")?;
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
     let line = line.trim().to_owned();

@@ -13,8 +13,10 @@ pub fn target_dir() -> PathBuf {
 
 /// The app under test: `$MCP_KEYS_APP`, else the debug build.
 pub fn app_binary() -> Result<PathBuf> {
-    let path = std::env::var_os("MCP_KEYS_APP")
-        .map_or_else(|| target_dir().join("debug/mcp-keys-desktop"), PathBuf::from);
+    let path = std::env::var_os("MCP_KEYS_APP").map_or_else(
+        || target_dir().join("debug/mcp-keys-desktop"),
+        PathBuf::from,
+    );
     if !path.is_file() {
         bail!(
             "the app is not built at {}: run the tests with `cargo xtask test`",
@@ -26,8 +28,10 @@ pub fn app_binary() -> Result<PathBuf> {
 
 /// tauri-driver: `$TAURI_DRIVER`, else the copy `cargo xtask test` installs.
 pub fn tauri_driver() -> Result<PathBuf> {
-    let path = std::env::var_os("TAURI_DRIVER")
-        .map_or_else(|| target_dir().join("tools/bin/tauri-driver"), PathBuf::from);
+    let path = std::env::var_os("TAURI_DRIVER").map_or_else(
+        || target_dir().join("tools/bin/tauri-driver"),
+        PathBuf::from,
+    );
     if !path.is_file() {
         bail!(
             "tauri-driver is not installed at {}: run the tests with `cargo xtask test`",
