@@ -29,6 +29,12 @@ impl App {
     /// Starts a private desktop, tauri-driver, and the app through it.
     /// `name` labels the test's folders and screenshots.
     pub async fn launch(name: &str) -> Result<Self> {
+        Self::launch_with_env(name, &[]).await
+    }
+
+    /// Like [`App::launch`], with extra environment variables for the app
+    /// (`GTK_THEME=Adwaita:dark` to start it in a dark desktop, say).
+    pub async fn launch_with_env(name: &str, env: &[(&str, &str)]) -> Result<Self> {
         let desktop = Desktop::start(name)?;
         let (port, native_port) = (free_port()?, free_port()?);
         let mut driver = spawn(
@@ -38,6 +44,7 @@ impl App {
                 .args(["--native-port", &native_port.to_string()])
                 .envs(desktop.env())
                 .env("MCP_KEYS_LOCAL_PORT", free_port()?.to_string())
+                .envs(env.iter().copied())
                 .stdin(Stdio::null()),
         )?;
         wait_for_port(&mut driver, port, Duration::from_secs(20))?;
@@ -84,6 +91,11 @@ impl App {
     /// All visible text of the page.
     pub async fn page_text(&self) -> Result<String> {
         Ok(self.client.find(Locator::Css("body")).await?.text().await?)
+    }
+
+    /// Runs `script` in the page and returns its result.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value> {
+        Ok(self.client.execute(script, Vec::new()).await?)
     }
 
     /// The window's title.

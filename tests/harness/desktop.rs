@@ -47,7 +47,11 @@ impl Desktop {
             Command::new("dbus-daemon")
                 .args(["--session", "--nofork", "--print-address=1"])
                 .env("DISPLAY", &display)
-                .stdout(Stdio::piped()),
+                .stdout(Stdio::piped())
+                // Services the bus starts on demand (portals, the keyring)
+                // inherit its output and may outlive a test by a moment;
+                // they must not hold the test's own output open.
+                .stderr(Stdio::null()),
         )?;
         let bus_address = first_line(&mut bus)?;
         for dir in ["data", "config", "cache", "runtime", "app-data"] {
