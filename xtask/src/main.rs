@@ -17,6 +17,7 @@ mod workspace;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", about = "Set up, build, run and test MCP Keys")]
@@ -48,11 +49,20 @@ enum Command {
     Icons,
 }
 
-fn main() -> Result<()> {
-    match Cli::parse().command {
+fn main() -> ExitCode {
+    let result: Result<()> = match Cli::parse().command {
         Command::Run { release } => app::run(release),
         Command::Test { no_e2e, in_session } => checks::test(no_e2e, in_session),
         Command::Bindings => checks::regenerate_bindings(),
         Command::Icons => icons::generate(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // The chain of causes, without a backtrace: these errors say what
+            // to do, and a backtrace of xtask itself would bury that.
+            eprintln!("\nerror: {error:#}");
+            ExitCode::FAILURE
+        }
     }
 }
