@@ -44,8 +44,9 @@ pub fn build() -> Result<()> {
     process::run(npm().args(["run", "build"]))
 }
 
-/// Type-checks the UI and runs its Vitest tests.
+/// Checks the UI's formatting and types, then runs its Vitest tests.
 pub fn test() -> Result<()> {
+    process::run(npm().args(["run", "format:check"]))?;
     process::run(npm().args(["run", "typecheck"]))?;
     process::run(npm().args(["test"]))
 }
