@@ -134,7 +134,7 @@ fn export_bindings(dir: &Path) -> Result<()> {
                 "--lib",
                 "--quiet",
             ])
-            .args(["--", "export_bindings", "--quiet"])
+            .args(["--", "export_bindings"])
             .env("TS_RS_EXPORT_DIR", dir),
     )
 }
