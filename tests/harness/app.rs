@@ -47,7 +47,11 @@ impl App {
                 .envs(env.iter().copied())
                 .stdin(Stdio::null()),
         )?;
-        wait_for_port(&mut driver, port, Duration::from_secs(20))?;
+        // tauri-driver answers on its port before WebKitWebDriver, which it
+        // starts and forwards to, listens on the native one.
+        for port in [port, native_port] {
+            wait_for_port(&mut driver, port, Duration::from_secs(20))?;
+        }
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),

@@ -44,12 +44,14 @@ pub fn test(no_e2e: bool, in_session: bool) -> Result<()> {
     step("dependency direction", dependency_direction)?;
     step("TypeScript bindings are current", bindings_are_current)?;
     step("Rust tests", || {
+        // Built with the whole workspace, the end-to-end tests included, so
+        // every test binary shares one feature set and compiles once.
         process::run(tools::nextest()?.args([
             "run",
             "--workspace",
-            "--exclude",
-            "mcp-keys-e2e",
             "--no-fail-fast",
+            "-E",
+            "not package(mcp-keys-e2e)",
         ]))?;
         process::run(Command::new("cargo").args(["test", "--workspace", "--doc"]))
     })?;
@@ -179,7 +181,13 @@ fn end_to_end() -> Result<()> {
     app::build(false)?;
     process::run(
         tools::nextest()?
-            .args(["run", "--package", "mcp-keys-e2e", "--no-fail-fast"])
+            .args([
+                "run",
+                "--workspace",
+                "--no-fail-fast",
+                "-E",
+                "package(mcp-keys-e2e)",
+            ])
             .env("MCP_KEYS_APP", workspace::app_binary(false))
             .env("TAURI_DRIVER", driver),
     )
