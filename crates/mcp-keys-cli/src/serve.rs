@@ -1,0 +1,104 @@
+//! `mcp-keys serve`: the key service on a socket until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use tokio::net::TcpListener;
+
+/// Options of `mcp-keys serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless you mean to serve a network.
+    #[arg(long, default_value = "127.0.0.1:7410")]
+    listen: SocketAddr,
+    /// The database: sqlite://PATH (created if missing) or sqlite::memory:.
+    #[arg(long)]
+    db: String,
+    /// When the database has no management token yet, create one and write
+    /// it to this file (mode 0600).
+    #[arg(long, value_name = "PATH")]
+    init_token_file: Option<PathBuf>,
+    /// Failed authentications allowed per client address and minute.
+    #[arg(long, default_value = "30")]
+    failed_auth_per_minute: NonZeroU32,
+    /// A browser origin allowed to call MCP endpoints besides loopback ones
+    /// (scheme://host[:port]); repeat for more.
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
+    /// The URL clients reach this service at, when it is not the listen
+    /// address (behind a proxy); surfaces report their MCP URL under it.
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
+}
+
+/// Runs the service until a shutdown signal, then finishes the requests in
+/// flight and closes the database.
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    // The URL is not repeated in the message: a database URL may hold a password.
+    let db = Db::connect(&args.db)
+        .await
+        .context("cannot open the database given with --db")?;
+    if let Some(path) = &args.init_token_file {
+        let written = init_token_file(&db, path)
+            .await
+            .with_context(|| format!("cannot write the first token to {}", path.display()))?;
+        if written {
+            tracing::info!(path = %path.display(), "wrote the first management token");
+        } else {
+            tracing::info!("the database has a management token already; no token file written");
+        }
+    }
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (is the port in use?)", args.listen))?;
+    let address = listener.local_addr()?;
+    let mut config = Config::new(
+        args.public_url
+            .unwrap_or_else(|| format!("http://{address}")),
+    );
+    config.failed_auth_per_minute = args.failed_auth_per_minute;
+    config.allowed_origins = args.allowed_origins;
+    tracing::info!(%address, "key service listening");
+    serve(
+        listener,
+        AppState::new(db.clone(), config),
+        shutdown_signal(),
+    )
+    .await?;
+    db.close().await;
+    tracing::info!("key service stopped");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

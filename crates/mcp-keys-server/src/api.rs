@@ -1,0 +1,13 @@
+//! The JSON shapes of the management API (DESIGN §3), camelCase on the wire.
+
+mod event;
+mod key;
+mod page;
+mod product;
+mod surface;
+
+pub use event::{Event, EventType};
+pub use key::{CreatedKey, KeyMetadata, RolledKey};
+pub use page::{Page, PageRequest, Pagination};
+pub use product::Product;
+pub use surface::{Item, Surface, SurfaceStatus};

@@ -1,0 +1,80 @@
+//! Audit events: what happened to keys, and failed authentications.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::time::Timestamp;
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// Its id (UUIDv7).
+    pub id: String,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    /// The product concerned, when known.
+    pub product_id: Option<String>,
+    /// The surface concerned, when known.
+    pub surface_id: Option<String>,
+    /// The key concerned, when known (a failed authentication with an
+    /// unknown key has none).
+    pub key_id: Option<String>,
+    /// For `auth_failed`: the refusal reason of DESIGN §4.
+    pub reason: Option<String>,
+    /// When it happened.
+    pub created_at: Timestamp,
+}
+
+/// What an event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// A key was created (also the new key of a roll).
+    KeyCreated,
+    /// A key was revoked.
+    KeyRevoked,
+    /// A key was rolled: replaced by a new one, expiring after a grace period.
+    KeyRolled,
+    /// A request to an MCP endpoint was refused.
+    AuthFailed,
+}
+
+impl EventType {
+    const ALL: [Self; 4] = [
+        Self::KeyCreated,
+        Self::KeyRevoked,
+        Self::KeyRolled,
+        Self::AuthFailed,
+    ];
+
+    /// The name used in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeyCreated => "key_created",
+            Self::KeyRevoked => "key_revoked",
+            Self::KeyRolled => "key_rolled",
+            Self::AuthFailed => "auth_failed",
+        }
+    }
+}
+
+impl fmt::Display for EventType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EventType {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or_else(|| format!("unknown event type `{text}`"))
+    }
+}

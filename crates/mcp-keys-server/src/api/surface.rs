@@ -1,0 +1,87 @@
+//! A surface: one MCP endpoint of a product, with its capabilities and keys.
+
+use std::fmt;
+use std::str::FromStr;
+
+use mcp_keys_core::Environment;
+use serde::{Deserialize, Serialize};
+
+use super::KeyMetadata;
+use crate::time::Timestamp;
+
+/// A surface with its capabilities (`items`) and its keys' metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Surface {
+    /// Its id.
+    pub id: String,
+    /// The product it belongs to.
+    pub product_id: String,
+    /// Its display name.
+    pub name: String,
+    /// Always `mcp` for now.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Whether keys are accepted on it at all.
+    pub status: SurfaceStatus,
+    /// Which keys it accepts: a key of the other environment is refused with
+    /// `environment_mismatch`.
+    pub environment: Environment,
+    /// Its MCP endpoint.
+    pub url: String,
+    /// Its capabilities, each one MCP tool.
+    pub items: Vec<Item>,
+    /// Its keys, metadata only.
+    pub keys: Vec<KeyMetadata>,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it was last changed.
+    pub updated_at: Timestamp,
+}
+
+/// A capability of a surface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// The capability's name, which is also its MCP tool name.
+    pub capability_name: String,
+    /// When it was added.
+    pub created_at: Timestamp,
+}
+
+/// Whether a surface accepts keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SurfaceStatus {
+    /// Keys are verified as usual.
+    Active,
+    /// Every key is refused with 403 `surface_inactive`.
+    Inactive,
+}
+
+impl SurfaceStatus {
+    /// The name used in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+        }
+    }
+}
+
+impl fmt::Display for SurfaceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for SurfaceStatus {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [Self::Active, Self::Inactive]
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .ok_or_else(|| "status must be `active` or `inactive`".to_owned())
+    }
+}

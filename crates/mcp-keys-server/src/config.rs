@@ -1,0 +1,32 @@
+//! What an operator can tune about a running key service.
+
+use std::num::NonZeroU32;
+
+/// Settings of one key service instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The public base URL of the service, without a trailing slash
+    /// (`http://127.0.0.1:7410`). Surfaces report their MCP endpoint under it.
+    pub base_url: String,
+    /// Failed authentications allowed per client address and minute before
+    /// its requests are answered 429 (DESIGN §4: 30 by default).
+    pub failed_auth_per_minute: NonZeroU32,
+    /// Browser origins allowed to call the MCP endpoint, besides loopback
+    /// ones (`http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`).
+    /// Written as `scheme://host[:port]`.
+    pub allowed_origins: Vec<String>,
+    /// The largest request body accepted, in bytes; larger ones get 413.
+    pub max_body_bytes: usize,
+}
+
+impl Config {
+    /// The defaults, for a service reachable at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            failed_auth_per_minute: NonZeroU32::MIN.saturating_add(29),
+            allowed_origins: Vec::new(),
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}

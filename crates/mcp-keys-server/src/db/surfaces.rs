@@ -1,0 +1,307 @@
+//! Surfaces and their capabilities (items).
+
+use mcp_keys_core::Environment;
+use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+
+use super::keys::KeyRow;
+use super::{Db, count, parse_stored};
+use crate::api::{Item, Page, PageRequest, Surface, SurfaceStatus};
+use crate::time::{self, Timestamp};
+use crate::{Error, ids};
+
+/// What a new surface is made of; the type is always `mcp`.
+#[derive(Debug, Clone)]
+pub struct NewSurface {
+    /// Its display name.
+    pub name: String,
+    /// Its status.
+    pub status: SurfaceStatus,
+    /// Its environment.
+    pub environment: Environment,
+}
+
+/// The changes of an update; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SurfaceUpdate {
+    /// A new name.
+    pub name: Option<String>,
+    /// A new status.
+    pub status: Option<SurfaceStatus>,
+    /// A new environment.
+    pub environment: Option<Environment>,
+}
+
+/// Which surfaces a list shows; `None` matches all.
+#[derive(Debug, Clone, Default)]
+pub struct SurfaceFilter {
+    /// Only surfaces of this type.
+    pub kind: Option<String>,
+    /// Only surfaces with this status.
+    pub status: Option<SurfaceStatus>,
+    /// Only surfaces of this environment.
+    pub environment: Option<Environment>,
+}
+
+#[derive(FromRow)]
+struct SurfaceRow {
+    id: String,
+    product_id: String,
+    name: String,
+    #[sqlx(rename = "type")]
+    kind: String,
+    status: String,
+    environment: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct ItemRow {
+    capability_name: String,
+    created_at: i64,
+}
+
+const SURFACE_COLUMNS: &str =
+    "SELECT id, product_id, name, type, status, environment, created_at, updated_at FROM surfaces";
+
+/// The MCP endpoint of a surface under the service's base URL.
+pub fn surface_url(base_url: &str, product_id: &str, surface_id: &str) -> String {
+    format!("{base_url}/v1/products/{product_id}/surfaces/{surface_id}/mcp")
+}
+
+impl Db {
+    /// Creates a surface of an existing product.
+    pub async fn create_surface(
+        &self,
+        product_id: &str,
+        new: &NewSurface,
+        now: Timestamp,
+        base_url: &str,
+    ) -> Result<Surface, Error> {
+        let id = ids::new_id();
+        sqlx::query(
+            "INSERT INTO surfaces (id, product_id, name, type, status, environment, created_at, updated_at)
+             VALUES ($1, $2, $3, 'mcp', $4, $5, $6, $6)",
+        )
+        .bind(&id)
+        .bind(product_id)
+        .bind(&new.name)
+        .bind(new.status.as_str())
+        .bind(new.environment.as_str())
+        .bind(time::to_millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(Surface {
+            url: surface_url(base_url, product_id, &id),
+            id,
+            product_id: product_id.to_owned(),
+            name: new.name.clone(),
+            kind: "mcp".to_owned(),
+            status: new.status,
+            environment: new.environment,
+            items: Vec::new(),
+            keys: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    /// The surface `surface_id` of product `product_id`, with its items and keys.
+    pub async fn surface(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+        base_url: &str,
+    ) -> Result<Option<Surface>, Error> {
+        let row: Option<SurfaceRow> =
+            // Only constant text is formatted into the SQL; values are bound.
+            sqlx::query_as(AssertSqlSafe(format!(
+                "{SURFACE_COLUMNS} WHERE id = $1 AND product_id = $2"
+            )))
+                .bind(surface_id)
+                .bind(product_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        match row {
+            Some(row) => Ok(Some(self.complete(row, base_url).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether product `product_id` has a surface `surface_id`.
+    pub async fn surface_exists(&self, product_id: &str, surface_id: &str) -> Result<bool, Error> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM surfaces WHERE id = $1 AND product_id = $2")
+                .bind(surface_id)
+                .bind(product_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// One page of the surfaces of all products that match `filter`.
+    pub async fn list_surfaces(
+        &self,
+        filter: &SurfaceFilter,
+        page: &PageRequest,
+        base_url: &str,
+    ) -> Result<Page<Surface>, Error> {
+        let mut select = QueryBuilder::<Sqlite>::new(SURFACE_COLUMNS);
+        push_filter(&mut select, filter);
+        if let Some((millis, id)) = &page.after {
+            select
+                .push(" AND (created_at > ")
+                .push_bind(*millis)
+                .push(" OR (created_at = ")
+                .push_bind(*millis)
+                .push(" AND id > ")
+                .push_bind(id.clone())
+                .push("))");
+        }
+        select
+            .push(" ORDER BY created_at, id LIMIT ")
+            .push_bind(i64::from(page.limit) + 1);
+        let rows: Vec<SurfaceRow> = select.build_query_as().fetch_all(&self.pool).await?;
+
+        let mut total = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM surfaces");
+        push_filter(&mut total, filter);
+        let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut surfaces = Vec::with_capacity(rows.len());
+        for row in rows {
+            surfaces.push(self.complete(row, base_url).await?);
+        }
+        Ok(page.page(surfaces, count(total), |surface| {
+            (time::to_millis(surface.created_at), surface.id.clone())
+        }))
+    }
+
+    /// Applies `update` and returns the surface as it is now.
+    pub async fn update_surface(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+        update: &SurfaceUpdate,
+        now: Timestamp,
+        base_url: &str,
+    ) -> Result<Option<Surface>, Error> {
+        let updated = sqlx::query(
+            "UPDATE surfaces SET
+                 name = COALESCE($1, name),
+                 status = COALESCE($2, status),
+                 environment = COALESCE($3, environment),
+                 updated_at = $4
+             WHERE id = $5 AND product_id = $6",
+        )
+        .bind(update.name.as_deref())
+        .bind(update.status.map(SurfaceStatus::as_str))
+        .bind(update.environment.map(Environment::as_str))
+        .bind(time::to_millis(now))
+        .bind(surface_id)
+        .bind(product_id)
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.surface(product_id, surface_id, base_url).await
+    }
+
+    /// Adds capability `name` to a surface; `Conflict` if it has it already.
+    pub async fn add_item(
+        &self,
+        surface_id: &str,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<Item, Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO surface_items (surface_id, capability_name, created_at)
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(surface_id)
+        .bind(name)
+        .bind(time::to_millis(now))
+        .execute(&self.pool)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(Error::Conflict(format!(
+                "the surface already has capability `{name}`"
+            )));
+        }
+        Ok(Item {
+            capability_name: name.to_owned(),
+            created_at: now,
+        })
+    }
+
+    /// The capability names of a surface, in the order they were added.
+    pub async fn capabilities(&self, surface_id: &str) -> Result<Vec<String>, Error> {
+        Ok(sqlx::query_scalar(
+            "SELECT capability_name FROM surface_items WHERE surface_id = $1
+             ORDER BY created_at, capability_name",
+        )
+        .bind(surface_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A surface row with its items and keys.
+    async fn complete(&self, row: SurfaceRow, base_url: &str) -> Result<Surface, Error> {
+        let items: Vec<ItemRow> = sqlx::query_as(
+            "SELECT capability_name, created_at FROM surface_items WHERE surface_id = $1
+             ORDER BY created_at, capability_name",
+        )
+        .bind(&row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let keys: Vec<KeyRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "{} WHERE surface_id = $1 ORDER BY created_at, id",
+            KeyRow::SELECT
+        )))
+        .bind(&row.id)
+        .fetch_all(&self.pool)
+        .await?;
+        let now = time::now();
+        Ok(Surface {
+            url: surface_url(base_url, &row.product_id, &row.id),
+            status: parse_stored("surface status", &row.status)?,
+            environment: parse_stored("surface environment", &row.environment)?,
+            items: items
+                .into_iter()
+                .map(|item| {
+                    Ok(Item {
+                        capability_name: item.capability_name,
+                        created_at: time::from_millis(item.created_at)?,
+                    })
+                })
+                .collect::<Result<_, Error>>()?,
+            keys: keys
+                .into_iter()
+                .map(|key| key.into_metadata(now))
+                .collect::<Result<_, _>>()?,
+            created_at: time::from_millis(row.created_at)?,
+            updated_at: time::from_millis(row.updated_at)?,
+            id: row.id,
+            product_id: row.product_id,
+            name: row.name,
+            kind: row.kind,
+        })
+    }
+}
+
+/// `WHERE` and the conditions of `filter`; always ends inside the `WHERE`,
+/// so more conditions can follow with ` AND`.
+fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &SurfaceFilter) {
+    query.push(" WHERE 1 = 1");
+    if let Some(kind) = &filter.kind {
+        query.push(" AND type = ").push_bind(kind.clone());
+    }
+    if let Some(status) = filter.status {
+        query.push(" AND status = ").push_bind(status.as_str());
+    }
+    if let Some(environment) = filter.environment {
+        query
+            .push(" AND environment = ")
+            .push_bind(environment.as_str());
+    }
+}

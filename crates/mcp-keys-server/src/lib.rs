@@ -1,0 +1,85 @@
+//! MCP Keys key service: the management API of DESIGN §3, key verification,
+//! and the MCP endpoint of every surface (DESIGN §4), over axum and sqlx.
+//!
+//! Keys and management tokens are stored as fingerprints only; a plaintext
+//! key exists in the one response that creates it. Every MCP request is
+//! verified against the database, so a revocation holds from the moment
+//! its DELETE returns.
+//!
+//! Embedding it (the CLI's `mcp-keys serve` does exactly this):
+//!
+//! ```no_run
+//! use mcp_keys_server::{AppState, Config, Db, serve};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = Db::connect("sqlite://keys.db").await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:7410").await?;
+//! let state = AppState::new(db, Config::new("http://127.0.0.1:7410"));
+//! serve(listener, state, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod api;
+mod auth;
+mod bearer;
+mod bootstrap;
+mod client_address;
+mod config;
+mod db;
+mod error;
+mod extract;
+mod ids;
+mod limits;
+mod mcp;
+mod routes;
+mod state;
+mod time;
+mod usage;
+mod verify;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tokio::net::TcpListener;
+
+pub use bootstrap::init_token_file;
+pub use config::Config;
+pub use db::Db;
+pub use error::Error;
+pub use state::AppState;
+pub use verify::Refusal;
+
+/// The whole service: management API, MCP endpoints, `/health`.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::management(state.clone()))
+        .merge(mcp::router(state.clone()))
+        .route("/health", get(routes::health))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+}
+
+/// Serves [`app`] on `listener` until `shutdown` completes, then lets the
+/// requests in flight finish. Client addresses are taken from the
+/// connections, for the per-address limit on failed authentications.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn not_found() -> Error {
+    Error::NotFound("route")
+}

@@ -1,0 +1,236 @@
+//! Authentication in front of the MCP endpoint: every request, in the order
+//! of DESIGN §4, before rmcp sees it.
+
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Uri, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::origin;
+use super::peek::Peek;
+use super::refusal::Answer;
+use super::tools::Caller;
+use crate::api::EventType;
+use crate::bearer::{Bearer, bearer};
+use crate::client_address::client_address;
+use crate::db::{NewEvent, StoredKey};
+use crate::extract::Path;
+use crate::verify::{self, Attempt, Refusal, Refused};
+use crate::{AppState, Error, time};
+
+/// Query parameter names that carry credentials in other APIs.
+const CREDENTIAL_PARAMETERS: [&str; 5] = ["key", "api_key", "apikey", "token", "access_token"];
+
+/// The longest client name kept as `lastUsedClient`.
+const MAX_CLIENT_CHARS: usize = 200;
+
+/// Lets a request through to rmcp only with a key that passes every check,
+/// with a [`Caller`] attached; answers everything else itself.
+pub async fn guard(
+    State(state): State<AppState>,
+    Path((product_id, surface_id)): Path<(String, String)>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match authenticate(&state, &product_id, &surface_id, request).await {
+        Ok(request) => next.run(request).await,
+        Err(answer) => answer.into_response(),
+    }
+}
+
+async fn authenticate(
+    state: &AppState,
+    product_id: &str,
+    surface_id: &str,
+    request: Request,
+) -> Result<Request, Answer> {
+    // The URL is not logged anywhere, so a key found here goes no further.
+    if key_in_query(request.uri()) {
+        return Err(Answer::KeyInQuery);
+    }
+    if !origin::allowed(request.headers(), &state.config.allowed_origins) {
+        return Err(Answer::Origin);
+    }
+    let address = client_address(request.extensions());
+    state
+        .limits
+        .check_address(address)
+        .map_err(|wait| Answer::RateLimited {
+            reason: "too_many_failures",
+            wait,
+        })?;
+
+    let (mut parts, body) = request.into_parts();
+    let body = to_bytes(body, state.config.max_body_bytes)
+        .await
+        .map_err(|_| Answer::PayloadTooLarge)?;
+    let peek = Peek::of(&body);
+    let now = time::now();
+
+    let outcome = match bearer(&parts.headers) {
+        Bearer::Malformed => Err(Refused {
+            refusal: Refusal::Malformed,
+            key: None,
+        }),
+        credential => {
+            let presented = match credential {
+                Bearer::Credential(text) => Some(text),
+                Bearer::Missing | Bearer::Malformed => None,
+            };
+            let attempt = Attempt {
+                presented,
+                surface_id: Some(surface_id),
+                capability: peek.tool.as_deref(),
+            };
+            verify::verify(&state.db, attempt, now)
+                .await
+                .map_err(internal)?
+        }
+    };
+    let key = match outcome {
+        Ok(key) if key.product_id == product_id => key,
+        // The surface exists, but not under this product.
+        Ok(_) => return Err(Answer::NotFound),
+        Err(refused) => return Err(refuse(state, product_id, surface_id, address, refused).await),
+    };
+
+    state
+        .limits
+        .check_key(&key)
+        .map_err(|(limit, wait)| Answer::RateLimited {
+            reason: limit.reason(),
+            wait,
+        })?;
+    if state.usage.should_record(&key.id) {
+        let client = peek
+            .client_name
+            .as_deref()
+            .or_else(|| user_agent(&parts.headers))
+            .map(|client| client.chars().take(MAX_CLIENT_CHARS).collect::<String>());
+        // A failed bookkeeping write must not fail the request it describes.
+        if let Err(error) = state.db.record_use(&key.id, client.as_deref(), now).await {
+            tracing::warn!(%error, key_id = %key.id, "could not record key use");
+        }
+    }
+    if peek.needs_tools() {
+        parts.extensions.insert(caller(state, &key).await?);
+    }
+    Ok(Request::from_parts(parts, Body::from(body)))
+}
+
+/// Counts, records and answers a refused attempt.
+async fn refuse(
+    state: &AppState,
+    product_id: &str,
+    surface_id: &str,
+    address: std::net::IpAddr,
+    refused: Refused,
+) -> Answer {
+    if let Err(wait) = state.limits.record_failure(address) {
+        return Answer::RateLimited {
+            reason: "too_many_failures",
+            wait,
+        };
+    }
+    match state.db.surface_exists(product_id, surface_id).await {
+        Ok(true) => {}
+        Ok(false) => return Answer::NotFound,
+        Err(error) => return internal(error),
+    }
+    let reason = refused.refusal.reason();
+    let key_id = refused.key.as_ref().map(|key| key.id.clone());
+    tracing::info!(
+        reason,
+        key_id = key_id.as_deref(),
+        surface_id,
+        "MCP request refused"
+    );
+    let event = NewEvent {
+        kind: EventType::AuthFailed,
+        product_id: Some(product_id.to_owned()),
+        surface_id: Some(surface_id.to_owned()),
+        key_id,
+        reason: Some(reason.to_owned()),
+        created_at: time::now(),
+    };
+    if let Err(error) = state.db.record_event(&event).await {
+        tracing::warn!(%error, "could not record a failed authentication");
+    }
+    Answer::Refused(refused.refusal)
+}
+
+/// The tools `key` may see: its surface's capabilities within its scopes.
+async fn caller(state: &AppState, key: &StoredKey) -> Result<Caller, Answer> {
+    let capabilities = state
+        .db
+        .capabilities(&key.surface_id)
+        .await
+        .map_err(internal)?;
+    let tools: Arc<[String]> = capabilities
+        .into_iter()
+        .filter(|capability| verify::allows(&key.scopes, capability))
+        .collect();
+    Ok(Caller { tools })
+}
+
+/// Whether the query string carries something that looks like a credential.
+fn key_in_query(uri: &Uri) -> bool {
+    let Some(query) = uri.query() else {
+        return false;
+    };
+    let Ok(axum::extract::Query(pairs)) =
+        axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
+    else {
+        // Undecodable: judge the raw text instead.
+        return query.contains("mcp_") || query.contains("mgmt_");
+    };
+    pairs.iter().any(|(name, value)| {
+        CREDENTIAL_PARAMETERS.contains(&name.to_ascii_lowercase().as_str())
+            || value.contains("mcp_")
+            || value.contains("mgmt_")
+    })
+}
+
+fn user_agent(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|agent| !agent.is_empty())
+}
+
+/// Logs a database failure and answers 500 without its details.
+fn internal(error: Error) -> Answer {
+    tracing::error!(%error, "MCP authentication failed internally");
+    Answer::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Uri;
+
+    use super::key_in_query;
+
+    #[test]
+    fn keys_and_credential_parameters_in_the_query_are_found() {
+        for uri in [
+            "/mcp?key=abc",
+            "/mcp?Access_Token=abc",
+            "/mcp?x=mcp_dev_abc",
+            "/mcp?x=mcp%5Fdev_abc",
+            "/mcp?x=mgmt_abc",
+        ] {
+            assert!(key_in_query(&Uri::from_static(uri)), "{uri}");
+        }
+    }
+
+    #[test]
+    fn ordinary_queries_are_not_keys() {
+        for uri in ["/mcp", "/mcp?", "/mcp?debug=1"] {
+            assert!(!key_in_query(&Uri::from_static(uri)), "{uri}");
+        }
+    }
+}

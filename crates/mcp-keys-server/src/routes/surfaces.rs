@@ -1,0 +1,139 @@
+//! Surfaces: list across products, create, get, update.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use mcp_keys_core::Environment;
+use serde::Deserialize;
+
+use super::validate;
+use crate::api::{Page, PageRequest, Surface, SurfaceStatus};
+use crate::db::{NewSurface, SurfaceFilter, SurfaceUpdate};
+use crate::extract::{Json, Path, Query};
+use crate::{AppState, Error, time};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/surfaces", get(list))
+        .route("/v1/products/{product_id}/surfaces", post(create))
+        .route(
+            "/v1/products/{product_id}/surfaces/{surface_id}",
+            get(show).put(update),
+        )
+}
+
+#[derive(Debug, Deserialize)]
+struct ListParams {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    status: Option<String>,
+    environment: Option<String>,
+    // Not a flattened `PageParams`: serde_urlencoded cannot read numbers
+    // through `flatten`.
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<axum::Json<Page<Surface>>, Error> {
+    let filter = SurfaceFilter {
+        kind: params.kind,
+        status: params
+            .status
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(Error::BadRequest)?,
+        environment: params
+            .environment
+            .as_deref()
+            .map(str::parse::<Environment>)
+            .transpose()
+            .map_err(|error| Error::BadRequest(format!("environment: {error}")))?,
+    };
+    let page = PageRequest::parse(params.limit, params.cursor.as_deref())?;
+    let surfaces = state
+        .db
+        .list_surfaces(&filter, &page, &state.config.base_url)
+        .await?;
+    Ok(axum::Json(surfaces))
+}
+
+#[derive(Debug, Deserialize)]
+struct CreateSurface {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    status: Option<SurfaceStatus>,
+    environment: Option<Environment>,
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(product_id): Path<String>,
+    Json(body): Json<CreateSurface>,
+) -> Result<(StatusCode, axum::Json<Surface>), Error> {
+    let name = validate::name(&body.name)?;
+    if body.kind != "mcp" {
+        return Err(Error::Invalid("type must be `mcp`".into()));
+    }
+    if !state.db.product_exists(&product_id).await? {
+        return Err(Error::NotFound("product"));
+    }
+    let new = NewSurface {
+        name,
+        status: body.status.unwrap_or(SurfaceStatus::Active),
+        environment: body.environment.unwrap_or(Environment::Development),
+    };
+    let surface = state
+        .db
+        .create_surface(&product_id, &new, time::now(), &state.config.base_url)
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(surface)))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Path((product_id, surface_id)): Path<(String, String)>,
+) -> Result<axum::Json<Surface>, Error> {
+    state
+        .db
+        .surface(&product_id, &surface_id, &state.config.base_url)
+        .await?
+        .map(axum::Json)
+        .ok_or(Error::NotFound("surface"))
+}
+
+#[derive(Debug, Deserialize)]
+struct UpdateSurface {
+    name: Option<String>,
+    status: Option<SurfaceStatus>,
+    environment: Option<Environment>,
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path((product_id, surface_id)): Path<(String, String)>,
+    Json(body): Json<UpdateSurface>,
+) -> Result<axum::Json<Surface>, Error> {
+    let update = SurfaceUpdate {
+        name: body.name.as_deref().map(validate::name).transpose()?,
+        status: body.status,
+        environment: body.environment,
+    };
+    state
+        .db
+        .update_surface(
+            &product_id,
+            &surface_id,
+            &update,
+            time::now(),
+            &state.config.base_url,
+        )
+        .await?
+        .map(axum::Json)
+        .ok_or(Error::NotFound("surface"))
+}

@@ -1,0 +1,52 @@
+//! Checks of request values that serde cannot express, answered with 422.
+
+use crate::Error;
+
+/// The longest name of a product, surface or key.
+const MAX_NAME_CHARS: usize = 200;
+
+/// `name` trimmed, if it is 1 to 200 characters long.
+pub fn name(name: &str) -> Result<String, Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::Invalid(format!(
+            "name must be 1 to {MAX_NAME_CHARS} characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+/// Whether `name` can be an MCP tool name: 1 to 64 of `A-Z a-z 0-9 _ - .`.
+pub fn capability_name(name: &str) -> Result<(), Error> {
+    let valid = (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid(
+            "capabilityName must be 1 to 64 of A-Z, a-z, 0-9, `_`, `-` and `.`".into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{capability_name, name};
+
+    #[test]
+    fn names_are_trimmed_and_must_not_be_blank() {
+        assert_eq!(name("  docs ").ok().as_deref(), Some("docs"));
+        assert!(name("   ").is_err());
+        assert!(name(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn capability_names_follow_mcp_tool_names() {
+        assert!(capability_name("search_docs.v2-beta").is_ok());
+        for bad in ["", "has space", "é", &"x".repeat(65)] {
+            assert!(capability_name(bad).is_err(), "{bad:?}");
+        }
+    }
+}

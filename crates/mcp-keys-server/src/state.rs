@@ -1,0 +1,36 @@
+//! The state every handler shares, built once when the service starts.
+
+use std::sync::Arc;
+
+use crate::limits::Limits;
+use crate::usage::UsageThrottle;
+use crate::{Config, Db};
+
+/// The database, the settings and the in-memory rate and usage bookkeeping
+/// of one service instance. Cheap to clone: everything is behind an `Arc`
+/// (the pool is one already).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub(crate) db: Db,
+    pub(crate) config: Arc<Config>,
+    pub(crate) limits: Arc<Limits>,
+    pub(crate) usage: Arc<UsageThrottle>,
+}
+
+impl AppState {
+    /// State over an open database with the given settings.
+    pub fn new(db: Db, config: Config) -> Self {
+        let limits = Limits::new(config.failed_auth_per_minute);
+        Self {
+            db,
+            config: Arc::new(config),
+            limits: Arc::new(limits),
+            usage: Arc::new(UsageThrottle::default()),
+        }
+    }
+
+    /// The database this state serves.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}

@@ -1,0 +1,222 @@
+//! Key verification: the checks of DESIGN §4, in their order.
+//!
+//! missing, malformed, checksum, unknown, wrong_surface, revoked, expired,
+//! environment_mismatch, then surface_inactive, scope. The first that fails
+//! answers. Nothing is cached: every verification reads the key from the
+//! database, so a revocation counts from the moment it is committed.
+
+mod refusal;
+
+use mcp_keys_core::{ApiKey, ParseError};
+
+pub use refusal::Refusal;
+
+use crate::db::StoredKey;
+use crate::time::Timestamp;
+use crate::{Db, Error};
+
+/// What a verification is asked: a presented key (`None` when the request
+/// had none), and optionally the surface it must open and the capability it
+/// must be allowed to call.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt<'a> {
+    /// The credential as presented, unchecked.
+    pub presented: Option<&'a str>,
+    /// The surface the request is for, if any.
+    pub surface_id: Option<&'a str>,
+    /// The capability (tool) the request calls, if any.
+    pub capability: Option<&'a str>,
+}
+
+/// A refused verification: why, and the key when it was found (from
+/// `wrong_surface` on), for the audit log.
+#[derive(Debug, Clone)]
+pub struct Refused {
+    /// The first check that failed.
+    pub refusal: Refusal,
+    /// The key, when the presented one matched a stored key.
+    pub key: Option<StoredKey>,
+}
+
+/// Runs every check on `attempt` at time `now`.
+pub async fn verify(
+    db: &Db,
+    attempt: Attempt<'_>,
+    now: Timestamp,
+) -> Result<Result<StoredKey, Refused>, Error> {
+    let refused = |refusal| Refused { refusal, key: None };
+    let key = match parse(attempt.presented) {
+        Ok(key) => key,
+        Err(refusal) => return Ok(Err(refused(refusal))),
+    };
+    let Some(stored) = db.key_for_verification(key.id()).await? else {
+        return Ok(Err(refused(Refusal::Unknown)));
+    };
+    // Constant time (Fingerprint's PartialEq): the lookup was by the public
+    // id, so this is where a guessed secret would be told apart.
+    if stored.fingerprint != key.fingerprint() {
+        return Ok(Err(refused(Refusal::Unknown)));
+    }
+    Ok(match check(&stored, attempt, now) {
+        Ok(()) => Ok(stored),
+        Err(refusal) => Err(Refused {
+            refusal,
+            key: Some(stored),
+        }),
+    })
+}
+
+/// The checks that need no database: missing, malformed, checksum.
+fn parse(presented: Option<&str>) -> Result<ApiKey, Refusal> {
+    match ApiKey::parse(presented.ok_or(Refusal::Missing)?) {
+        Ok(key) => Ok(key),
+        Err(ParseError::Checksum) => Err(Refusal::Checksum),
+        Err(
+            ParseError::Prefix { .. }
+            | ParseError::Environment { .. }
+            | ParseError::Length { .. }
+            | ParseError::Character { .. },
+        ) => Err(Refusal::Malformed),
+    }
+}
+
+/// The checks on a key that was found, from wrong_surface to scope.
+fn check(stored: &StoredKey, attempt: Attempt<'_>, now: Timestamp) -> Result<(), Refusal> {
+    if attempt
+        .surface_id
+        .is_some_and(|surface_id| surface_id != stored.surface_id)
+    {
+        return Err(Refusal::WrongSurface);
+    }
+    if stored.revoked_at.is_some() {
+        return Err(Refusal::Revoked);
+    }
+    if stored
+        .expires_at
+        .is_some_and(|expires_at| expires_at <= now)
+    {
+        return Err(Refusal::Expired);
+    }
+    if stored.environment != stored.surface_environment {
+        return Err(Refusal::EnvironmentMismatch);
+    }
+    if stored.surface_status == crate::api::SurfaceStatus::Inactive {
+        return Err(Refusal::SurfaceInactive);
+    }
+    if let Some(capability) = attempt.capability
+        && !allows(&stored.scopes, capability)
+    {
+        return Err(Refusal::Scope);
+    }
+    Ok(())
+}
+
+/// Whether a key with `scopes` may call `capability`. A key without scopes
+/// may call every capability of its surface: scopes only ever narrow.
+pub fn allows(scopes: &[String], capability: &str) -> bool {
+    scopes.is_empty() || scopes.iter().any(|scope| scope == capability)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+    use mcp_keys_core::{ApiKey, Environment, Fingerprint};
+
+    use super::{Attempt, Refusal, allows, check, parse};
+    use crate::api::SurfaceStatus;
+    use crate::db::StoredKey;
+    use crate::time;
+
+    fn stored() -> StoredKey {
+        StoredKey {
+            id: "abcdefgh".into(),
+            surface_id: "s1".into(),
+            product_id: "p1".into(),
+            fingerprint: Fingerprint::of("x"),
+            environment: Environment::Development,
+            scopes: vec!["search".into()],
+            revoked_at: None,
+            expires_at: None,
+            surface_status: SurfaceStatus::Active,
+            surface_environment: Environment::Development,
+            rate_limit_per_minute: None,
+            rate_limit_per_day: None,
+        }
+    }
+
+    fn attempt(surface_id: &'static str, capability: Option<&'static str>) -> Attempt<'static> {
+        Attempt {
+            presented: None,
+            surface_id: Some(surface_id),
+            capability,
+        }
+    }
+
+    #[test]
+    fn no_credential_is_missing_and_other_text_is_malformed() {
+        assert_eq!(parse(None).err(), Some(Refusal::Missing));
+        assert_eq!(parse(Some("hello")).err(), Some(Refusal::Malformed));
+        assert_eq!(parse(Some("mcp_live_abc")).err(), Some(Refusal::Malformed));
+    }
+
+    #[test]
+    fn a_typo_is_a_checksum_refusal() -> Result<(), mcp_keys_core::Error> {
+        let key = ApiKey::generate(Environment::Development)?;
+        let text = key.expose_secret();
+        let last = if text.ends_with('A') { "B" } else { "A" };
+        let typo = format!("{}{last}", &text[..text.len() - 1]);
+        assert_eq!(parse(Some(&typo)).err(), Some(Refusal::Checksum));
+        Ok(())
+    }
+
+    #[test]
+    fn the_first_failing_check_answers() {
+        let now = time::now();
+        let mut key = stored();
+        key.revoked_at = Some(now);
+        key.expires_at = Some(now - TimeDelta::seconds(1));
+        key.surface_status = SurfaceStatus::Inactive;
+        // Wrong surface comes before everything else that is wrong here.
+        assert_eq!(
+            check(&key, attempt("s2", None), now),
+            Err(Refusal::WrongSurface)
+        );
+        assert_eq!(check(&key, attempt("s1", None), now), Err(Refusal::Revoked));
+        key.revoked_at = None;
+        assert_eq!(check(&key, attempt("s1", None), now), Err(Refusal::Expired));
+        key.expires_at = None;
+        key.environment = Environment::Production;
+        assert_eq!(
+            check(&key, attempt("s1", None), now),
+            Err(Refusal::EnvironmentMismatch)
+        );
+        key.environment = Environment::Development;
+        assert_eq!(
+            check(&key, attempt("s1", Some("other")), now),
+            Err(Refusal::SurfaceInactive)
+        );
+        key.surface_status = SurfaceStatus::Active;
+        assert_eq!(
+            check(&key, attempt("s1", Some("other")), now),
+            Err(Refusal::Scope)
+        );
+        assert_eq!(check(&key, attempt("s1", Some("search")), now), Ok(()));
+    }
+
+    #[test]
+    fn a_key_expires_at_its_expiry_time_exactly() {
+        let now = time::now();
+        let mut key = stored();
+        key.expires_at = Some(now);
+        assert_eq!(check(&key, attempt("s1", None), now), Err(Refusal::Expired));
+        key.expires_at = Some(now + TimeDelta::milliseconds(1));
+        assert_eq!(check(&key, attempt("s1", None), now), Ok(()));
+    }
+
+    #[test]
+    fn empty_scopes_allow_every_capability() {
+        assert!(allows(&[], "anything"));
+        assert!(allows(&["a".to_owned()], "a"));
+        assert!(!allows(&["a".to_owned()], "b"));
+    }
+}

@@ -1,0 +1,68 @@
+//! The audit log.
+
+use anyhow::Result;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::support::{Server, rpc};
+
+fn types(events: &Value) -> Vec<(String, String)> {
+    events["data"]
+        .as_array()
+        .map(|events| {
+            events
+                .iter()
+                .map(|event| {
+                    (
+                        event["type"].as_str().unwrap_or_default().to_owned(),
+                        event["reason"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn key_lifecycle_and_failed_authentications_are_recorded() -> Result<()> {
+    let server = Server::start().await?;
+    let surface = server.surface("development", &["search"]).await?;
+    let (key, created) = server.key(&surface, &json!({"name": "ide"})).await?;
+    let id = created["id"].as_str().unwrap_or_default();
+    server
+        .post(
+            &format!("{}/keys/{id}/roll", surface.path()),
+            &json!({"gracePeriodSeconds": 60}),
+        )
+        .await?;
+    server
+        .delete(&format!("{}/keys/{id}", surface.path()))
+        .await?;
+    server
+        .mcp(&surface, Some(&key), &rpc("tools/list", json!({})))
+        .await?;
+
+    let (status, events) = server.get(&format!("/v1/events?keyId={id}")).await?;
+    assert_eq!(status, StatusCode::OK);
+    let expected = [
+        ("key_created", ""),
+        ("key_rolled", ""),
+        ("key_revoked", ""),
+        ("auth_failed", "revoked"),
+    ]
+    .map(|(kind, reason)| (kind.to_owned(), reason.to_owned()));
+    assert_eq!(types(&events), expected);
+
+    let (_, by_surface) = server
+        .get(&format!("/v1/events?surfaceId={}", surface.id))
+        .await?;
+    assert_eq!(
+        by_surface["pagination"]["totalCount"], 5,
+        "the rolled-in key's creation too"
+    );
+    let (_, none) = server.get("/v1/events?since=2999-01-01T00:00:00Z").await?;
+    assert_eq!(none["data"], json!([]));
+    let (status, _) = server.get("/v1/events?since=yesterday").await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Integration tests of the key service: real HTTP on 127.0.0.1, real
+//! SQLite files, one module per area.
+
+mod events;
+mod keys;
+mod limits;
+mod logs;
+mod management_auth;
+mod mcp;
+mod products;
+mod revocation_race;
+mod support;
+mod surfaces;
+mod verify;

@@ -1,0 +1,229 @@
+//! A key service on a free loopback port with its own database file, and a
+//! client that speaks to it.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result, anyhow};
+use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// The protocol version the MCP requests of these tests speak.
+pub const PROTOCOL_VERSION: &str = "2025-06-18";
+
+/// A running service. Stops when dropped.
+pub struct Server {
+    pub base: String,
+    pub token: String,
+    pub client: reqwest::Client,
+    pub dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Server {
+    pub async fn start() -> Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("keys.db").display()
+        ))
+        .await?;
+        let token_file = dir.path().join("token");
+        assert!(
+            init_token_file(&db, &token_file).await?,
+            "a first token is written"
+        );
+        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let address: SocketAddr = listener.local_addr()?;
+        let base = format!("http://{address}");
+        let mut config = Config::new(base.clone());
+        configure(&mut config);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let state = AppState::new(db, config);
+        tokio::spawn(async move {
+            let _ = serve(listener, state, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        Ok(Self {
+            base,
+            token,
+            client: reqwest::Client::new(),
+            dir,
+            stop: Some(stop),
+        })
+    }
+
+    /// A management request with the token.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+    }
+
+    pub async fn get(&self, path: &str) -> Result<(StatusCode, Value)> {
+        into_json(self.request(Method::GET, path).send().await?).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        into_json(self.request(Method::POST, path).json(body).send().await?).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> Result<(StatusCode, Value)> {
+        into_json(self.request(Method::PUT, path).json(body).send().await?).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(StatusCode, Value)> {
+        into_json(self.request(Method::DELETE, path).send().await?).await
+    }
+
+    /// A new product; its id.
+    pub async fn product(&self) -> Result<String> {
+        let (status, body) = self.post("/v1/products", &json!({"name": "Docs"})).await?;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id(&body)
+    }
+
+    /// A new product and surface with `capabilities`; their ids.
+    pub async fn surface(&self, environment: &str, capabilities: &[&str]) -> Result<Surface> {
+        let product = self.product().await?;
+        let (status, body) = self
+            .post(
+                &format!("/v1/products/{product}/surfaces"),
+                &json!({"name": "Docs MCP", "type": "mcp", "environment": environment}),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let surface = Surface {
+            product,
+            id: id(&body)?,
+        };
+        for capability in capabilities {
+            let (status, body) = self
+                .post(
+                    &format!("{}/items", surface.path()),
+                    &json!({"capabilityName": capability}),
+                )
+                .await?;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+        }
+        Ok(surface)
+    }
+
+    /// A new key on `surface` created with `body`; the key and its metadata.
+    pub async fn key(&self, surface: &Surface, body: &Value) -> Result<(String, Value)> {
+        let (status, created) = self.post(&format!("{}/keys", surface.path()), body).await?;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let key = created["key"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no key in {created}"))?
+            .to_owned();
+        Ok((key, created))
+    }
+
+    /// A JSON-RPC request to `surface`'s MCP endpoint with `key` (if any)
+    /// as the bearer credential.
+    pub async fn mcp(
+        &self,
+        surface: &Surface,
+        key: Option<&str>,
+        message: &Value,
+    ) -> Result<Response> {
+        let mut request = self
+            .client
+            .post(format!("{}{}/mcp", self.base, surface.path()))
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+            .json(message);
+        if let Some(key) = key {
+            request = request.bearer_auth(key);
+        }
+        Ok(request.send().await?)
+    }
+
+    /// `tools/list` with `key`; the tool names.
+    pub async fn tool_names(&self, surface: &Surface, key: &str) -> Result<Vec<String>> {
+        let response = self
+            .mcp(surface, Some(key), &rpc("tools/list", json!({})))
+            .await?;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await?;
+        Ok(body["result"]["tools"]
+            .as_array()
+            .context("tools")?
+            .iter()
+            .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
+            .collect())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A surface's ids.
+#[derive(Debug, Clone)]
+pub struct Surface {
+    pub product: String,
+    pub id: String,
+}
+
+impl Surface {
+    pub fn path(&self) -> String {
+        format!("/v1/products/{}/surfaces/{}", self.product, self.id)
+    }
+}
+
+/// A JSON-RPC request.
+pub fn rpc(method: &str, params: Value) -> Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+}
+
+/// The `initialize` request of a client named `client`.
+pub fn initialize(client: &str) -> Value {
+    rpc(
+        "initialize",
+        json!({
+            "protocolVersion": PROTOCOL_VERSION,
+            "capabilities": {},
+            "clientInfo": {"name": client, "version": "1.0"}
+        }),
+    )
+}
+
+pub async fn into_json(response: Response) -> Result<(StatusCode, Value)> {
+    let status = response.status();
+    let text = response.text().await?;
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))?
+    };
+    Ok((status, body))
+}
+
+pub fn id(body: &Value) -> Result<String> {
+    body["id"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow!("no id in {body}"))
+}
+
+/// `(status, error.code, error.reason)` of an MCP refusal.
+pub async fn refusal(response: Response) -> Result<(StatusCode, String, String)> {
+    let (status, body) = into_json(response).await?;
+    let text = |field: &str| body["error"][field].as_str().unwrap_or_default().to_owned();
+    Ok((status, text("code"), text("reason")))
+}
