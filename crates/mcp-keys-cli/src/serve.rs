@@ -15,7 +15,8 @@ pub struct ServeArgs {
     /// Address to listen on; loopback unless you mean to serve a network.
     #[arg(long, default_value = "127.0.0.1:7410")]
     listen: SocketAddr,
-    /// The database: sqlite://PATH (created if missing) or sqlite::memory:.
+    /// The database: sqlite://PATH (created if missing), sqlite::memory:, or
+    /// postgres://USER@HOST/DB to share it between several instances.
     #[arg(long)]
     db: String,
     /// When the database has no management token yet, create one and write

@@ -1,24 +1,32 @@
-//! Storage: SQLite through sqlx, with the migrations of `migrations/`.
+//! Storage: SQLite or PostgreSQL through sqlx's `Any` driver, with the
+//! migrations of `migrations/`.
 //!
 //! Every query lives in a `db/<resource>.rs` file as a method of [`Db`], so
-//! handlers never hold SQL, and the move to PostgreSQL touches this module
-//! only. The SQL sticks to what both databases accept.
+//! handlers never hold SQL. The SQL is written once and sticks to what both
+//! databases accept: `$N` placeholders (never `QueryBuilder::push_bind`,
+//! whose `Any` placeholder is `?`, which PostgreSQL refuses), BIGINT times,
+//! TEXT everywhere else.
 
+mod cache;
 mod events;
 mod keys;
+mod notify;
 mod products;
+mod sqlite;
 mod surfaces;
 mod tokens;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
 
+use cache::VerificationCache;
 pub use events::EventFilter;
 pub(crate) use events::NewEvent;
 pub use keys::{NewKey, StoredKey};
+use notify::{Change, Listener};
 pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate};
 
 use crate::Error;
@@ -26,46 +34,54 @@ use crate::Error;
 /// The embedded migrations, applied on every start (a no-op when current).
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// The key service's database.
+/// The key service's database, with this instance's verification cache.
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: AnyPool,
+    cache: Arc<VerificationCache>,
+    /// Set on PostgreSQL, where other instances may change keys.
+    listener: Option<Arc<Listener>>,
 }
 
 impl Db {
     /// Opens (creating it if needed) and migrates the database at `url`:
     /// `sqlite://PATH` for a file, `sqlite::memory:` for a private in-memory
-    /// database that lives as long as this `Db`.
+    /// database that lives as long as this `Db`, `postgres://…` for a
+    /// PostgreSQL database shared by several instances.
     pub async fn connect(url: &str) -> Result<Self, Error> {
-        if !url.starts_with("sqlite:") {
+        sqlx::any::install_default_drivers();
+        let cache = Arc::new(VerificationCache::default());
+        let (pool, listener) = if url.starts_with("sqlite:") {
+            (sqlite::connect(url).await?, None)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // One plain connection first: a wrong host or port fails now
+            // with its own error, where the pool would retry a refused
+            // connection until its acquire timeout.
+            AnyConnection::connect(url).await?.close().await?;
+            let pool = AnyPoolOptions::new().connect(url).await?;
+            // Listening before serving: a revocation committed from now on
+            // reaches this instance's cache.
+            let listener = notify::listen(url, &cache).await?;
+            (pool, Some(Arc::new(listener)))
+        } else {
             return Err(Error::Config(
-                "unsupported database URL: expected sqlite://PATH or sqlite::memory:".into(),
+                "unsupported database URL: expected sqlite://PATH, sqlite::memory: or postgres://…"
+                    .into(),
             ));
-        }
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|error| Error::Config(format!("invalid database URL: {error}")))?
-            .create_if_missing(true)
-            // WAL: readers (every verification) never wait for a writer.
-            .journal_mode(SqliteJournalMode::Wal)
-            // FULL: an acknowledged revocation survives a power loss, not
-            // only a crash of the process.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            // An in-memory database disappears with its last connection, so
-            // one connection is kept open for the life of the pool.
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await?;
+        };
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            cache,
+            listener,
+        })
     }
 
     /// Waits for running queries and closes every connection.
     pub async fn close(&self) {
+        if let Some(listener) = &self.listener {
+            listener.stop();
+        }
         self.pool.close().await;
     }
 
@@ -73,6 +89,30 @@ impl Db {
     pub async fn ping(&self) -> Result<(), Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    /// Tells this instance's cache, and on PostgreSQL the other instances
+    /// (through `executor`, so inside a transaction it is sent on commit),
+    /// that `change` happened. The local cache is told by [`Db::forget`]
+    /// once the change is committed.
+    async fn publish<'e>(
+        &self,
+        executor: impl Executor<'e, Database = Any>,
+        change: Change<'_>,
+    ) -> Result<(), Error> {
+        if self.listener.is_some() {
+            notify::publish(executor, change).await?;
+        }
+        Ok(())
+    }
+
+    /// Drops what `change` made stale from this instance's cache. Called
+    /// after the commit and before the request that made it returns.
+    fn forget(&self, change: Change<'_>) {
+        match change {
+            Change::Key(key_id) => self.cache.forget(key_id),
+            Change::Everything => self.cache.clear(),
+        }
     }
 }
 

@@ -3,8 +3,10 @@
 //!
 //! Keys and management tokens are stored as fingerprints only; a plaintext
 //! key exists in the one response that creates it. Every MCP request is
-//! verified against the database, so a revocation holds from the moment
-//! its DELETE returns.
+//! verified; a verification is cached for at most 3 s and dropped on this
+//! instance before a revocation's DELETE returns, so a revocation holds from
+//! that moment here, and within a second on other instances sharing a
+//! PostgreSQL database (LISTEN/NOTIFY), 3 s at most if a notification is lost.
 //!
 //! Embedding it (the CLI's `mcp-keys serve` does exactly this):
 //!
@@ -34,6 +36,7 @@ mod extract;
 mod ids;
 mod limits;
 mod mcp;
+mod openapi;
 mod routes;
 mod state;
 mod time;
@@ -48,6 +51,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
+// Public for the fuzz target of the header parsing (`fuzz/`).
+pub use bearer::{Bearer, bearer};
 pub use bootstrap::init_token_file;
 pub use config::Config;
 pub use db::Db;
@@ -55,12 +60,14 @@ pub use error::Error;
 pub use state::AppState;
 pub use verify::Refusal;
 
-/// The whole service: management API, MCP endpoints, `/health`.
+/// The whole service: management API, MCP endpoints, `/health` and the
+/// OpenAPI document at `/v1/openapi.json`.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::management(state.clone()))
         .merge(mcp::router(state.clone()))
         .route("/health", get(routes::health))
+        .route(openapi::PATH, get(openapi::document))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)

@@ -2,8 +2,11 @@
 //!
 //! missing, malformed, checksum, unknown, wrong_surface, revoked, expired,
 //! environment_mismatch, then surface_inactive, scope. The first that fails
-//! answers. Nothing is cached: every verification reads the key from the
-//! database, so a revocation counts from the moment it is committed.
+//! answers. The key is read through [`Db::key_for_verification`], whose
+//! cache is trusted for at most 3 seconds and forgets a key when it is
+//! revoked, so a revocation counts on this instance from the moment its
+//! DELETE returns (and on the others once its notification arrives, or at
+//! worst when the cache entry ages out).
 
 mod refusal;
 

@@ -1,6 +1,6 @@
 //! The audit log.
 
-use sqlx::{Executor, FromRow, QueryBuilder, Sqlite};
+use sqlx::{Any, Executor, FromRow};
 
 use super::keys::NewKey;
 use super::{Db, count, parse_stored};
@@ -58,7 +58,7 @@ struct EventRow {
 
 /// Records `event` through `executor`, so it can join a transaction.
 pub(super) async fn insert_event<'e>(
-    executor: impl Executor<'e, Database = Sqlite>,
+    executor: impl Executor<'e, Database = Any>,
     event: &NewEvent,
 ) -> Result<(), Error> {
     sqlx::query(
@@ -89,28 +89,32 @@ impl Db {
         filter: &EventFilter,
         page: &PageRequest,
     ) -> Result<Page<Event>, Error> {
-        let mut select = QueryBuilder::<Sqlite>::new(
-            "SELECT id, type, product_id, surface_id, key_id, reason, created_at FROM events",
-        );
-        push_filter(&mut select, filter);
-        if let Some((millis, id)) = &page.after {
-            select
-                .push(" AND (created_at > ")
-                .push_bind(*millis)
-                .push(" OR (created_at = ")
-                .push_bind(*millis)
-                .push(" AND id > ")
-                .push_bind(id.clone())
-                .push("))");
-        }
-        select
-            .push(" ORDER BY created_at, id LIMIT ")
-            .push_bind(i64::from(page.limit) + 1);
-        let rows: Vec<EventRow> = select.build_query_as().fetch_all(&self.pool).await?;
-
-        let mut total = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM events");
-        push_filter(&mut total, filter);
-        let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
+        let (after_millis, after_id) = page.after.clone().unwrap_or((i64::MIN, String::new()));
+        let rows: Vec<EventRow> = sqlx::query_as(
+            "SELECT id, type, product_id, surface_id, key_id, reason, created_at FROM events
+             WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
+               AND ($3 IS NULL OR created_at >= $3)
+               AND (created_at > $4 OR (created_at = $4 AND id > $5))
+             ORDER BY created_at, id LIMIT $6",
+        )
+        .bind(filter.key_id.as_deref())
+        .bind(filter.surface_id.as_deref())
+        .bind(filter.since.map(time::to_millis))
+        .bind(after_millis)
+        .bind(after_id)
+        .bind(i64::from(page.limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM events
+             WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
+               AND ($3 IS NULL OR created_at >= $3)",
+        )
+        .bind(filter.key_id.as_deref())
+        .bind(filter.surface_id.as_deref())
+        .bind(filter.since.map(time::to_millis))
+        .fetch_one(&self.pool)
+        .await?;
 
         let events = rows
             .into_iter()
@@ -129,23 +133,5 @@ impl Db {
         Ok(page.page(events, count(total), |event| {
             (time::to_millis(event.created_at), event.id.clone())
         }))
-    }
-}
-
-/// `WHERE` and the conditions of `filter`.
-fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &EventFilter) {
-    query.push(" WHERE 1 = 1");
-    if let Some(key_id) = &filter.key_id {
-        query.push(" AND key_id = ").push_bind(key_id.clone());
-    }
-    if let Some(surface_id) = &filter.surface_id {
-        query
-            .push(" AND surface_id = ")
-            .push_bind(surface_id.clone());
-    }
-    if let Some(since) = filter.since {
-        query
-            .push(" AND created_at >= ")
-            .push_bind(time::to_millis(since));
     }
 }

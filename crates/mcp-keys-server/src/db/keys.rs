@@ -1,9 +1,10 @@
 //! API keys, stored as fingerprints, and what verification needs of them.
 
 use mcp_keys_core::{Environment, Fingerprint};
-use sqlx::{AssertSqlSafe, FromRow, Sqlite, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, FromRow, Transaction};
 
 use super::events::{NewEvent, insert_event};
+use super::notify::Change;
 use super::{Db, count, parse_stored};
 use crate::Error;
 use crate::api::{EventType, KeyMetadata, Page, PageRequest, SurfaceStatus};
@@ -217,8 +218,21 @@ impl Db {
     }
 
     /// What verification needs to know about key `key_id`, or `None` if
-    /// there is no such key.
+    /// there is no such key. Served from the cache when it was read less
+    /// than `cache::TTL` ago and nothing invalidated it since.
     pub async fn key_for_verification(&self, key_id: &str) -> Result<Option<StoredKey>, Error> {
+        if let Some(key) = self.cache.get(key_id) {
+            return Ok(Some(key));
+        }
+        let ticket = self.cache.ticket();
+        let key = self.read_key_for_verification(key_id).await?;
+        if let Some(key) = &key {
+            self.cache.insert(ticket, key.clone());
+        }
+        Ok(key)
+    }
+
+    async fn read_key_for_verification(&self, key_id: &str) -> Result<Option<StoredKey>, Error> {
         let row: Option<VerificationRow> = sqlx::query_as(
             "SELECT k.id, k.surface_id, k.product_id, k.fingerprint, k.environment, k.scopes,
                     k.revoked_at, k.expires_at, k.rate_limit_per_minute, k.rate_limit_per_day,
@@ -249,8 +263,10 @@ impl Db {
     }
 
     /// Revokes key `key_id` of surface `surface_id` and records it. Revoking
-    /// twice keeps the first time. The change is committed when this returns,
-    /// so every verification that starts afterwards refuses the key.
+    /// twice keeps the first time. The change is committed and this
+    /// instance's cache forgets the key before this returns, so every
+    /// verification here that starts afterwards refuses the key; other
+    /// instances are notified on commit.
     pub async fn revoke_key(
         &self,
         surface_id: &str,
@@ -283,8 +299,10 @@ impl Db {
                 created_at: now,
             };
             insert_event(&mut *tx, &event).await?;
+            self.publish(&mut *tx, Change::Key(key_id)).await?;
         }
         tx.commit().await?;
+        self.forget(Change::Key(key_id));
         Ok(Some(metadata))
     }
 
@@ -329,7 +347,10 @@ impl Db {
         .await?;
         let created = fetch(&mut tx, &new.id, now).await?;
         let old = fetch(&mut tx, old_id, now).await?;
+        // The old key's expiry moved: cached copies must not outlive it.
+        self.publish(&mut *tx, Change::Key(old_id)).await?;
         tx.commit().await?;
+        self.forget(Change::Key(old_id));
         Ok(created.zip(old))
     }
 
@@ -355,7 +376,7 @@ impl Db {
 
 /// Inserts `new`; false when its id or fingerprint is already taken.
 async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     new: &NewKey,
     now: Timestamp,
 ) -> Result<bool, Error> {
@@ -387,7 +408,7 @@ async fn insert(
 
 /// The metadata of key `key_id`, read through `conn`.
 async fn fetch(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut AnyConnection,
     key_id: &str,
     now: Timestamp,
 ) -> Result<Option<KeyMetadata>, Error> {

@@ -1,9 +1,10 @@
 //! Surfaces and their capabilities (items).
 
 use mcp_keys_core::Environment;
-use sqlx::{AssertSqlSafe, FromRow, QueryBuilder, Sqlite};
+use sqlx::{AssertSqlSafe, FromRow};
 
 use super::keys::KeyRow;
+use super::notify::Change;
 use super::{Db, count, parse_stored};
 use crate::api::{Item, Page, PageRequest, Surface, SurfaceStatus};
 use crate::time::{self, Timestamp};
@@ -60,6 +61,11 @@ struct ItemRow {
     capability_name: String,
     created_at: i64,
 }
+
+/// The conditions of a [`SurfaceFilter`], bound as `$1` (type), `$2`
+/// (status), `$3` (environment); a NULL matches all.
+const FILTER: &str = "($1 IS NULL OR type = $1) AND ($2 IS NULL OR status = $2)
+    AND ($3 IS NULL OR environment = $3)";
 
 const SURFACE_COLUMNS: &str =
     "SELECT id, product_id, name, type, status, environment, created_at, updated_at FROM surfaces";
@@ -146,26 +152,32 @@ impl Db {
         page: &PageRequest,
         base_url: &str,
     ) -> Result<Page<Surface>, Error> {
-        let mut select = QueryBuilder::<Sqlite>::new(SURFACE_COLUMNS);
-        push_filter(&mut select, filter);
-        if let Some((millis, id)) = &page.after {
-            select
-                .push(" AND (created_at > ")
-                .push_bind(*millis)
-                .push(" OR (created_at = ")
-                .push_bind(*millis)
-                .push(" AND id > ")
-                .push_bind(id.clone())
-                .push("))");
-        }
-        select
-            .push(" ORDER BY created_at, id LIMIT ")
-            .push_bind(i64::from(page.limit) + 1);
-        let rows: Vec<SurfaceRow> = select.build_query_as().fetch_all(&self.pool).await?;
-
-        let mut total = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM surfaces");
-        push_filter(&mut total, filter);
-        let total: i64 = total.build_query_scalar().fetch_one(&self.pool).await?;
+        let (after_millis, after_id) = page.after.clone().unwrap_or((i64::MIN, String::new()));
+        let kind = filter.kind.as_deref();
+        let status = filter.status.map(SurfaceStatus::as_str);
+        let environment = filter.environment.map(Environment::as_str);
+        // Only constant text is formatted into the SQL; values are bound.
+        let rows: Vec<SurfaceRow> = sqlx::query_as(AssertSqlSafe(format!(
+            "{SURFACE_COLUMNS} WHERE {FILTER}
+               AND (created_at > $4 OR (created_at = $4 AND id > $5))
+             ORDER BY created_at, id LIMIT $6"
+        )))
+        .bind(kind)
+        .bind(status)
+        .bind(environment)
+        .bind(after_millis)
+        .bind(after_id)
+        .bind(i64::from(page.limit) + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM surfaces WHERE {FILTER}"
+        )))
+        .bind(kind)
+        .bind(status)
+        .bind(environment)
+        .fetch_one(&self.pool)
+        .await?;
 
         let mut surfaces = Vec::with_capacity(rows.len());
         for row in rows {
@@ -204,6 +216,9 @@ impl Db {
         if updated.rows_affected() == 0 {
             return Ok(None);
         }
+        // A key's verification reads its surface's status and environment.
+        self.publish(&self.pool, Change::Everything).await?;
+        self.forget(Change::Everything);
         self.surface(product_id, surface_id, base_url).await
     }
 
@@ -286,22 +301,5 @@ impl Db {
             name: row.name,
             kind: row.kind,
         })
-    }
-}
-
-/// `WHERE` and the conditions of `filter`; always ends inside the `WHERE`,
-/// so more conditions can follow with ` AND`.
-fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &SurfaceFilter) {
-    query.push(" WHERE 1 = 1");
-    if let Some(kind) = &filter.kind {
-        query.push(" AND type = ").push_bind(kind.clone());
-    }
-    if let Some(status) = filter.status {
-        query.push(" AND status = ").push_bind(status.as_str());
-    }
-    if let Some(environment) = filter.environment {
-        query
-            .push(" AND environment = ")
-            .push_bind(environment.as_str());
     }
 }

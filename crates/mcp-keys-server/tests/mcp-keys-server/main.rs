@@ -1,5 +1,5 @@
 //! Integration tests of the key service: real HTTP on 127.0.0.1, real
-//! SQLite files, one module per area.
+//! SQLite files and a real PostgreSQL server, one module per area.
 
 mod events;
 mod keys;
@@ -7,6 +7,7 @@ mod limits;
 mod logs;
 mod management_auth;
 mod mcp;
+mod postgres;
 mod products;
 mod revocation_race;
 mod support;

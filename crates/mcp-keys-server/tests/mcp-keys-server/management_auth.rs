@@ -81,7 +81,7 @@ async fn health_answers_without_a_token_and_unknown_routes_are_404() -> Result<(
 }
 
 #[tokio::test]
-async fn a_database_url_that_is_not_sqlite_is_a_clear_error() {
+async fn a_database_url_of_an_unsupported_kind_is_a_clear_error() {
     let error = Db::connect("mysql://localhost/keys").await.err();
     assert!(
         error.is_some_and(|error| error.to_string().contains("unsupported database URL")),

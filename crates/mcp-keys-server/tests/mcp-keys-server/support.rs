@@ -29,17 +29,31 @@ impl Server {
 
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Result<Self> {
         let dir = tempfile::tempdir()?;
-        let db = Db::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("keys.db").display()
-        ))
-        .await?;
-        let token_file = dir.path().join("token");
-        assert!(
-            init_token_file(&db, &token_file).await?,
-            "a first token is written"
-        );
-        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        Self::start_on(dir, &url, None, configure).await
+    }
+
+    /// A service on the database at `url`, keeping `dir` for its files.
+    /// With `token`, another instance on a database that has its first
+    /// management token already.
+    pub async fn start_on(
+        dir: TempDir,
+        url: &str,
+        token: Option<&str>,
+        configure: impl FnOnce(&mut Config),
+    ) -> Result<Self> {
+        let db = Db::connect(url).await?;
+        let token = match token {
+            Some(token) => token.to_owned(),
+            None => {
+                let token_file = dir.path().join("token");
+                assert!(
+                    init_token_file(&db, &token_file).await?,
+                    "a first token is written"
+                );
+                std::fs::read_to_string(&token_file)?.trim().to_owned()
+            }
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address: SocketAddr = listener.local_addr()?;
         let base = format!("http://{address}");

@@ -1,0 +1,168 @@
+//! A short-lived, bounded cache of verified keys, so a busy key does not
+//! cost a database read on every request.
+//!
+//! The bound: an entry is trusted for at most [`TTL`] after the database
+//! read that produced it began. Invalidation (a revocation, a roll, a
+//! surface update; on PostgreSQL also the NOTIFY of another instance) drops
+//! entries at once; the TTL is what remains if a notification is lost, so a
+//! revoked key can pass on another instance for at most 3 seconds, and never
+//! on the instance that revoked it.
+//!
+//! A read that began before an invalidation must not store what it read: it
+//! may be the row as it was before the revocation committed. Every
+//! invalidation bumps a generation, and a fill is stored only if the
+//! generation is still the one it saw before reading.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::StoredKey;
+
+/// How long a verified key is trusted without reading the database again.
+pub const TTL: Duration = Duration::from_secs(3);
+
+/// How many keys are kept; beyond it, fills are dropped until entries age out.
+const CAPACITY: usize = 10_000;
+
+/// Verified keys by key id.
+#[derive(Default)]
+pub struct VerificationCache {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    generation: u64,
+    entries: HashMap<String, (Instant, StoredKey)>,
+}
+
+/// Taken before a database read; allows storing its result only if nothing
+/// was invalidated meanwhile.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket {
+    generation: u64,
+    read_at: Instant,
+}
+
+// Only the size: the entries are nothing a log needs.
+impl fmt::Debug for VerificationCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerificationCache")
+            .field("len", &self.lock().entries.len())
+            .finish()
+    }
+}
+
+impl VerificationCache {
+    /// The key `key_id` if it was read less than [`TTL`] ago.
+    pub fn get(&self, key_id: &str) -> Option<StoredKey> {
+        let inner = self.lock();
+        let (read_at, key) = inner.entries.get(key_id)?;
+        (read_at.elapsed() < TTL).then(|| key.clone())
+    }
+
+    /// Call before reading a key from the database.
+    pub fn ticket(&self) -> Ticket {
+        Ticket {
+            generation: self.lock().generation,
+            read_at: Instant::now(),
+        }
+    }
+
+    /// Stores `key`, read under `ticket`, unless an invalidation happened
+    /// since the ticket was taken.
+    pub fn insert(&self, ticket: Ticket, key: StoredKey) {
+        let mut inner = self.lock();
+        if inner.generation != ticket.generation {
+            return;
+        }
+        if inner.entries.len() >= CAPACITY {
+            inner
+                .entries
+                .retain(|_, (read_at, _)| read_at.elapsed() < TTL);
+            if inner.entries.len() >= CAPACITY {
+                return;
+            }
+        }
+        inner.entries.insert(key.id.clone(), (ticket.read_at, key));
+    }
+
+    /// Drops key `key_id` and refuses every fill that began before now.
+    pub fn forget(&self, key_id: &str) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.entries.remove(key_id);
+    }
+
+    /// Drops every key and refuses every fill that began before now.
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.generation += 1;
+        inner.entries.clear();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // The map stays consistent even if a holder panicked: every update
+        // is a single insert or remove.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mcp_keys_core::{Environment, Fingerprint};
+
+    use super::VerificationCache;
+    use crate::api::SurfaceStatus;
+    use crate::db::StoredKey;
+
+    fn key(id: &str) -> StoredKey {
+        StoredKey {
+            id: id.into(),
+            surface_id: "s1".into(),
+            product_id: "p1".into(),
+            fingerprint: Fingerprint::of("x"),
+            environment: Environment::Development,
+            scopes: Vec::new(),
+            revoked_at: None,
+            expires_at: None,
+            surface_status: SurfaceStatus::Active,
+            surface_environment: Environment::Development,
+            rate_limit_per_minute: None,
+            rate_limit_per_day: None,
+        }
+    }
+
+    #[test]
+    fn a_fill_is_served_until_it_is_forgotten() {
+        let cache = VerificationCache::default();
+        cache.insert(cache.ticket(), key("a"));
+        assert!(cache.get("a").is_some());
+        cache.forget("a");
+        assert!(cache.get("a").is_none());
+    }
+
+    #[test]
+    fn a_read_that_began_before_an_invalidation_is_not_stored() {
+        let cache = VerificationCache::default();
+        let ticket = cache.ticket();
+        // A revocation of any key commits while the read is in flight.
+        cache.forget("other");
+        cache.insert(ticket, key("a"));
+        assert!(
+            cache.get("a").is_none(),
+            "the row read may predate the revocation"
+        );
+    }
+
+    #[test]
+    fn clearing_drops_every_key() {
+        let cache = VerificationCache::default();
+        cache.insert(cache.ticket(), key("a"));
+        cache.insert(cache.ticket(), key("b"));
+        cache.clear();
+        assert!(cache.get("a").is_none() && cache.get("b").is_none());
+    }
+}

@@ -1,0 +1,84 @@
+//! SQLite through the `Any` driver: a file (WAL, fully synchronous) or a
+//! private in-memory database.
+
+use std::str::FromStr;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use crate::Error;
+
+/// A pool on a SQLite database. The `Any` driver takes a URL only, so the
+/// settings the URL cannot carry are applied to every new connection.
+pub async fn connect(url: &str) -> Result<AnyPool, Error> {
+    let memory = url.contains(":memory:");
+    // Create the file if it is missing, unless the URL chose a mode itself.
+    let url = if memory || url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    AnyConnectOptions::from_str(&url)
+        .map_err(|error| Error::Config(format!("invalid database URL: {error}")))?;
+    let options = AnyPoolOptions::new()
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                // WAL: readers (every verification) never wait for a writer.
+                // FULL: an acknowledged revocation survives a power loss, not
+                // only a crash of the process. Foreign keys and a 5 s busy
+                // timeout are sqlx's SQLite defaults already.
+                connection
+                    .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+                    .await?;
+                Ok(())
+            })
+        })
+        // An in-memory database disappears with its last connection, so
+        // one connection is kept open for the life of the pool.
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None);
+    // Through `Any`, every connection to `:memory:` opens a new, empty
+    // database: a private in-memory database is one connection.
+    let options = if memory {
+        options.max_connections(1)
+    } else {
+        options
+    };
+    Ok(options.connect(&url).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Row;
+
+    use super::connect;
+
+    #[tokio::test]
+    async fn a_missing_file_is_created_in_wal_mode_and_fully_synchronous()
+    -> Result<(), Box<dyn std::error::Error>> {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir()?;
+        let pool = connect(&format!("sqlite://{}", dir.path().join("new.db").display())).await?;
+        let mode: String = sqlx::query("PRAGMA journal_mode")
+            .fetch_one(&pool)
+            .await?
+            .try_get(0)?;
+        assert_eq!(mode, "wal");
+        // 2 = FULL: an acknowledged revocation survives a power loss.
+        let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&pool)
+            .await?
+            .try_get(0)?;
+        assert_eq!(synchronous, 2);
+        let foreign_keys: i64 = sqlx::query("PRAGMA foreign_keys")
+            .fetch_one(&pool)
+            .await?
+            .try_get(0)?;
+        assert_eq!(foreign_keys, 1);
+        pool.close().await;
+        Ok(())
+    }
+}

@@ -1,0 +1,123 @@
+//! The official Python MCP SDK in a private virtualenv, and `client.py`
+//! driven over its stdin and stdout.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+/// The SDK under test, pinned: a new release must not change a test run.
+const SDK: &str = "mcp==2.3.0";
+
+/// How long one answer of the client may take (its first one includes
+/// Python's start-up).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The virtualenv's Python, created on first use. Idempotent and safe for
+/// concurrent tests: a file lock serialises the setup, and a marker file
+/// naming [`SDK`] says it is complete.
+fn venv_python() -> Result<PathBuf> {
+    let dir = target_dir()?.join("py/mcp-client");
+    let python = dir.join("bin/python");
+    let marker = dir.join(".installed");
+    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == SDK) {
+        return Ok(python);
+    }
+    std::fs::create_dir_all(dir.parent().context("venv folder")?)?;
+    let lock = File::create(dir.with_extension("lock"))?;
+    lock.lock()?;
+    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == SDK) {
+        return Ok(python);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    run(std::process::Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&dir))
+    .context("creating a virtualenv (Debian package python3-venv)")?;
+    run(std::process::Command::new(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        SDK,
+    ]))
+    .with_context(|| format!("installing {SDK} from PyPI"))?;
+    std::fs::write(&marker, SDK)?;
+    Ok(python)
+}
+
+fn run(command: &mut std::process::Command) -> Result<()> {
+    let status = command.stdin(Stdio::null()).status()?;
+    if !status.success() {
+        bail!("{command:?} failed ({status})");
+    }
+    Ok(())
+}
+
+/// Cargo's target folder: the one this test binary was built in.
+fn target_dir() -> Result<PathBuf> {
+    // target/<profile>/deps/<test binary>
+    let exe = std::env::current_exe()?;
+    exe.ancestors()
+        .nth(3)
+        .map(Path::to_path_buf)
+        .context("the test binary has no target folder")
+}
+
+/// One running `client.py` session, killed when dropped.
+#[derive(Debug)]
+pub struct PythonClient {
+    stdin: ChildStdin,
+    stdout: Lines<BufReader<ChildStdout>>,
+    _process: Child,
+}
+
+impl PythonClient {
+    /// Starts the client on `url` with `key`, and returns it with its
+    /// answer to `initialize`.
+    pub async fn connect(url: &str, key: &str) -> Result<(Self, Value)> {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("mcp_client/client.py");
+        let mut process = Command::new(venv_python()?)
+            .arg(script)
+            .arg(url)
+            // In the environment, not the arguments: `ps` shows arguments.
+            .env("MCP_KEYS_TEST_KEY", key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting client.py")?;
+        let mut client = Self {
+            stdin: process.stdin.take().context("stdin")?,
+            stdout: BufReader::new(process.stdout.take().context("stdout")?).lines(),
+            _process: process,
+        };
+        let initialized = client.answer().await?;
+        Ok((client, initialized))
+    }
+
+    /// Sends one command and returns the client's answer.
+    pub async fn send(&mut self, command: &Value) -> Result<Value> {
+        self.stdin
+            .write_all(format!("{command}\n").as_bytes())
+            .await?;
+        self.stdin.flush().await?;
+        self.answer().await
+    }
+
+    async fn answer(&mut self) -> Result<Value> {
+        let line = tokio::time::timeout(ANSWER_TIMEOUT, self.stdout.next_line())
+            .await
+            .context("client.py did not answer in time")??
+            .context("client.py exited without answering")?;
+        serde_json::from_str(&line).with_context(|| format!("client.py printed {line}"))
+    }
+}
