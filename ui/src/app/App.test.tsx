@@ -1,82 +1,189 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppInfo } from "../bindings/AppInfo";
-import { getAppInfo } from "../lib/ipc/app";
-import { appInfo } from "../test/fixtures";
+import { callsOf, deferred, fakeInvoke } from "../test/fakeInvoke";
+import {
+  appInfo,
+  connectionTree,
+  emptyWorkspace,
+  localConnection,
+  product,
+  surface,
+  teamConnection,
+  workspaceWith,
+} from "../test/fixtures";
 import { App } from "./App";
 
-vi.mock("../lib/ipc/app");
-
-const getAppInfoMock = vi.mocked(getAppInfo);
-
-/** A promise the test settles when it chooses. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+vi.mock("@tauri-apps/api/core");
 
 describe("App", () => {
-  beforeEach(() => {
-    getAppInfoMock.mockReset();
-  });
-
   it("shows a loading state until app_info answers", () => {
-    getAppInfoMock.mockReturnValue(deferred<AppInfo>().promise);
+    fakeInvoke({ app_info: () => deferred<AppInfo>().promise });
     render(<App />);
 
     expect(screen.getByTestId("app-loading")).toHaveTextContent("Starting MCP Keys");
     expect(screen.queryByTestId("app-shell")).not.toBeInTheDocument();
   });
 
-  it("shows the sidebar with This computer and the welcome once app_info resolves", async () => {
-    getAppInfoMock.mockResolvedValue(appInfo);
+  it("shows a loading state while the workspace loads", async () => {
+    fakeInvoke({ app_info: () => appInfo, workspace_load: () => new Promise(() => {}) });
+    render(<App />);
+
+    expect(await screen.findByTestId("workspace-loading")).toHaveTextContent("Loading your keys");
+  });
+
+  it("offers the first surface on a first run, with This computer in the sidebar", async () => {
+    fakeInvoke({ app_info: () => appInfo, workspace_load: () => emptyWorkspace() });
     render(<App />);
 
     const shell = await screen.findByTestId("app-shell");
-    const sidebar = within(shell).getByTestId("sidebar");
-    const local = within(sidebar).getByTestId("connection-local");
+    const local = within(shell).getByTestId("connection-local");
     expect(local).toHaveTextContent("This computer");
-    // The subtitle is where the embedded key service listens, as app_info reports it.
     expect(local).toHaveTextContent("http://127.0.0.1:7410");
     expect(local).toHaveTextContent("No products yet");
-    expect(within(sidebar).getByTestId("app-version")).toHaveTextContent("0.1.0");
+    expect(within(shell).getByTestId("app-version")).toHaveTextContent("0.1.0");
 
-    const main = within(shell).getByTestId("main");
-    expect(within(main).getByTestId("workspace-empty")).toHaveTextContent(
+    const welcome = within(shell).getByTestId("workspace-empty");
+    expect(within(welcome).getByRole("heading", { level: 1 })).toHaveTextContent(
       "Create your first surface",
     );
-    expect(within(main).getByRole("heading", { level: 1 })).toHaveTextContent(
-      "Create your first surface",
+    // Defaults that work as they are, so a new user only has to press the button.
+    expect(screen.getByTestId("first-product-name")).toHaveValue("My MCP server");
+    expect(screen.getByTestId("first-surface-name")).toHaveValue("Local tools");
+    expect(screen.getByTestId("first-surface-environment")).toHaveValue("development");
+    expect(screen.getByTestId("first-surface-capabilities")).toHaveValue(
+      "search, fetch, summarize",
     );
-    expect(screen.queryByTestId("surface-view")).not.toBeInTheDocument();
-    expect(screen.queryByTestId("app-loading")).not.toBeInTheDocument();
   });
 
-  it("shows the error's message when app_info fails, and no shell", async () => {
-    getAppInfoMock.mockRejectedValue({ code: "internal", message: "The store is locked." });
+  it("creates the product and surface with the defaults and opens it on its Keys tab", async () => {
+    const created = surface({ id: "surf_new", name: "Local tools" });
+    let loads = 0;
+    const calls = fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => (loads++ === 0 ? emptyWorkspace() : workspaceWith([created])),
+      product_create: () => product,
+      surface_create: () => created,
+      surface_get: () => created,
+    });
+    render(<App />);
+
+    await userEvent.click(await screen.findByTestId("first-surface-submit"));
+
+    const view = await screen.findByTestId("surface-view");
+    expect(within(view).getByRole("heading", { level: 1 })).toHaveTextContent("Local tools");
+    expect(await screen.findByTestId("keys-empty")).toBeInTheDocument();
+    expect(callsOf(calls, "product_create")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      name: "My MCP server",
+    });
+    expect(callsOf(calls, "surface_create")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      productId: "prod_1",
+      name: "Local tools",
+      environment: "development",
+      capabilities: ["search", "fetch", "summarize"],
+    });
+  });
+
+  it("keeps the product made before a failed surface, so a retry makes no second one", async () => {
+    let surfaceAttempts = 0;
+    const calls = fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => (surfaceAttempts < 2 ? emptyWorkspace() : workspaceWith([surface()])),
+      product_create: () => product,
+      surface_create: () => {
+        if (surfaceAttempts++ === 0) {
+          throw { code: "unreachable", message: "connection refused" };
+        }
+        return surface();
+      },
+      surface_get: () => surface(),
+    });
+    render(<App />);
+
+    await userEvent.click(await screen.findByTestId("first-surface-submit"));
+    expect(await screen.findByTestId("error-banner")).toHaveTextContent(
+      "Can't reach the local key service",
+    );
+    await userEvent.click(screen.getByTestId("first-surface-submit"));
+
+    expect(await screen.findByTestId("surface-view")).toBeInTheDocument();
+    expect(callsOf(calls, "product_create")).toHaveLength(1);
+    expect(callsOf(calls, "surface_create")).toHaveLength(2);
+  });
+
+  it("opens the first surface at start when there is one", async () => {
+    fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => workspaceWith([surface()]),
+      surface_get: () => surface(),
+    });
+    render(<App />);
+
+    expect(await screen.findByTestId("surface-view")).toHaveTextContent("Docs search");
+    expect(screen.getByTestId("surface-surf_1")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("says in words why the workspace did not load, and loads it again on Try again", async () => {
+    let loads = 0;
+    fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => {
+        if (loads++ === 0) {
+          throw { code: "internal", message: "The store is locked." };
+        }
+        return emptyWorkspace();
+      },
+    });
     render(<App />);
 
     const error = await screen.findByRole("alert");
     expect(error).toHaveAttribute("data-testid", "app-error");
     expect(screen.getByTestId("app-error-message")).toHaveTextContent("The store is locked.");
+
+    await userEvent.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByTestId("app-shell")).toBeInTheDocument();
+  });
+
+  it("shows the error's message when app_info fails, and no shell", async () => {
+    fakeInvoke({
+      app_info: () => {
+        throw { code: "internal", message: "Not ready." };
+      },
+    });
+    render(<App />);
+
+    expect(await screen.findByTestId("app-error-message")).toHaveTextContent("Not ready.");
     expect(screen.queryByTestId("app-shell")).not.toBeInTheDocument();
   });
 
-  it("asks again on Try again and shows the shell when the second call succeeds", async () => {
-    getAppInfoMock
-      .mockRejectedValueOnce({ code: "internal", message: "Not ready." })
-      .mockResolvedValueOnce(appInfo);
+  it("marks an unreachable connection offline and explains a failed one in words", async () => {
+    const broken = { ...teamConnection, id: "conn_broken", name: "Broken" };
+    fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => ({
+        connections: [
+          connectionTree(localConnection),
+          connectionTree(teamConnection, {
+            offline: true,
+            products: [{ product, surfaces: [surface({ id: "surf_t" })] }],
+          }),
+          connectionTree(broken, { error: { code: "token_rejected", message: "401" } }),
+        ],
+      }),
+      surface_get: () => surface({ id: "surf_t" }),
+    });
     render(<App />);
 
-    await userEvent.click(await screen.findByRole("button", { name: "Try again" }));
-
-    expect(await screen.findByTestId("app-shell")).toBeInTheDocument();
-    expect(getAppInfoMock).toHaveBeenCalledTimes(2);
+    expect(await screen.findByTestId("connection-offline-conn_team")).toHaveTextContent("Offline");
+    expect(screen.getByTestId("connection-error-conn_broken")).toHaveTextContent(
+      "The token was rejected by https://keys.example.com",
+    );
+    // The offline connection's surface opens, with a word about the cache.
+    expect(await screen.findByTestId("surface-offline")).toHaveTextContent(
+      "Can't reach https://keys.example.com",
+    );
   });
 });

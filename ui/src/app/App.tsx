@@ -1,12 +1,12 @@
-import { useMemo } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
-import { localWorkspace } from "../model/localWorkspace";
+import { loadWorkspace } from "../lib/ipc/workspace";
+import { useLoad } from "../lib/useLoad";
 import { AppShell } from "../shell/AppShell";
 import { AppError } from "./AppError";
 import { AppLoading } from "./AppLoading";
 import { useAppInfo } from "./useAppInfo";
 
-/** The root: loads what the app needs to start, then shows the shell. */
+/** The root: learns who it is (`app_info`), loads the workspace, then shows the shell. */
 export function App() {
   const { state, retry } = useAppInfo();
   switch (state.status) {
@@ -20,6 +20,26 @@ export function App() {
 }
 
 function ReadyApp({ appInfo }: { appInfo: AppInfo }) {
-  const workspace = useMemo(() => localWorkspace(appInfo), [appInfo]);
-  return <AppShell appInfo={appInfo} workspace={workspace} />;
+  const workspace = useLoad(loadWorkspace, "workspace");
+  switch (workspace.state.status) {
+    case "loading":
+      return <AppLoading text="Loading your keys…" data-testid="workspace-loading" />;
+    case "error":
+      return (
+        <AppError
+          title="MCP Keys couldn't load your keys"
+          error={workspace.state.error}
+          onRetry={workspace.retry}
+        />
+      );
+    case "ready":
+      return (
+        <AppShell
+          appInfo={appInfo}
+          workspace={workspace.state.data}
+          onReload={workspace.reload}
+          onChange={workspace.update}
+        />
+      );
+  }
 }

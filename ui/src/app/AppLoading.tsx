@@ -1,12 +1,20 @@
 import { Spinner } from "../components/Spinner";
 import "./AppStatus.css";
 
-/** Shown while the app asks its Rust side who it is; usually for a blink. */
-export function AppLoading() {
+type AppLoadingProps = {
+  text?: string;
+  "data-testid"?: string;
+};
+
+/** Shown while the app asks its Rust side for what it needs; usually for a blink. */
+export function AppLoading({
+  text = "Starting MCP Keys…",
+  "data-testid": testId = "app-loading",
+}: AppLoadingProps) {
   return (
-    <div className="app-status" role="status" data-testid="app-loading">
+    <div className="app-status" role="status" data-testid={testId}>
       <Spinner />
-      <p className="app-status__text">Starting MCP Keys…</p>
+      <p className="app-status__text">{text}</p>
     </div>
   );
 }

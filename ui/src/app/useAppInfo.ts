@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
-import type { IpcError } from "../bindings/IpcError";
+import type { IpcError } from "../lib/ipc/ipcError";
 import { getAppInfo } from "../lib/ipc/app";
 import { toIpcError } from "../lib/ipc/ipcError";
 

@@ -1,10 +1,10 @@
-import type { KeySummary } from "./workspace";
+import type { KeyMetadata } from "./workspace";
 
 /** Whether a key still opens its surface, and if not, why. */
 export type KeyState = "active" | "revoked" | "expired";
 
 /** A revoked key stays revoked; otherwise a key past its `expiresAt` is expired. */
-export function keyState(key: KeySummary, now: Date): KeyState {
+export function keyState(key: KeyMetadata, now: Date): KeyState {
   if (key.revokedAt !== null || !key.isActive) {
     return "revoked";
   }

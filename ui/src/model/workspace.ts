@@ -1,11 +1,13 @@
 /*
- * The UI's model of what the sidebar and the main area show. Field names
- * mirror the management API (DESIGN §3, camelCase); timestamps are RFC 3339
- * strings as they arrive over JSON. Where Rust already exports a type
- * (ui/src/bindings/) it is used here; later issues replace the rest the same way.
+ * The UI's model of the desktop IPC contract (issue 6). Field names are exactly
+ * those of the Rust types (DESIGN §3, camelCase); timestamps are RFC 3339
+ * strings. Until ts-rs exports a type to ui/src/bindings/, it is written here,
+ * once: switching to the generated one is a one-line change per type
+ * (`export type { KeyMetadata } from "../bindings/KeyMetadata";`).
  */
 
 import type { Environment } from "../bindings/Environment";
+import type { IpcError } from "../lib/ipc/ipcError";
 
 /** Development or production, as generated from Rust (key format: `dev` / `prod`). */
 export type { Environment };
@@ -13,21 +15,29 @@ export type { Environment };
 /** An inactive surface refuses every request with 403 `surface_inactive`. */
 export type SurfaceStatus = "active" | "inactive";
 
-/** The embedded key service of this app, or a saved remote one (Runtype, a team server). */
-export type ConnectionKind = "local" | "remote";
+/** The app's embedded key service, a self-hosted mcp-keys server, or a Runtype account. */
+export type ConnectionKind = "local" | "mcp-keys" | "runtype";
 
-/** A key service the app manages keys on. */
+/** A key service the app manages keys on (crate mcp-keys-store). */
 export type Connection = {
   id: string;
-  kind: ConnectionKind;
   name: string;
+  kind: ConnectionKind;
   /** Base URL of the service's management API. */
-  serverUrl: string;
+  baseUrl: string;
+  isDefault: boolean;
+  createdAt: string;
 };
 
 export type Product = {
   id: string;
   name: string;
+  createdAt: string;
+};
+
+/** A capability of a surface: one MCP tool a key may be scoped to. */
+export type Item = {
+  capabilityName: string;
   createdAt: string;
 };
 
@@ -41,14 +51,15 @@ export type Surface = {
   environment: Environment;
   /** The surface's MCP endpoint. */
   url: string;
-  /** Metadata of the surface's keys; never the keys themselves. */
-  keys: KeySummary[];
+  items: Item[];
+  /** Metadata of the surface's keys; never the keys themselves. May be empty in a workspace tree. */
+  keys: KeyMetadata[];
   createdAt: string;
   updatedAt: string;
 };
 
-/** What the app may know of a key: metadata only, the secret is shown once at creation. */
-export type KeySummary = {
+/** What the app may know of a key: metadata only, the secret stays in Rust. */
+export type KeyMetadata = {
   id: string;
   surfaceId: string;
   productId: string;
@@ -71,19 +82,79 @@ export type KeySummary = {
   rateLimitPerDay: number | null;
 };
 
-/** A product with its surfaces, as the sidebar nests them. */
-export type ProductNode = {
+export type EventType = "key_created" | "key_revoked" | "key_rolled" | "auth_failed";
+
+/** An audit event of a surface. */
+export type Event = {
+  id: string;
+  type: EventType;
+  productId: string | null;
+  surfaceId: string | null;
+  keyId: string | null;
+  /** Why an authentication failed (`revoked`, `expired`, …); null for other events. */
+  reason: string | null;
+  createdAt: string;
+};
+
+/** A product with its surfaces (listed without keys). */
+export type ProductTree = {
   product: Product;
   surfaces: Surface[];
 };
 
-/** A connection with its products, as the sidebar nests them. */
-export type ConnectionNode = {
+/** A connection with its products, or why they could not be loaded. */
+export type ConnectionTree = {
   connection: Connection;
-  products: ProductNode[];
+  products: ProductTree[];
+  error: IpcError | null;
+  /** Served from the local cache because the server is unreachable. */
+  offline: boolean;
 };
 
-/** Everything the app shows: connections → products → surfaces. */
-export type Workspace = {
-  connections: ConnectionNode[];
+/** Everything the app shows: connections → products → surfaces (`workspace_load`). */
+export type WorkspaceTree = {
+  connections: ConnectionTree[];
+};
+
+/** What `key_generate` needs; `null` days mean never. */
+export type GenerateKeyRequest = {
+  name: string;
+  environment: Environment;
+  /** Empty means every capability of the surface. */
+  scopes: string[];
+  expiresInDays: number | null;
+  rotateEveryDays: number | null;
+};
+
+/** A freshly made key: its metadata, and a handle to the plaintext that stays in Rust. */
+export type Reveal = {
+  revealId: string;
+  key: KeyMetadata;
+};
+
+/** Rust wrote the key to the clipboard and clears it after this delay. */
+export type CopyOutcome = {
+  clearAfterSeconds: number;
+};
+
+/** A rolled key: the new one (revealed once) and the old one with its new expiry. */
+export type RollOutcome = {
+  revealId: string;
+  key: KeyMetadata;
+  oldKey: KeyMetadata;
+};
+
+/** The kinds of connection a user can add; the local one always exists. */
+export type RemoteConnectionKind = Exclude<ConnectionKind, "local">;
+
+export type AddConnectionRequest = {
+  kind: RemoteConnectionKind;
+  name: string;
+  baseUrl: string;
+  /** A management token or platform API key; Rust checks it, then keeps it in the OS keyring. */
+  token: string;
+};
+
+export type Settings = {
+  clipboardClearSeconds: number;
 };

@@ -1,29 +1,43 @@
 import { useState } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
-import type { Selection } from "../model/selection";
-import type { Workspace } from "../model/workspace";
+import { findSelectedSurface, firstSurface, type Selection } from "../model/selection";
+import type { Product, Surface, WorkspaceTree } from "../model/workspace";
+import { withSurface } from "../model/workspaceTree";
 import { MainArea } from "./MainArea";
 import { Sidebar } from "./Sidebar";
 import "./AppShell.css";
 
 type AppShellProps = {
   appInfo: AppInfo;
-  workspace: Workspace;
-  onGenerateKey?: (() => void) | undefined;
+  workspace: WorkspaceTree;
+  /** Loads the workspace again (after a connection was added or removed). */
+  onReload?: (() => void) | undefined;
+  /** Changes the loaded workspace in place, until the reload brings the real one. */
+  onChange?: ((change: (workspace: WorkspaceTree) => WorkspaceTree) => void) | undefined;
 };
 
-/** The window's layout: the sidebar at the left, the selected thing in the main area. */
-export function AppShell({ appInfo, workspace, onGenerateKey }: AppShellProps) {
-  const [selection, setSelection] = useState<Selection>(null);
+/** The window's layout: the sidebar at the left, the selected surface in the main area. */
+export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellProps) {
+  const [picked, setPicked] = useState<Selection>(() => firstSurface(workspace));
+  // A surface that went away (its connection was removed) falls back to the first one.
+  const selection = findSelectedSurface(workspace, picked) ? picked : firstSurface(workspace);
+
+  const onSurfaceCreated = (connectionId: string, product: Product, surface: Surface) => {
+    onChange?.((current) => withSurface(current, connectionId, product, surface));
+    setPicked({ connectionId, productId: product.id, surfaceId: surface.id });
+    onReload?.();
+  };
+
   return (
     <div className="app-shell" data-testid="app-shell">
       <Sidebar
         appInfo={appInfo}
         workspace={workspace}
         selection={selection}
-        onSelectSurface={setSelection}
+        onSelectSurface={setPicked}
+        onConnectionsChanged={onReload}
       />
-      <MainArea workspace={workspace} selection={selection} onGenerateKey={onGenerateKey} />
+      <MainArea workspace={workspace} selection={selection} onSurfaceCreated={onSurfaceCreated} />
     </div>
   );
 }

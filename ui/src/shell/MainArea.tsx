@@ -1,29 +1,40 @@
 import { EmptyState } from "../components/EmptyState";
-import { findSelectedSurface, hasNoSurfaces, type Selection } from "../model/selection";
-import type { Workspace } from "../model/workspace";
+import {
+  findSelectedSurface,
+  hasNoSurfaces,
+  localConnection,
+  type Selection,
+} from "../model/selection";
+import type { Product, Surface, WorkspaceTree } from "../model/workspace";
 import { SurfaceView } from "../surface/SurfaceView";
 import { WorkspaceWelcome } from "../workspace/WorkspaceWelcome";
 
 type MainAreaProps = {
-  workspace: Workspace;
+  workspace: WorkspaceTree;
   selection: Selection;
-  onGenerateKey?: (() => void) | undefined;
+  onSurfaceCreated: (connectionId: string, product: Product, surface: Surface) => void;
 };
 
-/** The selected surface; otherwise the welcome (no surfaces at all) or a hint to pick one. */
-export function MainArea({ workspace, selection, onGenerateKey }: MainAreaProps) {
+/** The selected surface; otherwise the first-run form (no surfaces yet) or a hint to pick one. */
+export function MainArea({ workspace, selection, onSurfaceCreated }: MainAreaProps) {
   const selected = findSelectedSurface(workspace, selection);
+  const local = localConnection(workspace);
   return (
     <main className="app-shell__main" data-testid="main">
       {selected ? (
         <SurfaceView
-          key={`${selected.connection.id}/${selected.surface.id}`}
+          key={`${selected.connection.id}/${selected.product.id}/${selected.surface.id}`}
+          connection={selected.connection}
           product={selected.product}
           surface={selected.surface}
-          onGenerateKey={onGenerateKey}
+          offline={selected.offline}
         />
-      ) : hasNoSurfaces(workspace) ? (
-        <WorkspaceWelcome />
+      ) : local && hasNoSurfaces(workspace) ? (
+        <WorkspaceWelcome
+          connection={local.connection}
+          existingProduct={local.products[0]?.product}
+          onCreated={(product, surface) => onSurfaceCreated(local.connection.id, product, surface)}
+        />
       ) : (
         <EmptyState icon="layers" title="Pick a surface" titleAs="h1" size="lg">
           <p>

@@ -1,16 +1,52 @@
+import { useState } from "react";
 import { Button } from "../components/Button";
 import { EmptyState } from "../components/EmptyState";
+import { ErrorBanner } from "../components/ErrorBanner";
 import { PanelHeader } from "../components/PanelHeader";
-import type { KeySummary } from "../model/workspace";
-import { KeyList } from "./KeyList";
+import { Spinner } from "../components/Spinner";
+import { GenerateKeyDialog } from "../keys/GenerateKeyDialog";
+import { KeyTable } from "../keys/KeyTable";
+import { RevokeDialog, type AffectedConfig } from "../keys/RevokeDialog";
+import { RollDialog } from "../keys/RollDialog";
+import type { ErrorContext } from "../lib/ipc/ipcError";
+import type { SurfaceRef } from "../lib/ipc/keys";
+import type { LoadState } from "../lib/useLoad";
+import type { KeyMetadata, Surface } from "../model/workspace";
 
 type KeysTabProps = {
-  keys: readonly KeySummary[];
-  onGenerateKey?: (() => void) | undefined;
+  surfaceRef: SurfaceRef;
+  /** The surface with its items and keys, as `surface_get` loads it. */
+  detail: LoadState<Surface>;
+  onRetry: () => void;
+  /** Puts a key's new metadata into the surface (adds it when new). */
+  onKeyChanged: (key: KeyMetadata) => void;
+  errorContext?: ErrorContext | undefined;
+  /** IDE configs that use a key, for the revoke warning. */
+  affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
+  /** The moment "expired" is judged against; now unless a test says otherwise. */
+  now?: Date;
 };
 
-/** The keys of a surface, and the way to make a new one. */
-export function KeysTab({ keys, onGenerateKey }: KeysTabProps) {
+type OpenDialog =
+  | { kind: "generate" }
+  | { kind: "revoke"; key: KeyMetadata }
+  | { kind: "roll"; key: KeyMetadata }
+  | null;
+
+/** The keys of a surface, and the ways to make, roll and revoke them. */
+export function KeysTab({
+  surfaceRef,
+  detail,
+  onRetry,
+  onKeyChanged,
+  errorContext,
+  affectedConfigs,
+  now,
+}: KeysTabProps) {
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [renderedAt] = useState(() => now ?? new Date());
+  const close = () => setDialog(null);
+
   return (
     <>
       <PanelHeader
@@ -22,20 +58,72 @@ export function KeysTab({ keys, onGenerateKey }: KeysTabProps) {
           </>
         }
         actions={
-          <Button variant="primary" icon="plus" data-testid="generate-key" onClick={onGenerateKey}>
+          <Button
+            variant="primary"
+            icon="plus"
+            data-testid="generate-key"
+            disabled={detail.status !== "ready"}
+            onClick={() => setDialog({ kind: "generate" })}
+          >
             Generate API key
           </Button>
         }
       />
-      {keys.length === 0 ? (
-        <EmptyState icon="key" title="No keys yet" data-testid="keys-empty">
-          <p>
-            Generate a key for each IDE or teammate, so you can revoke one without disrupting the
-            others.
-          </p>
-        </EmptyState>
-      ) : (
-        <KeyList keys={keys} now={new Date()} />
+      {detail.status === "loading" && (
+        <div className="panel-status" role="status" data-testid="keys-loading">
+          <Spinner />
+          Loading keys…
+        </div>
+      )}
+      {detail.status === "error" && (
+        <ErrorBanner error={detail.error} context={errorContext} onRetry={onRetry} />
+      )}
+      {detail.status === "ready" &&
+        (detail.data.keys.length === 0 ? (
+          <EmptyState icon="key" title="No keys yet" data-testid="keys-empty">
+            <p>
+              Generate a key for each IDE or teammate, so you can revoke one without disrupting the
+              others.
+            </p>
+          </EmptyState>
+        ) : (
+          <KeyTable
+            keys={detail.data.keys}
+            now={renderedAt}
+            onRoll={(key) => setDialog({ kind: "roll", key })}
+            onRevoke={(key) => setDialog({ kind: "revoke", key })}
+          />
+        ))}
+      {detail.status === "ready" && dialog?.kind === "generate" && (
+        <GenerateKeyDialog
+          surfaceRef={surfaceRef}
+          surface={detail.data}
+          errorContext={errorContext}
+          onGenerated={onKeyChanged}
+          onClose={close}
+        />
+      )}
+      {dialog?.kind === "revoke" && (
+        <RevokeDialog
+          surfaceRef={surfaceRef}
+          keyToRevoke={dialog.key}
+          affectedConfigs={affectedConfigs?.(dialog.key)}
+          errorContext={errorContext}
+          onRevoked={onKeyChanged}
+          onClose={close}
+        />
+      )}
+      {dialog?.kind === "roll" && (
+        <RollDialog
+          surfaceRef={surfaceRef}
+          keyToRoll={dialog.key}
+          errorContext={errorContext}
+          onRolled={({ key, oldKey }) => {
+            onKeyChanged(oldKey);
+            onKeyChanged(key);
+          }}
+          onClose={close}
+        />
       )}
     </>
   );

@@ -1,33 +1,44 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { key, product, surface } from "../test/fixtures";
+import { callsOf, fakeInvoke } from "../test/fakeInvoke";
+import { event, key, localConnection, product, surface } from "../test/fixtures";
 import { SurfaceView } from "./SurfaceView";
 
-describe("SurfaceView", () => {
-  it("opens on the Keys tab, with the Generate button and the empty state", () => {
-    render(<SurfaceView product={product} surface={surface()} />);
+vi.mock("@tauri-apps/api/core");
 
+function renderView(overrides: Parameters<typeof surface>[0] = {}) {
+  return render(
+    <SurfaceView connection={localConnection} product={product} surface={surface(overrides)} />,
+  );
+}
+
+describe("SurfaceView", () => {
+  it("loads the surface and opens on the Keys tab, with Generate and the empty state", async () => {
+    const calls = fakeInvoke({ surface_get: () => surface() });
+    renderView();
+
+    expect(screen.getByTestId("keys-loading")).toBeInTheDocument();
     const tabs = screen.getAllByRole("tab");
     expect(tabs.map((tab) => tab.textContent)).toEqual(["Keys", "Connect", "Activity"]);
     expect(screen.getByTestId("tab-keys")).toHaveAttribute("aria-selected", "true");
-    expect(screen.getByTestId("tab-connect")).toHaveAttribute("aria-selected", "false");
 
     const panel = screen.getByRole("tabpanel");
     expect(panel).toHaveAccessibleName("Keys");
-    expect(within(panel).getByTestId("generate-key")).toHaveTextContent("Generate API key");
-    expect(within(panel).getByTestId("keys-empty")).toHaveTextContent(
+    expect(await within(panel).findByTestId("keys-empty")).toHaveTextContent(
       "Generate a key for each IDE or teammate",
     );
+    expect(within(panel).getByTestId("generate-key")).toBeEnabled();
+    expect(callsOf(calls, "surface_get")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      productId: "prod_1",
+      surfaceId: "surf_1",
+    });
   });
 
   it("shows the surface's name, product, status and environment", () => {
-    render(
-      <SurfaceView
-        product={product}
-        surface={surface({ status: "inactive", environment: "production" })}
-      />,
-    );
+    fakeInvoke({ surface_get: () => new Promise(() => {}) });
+    renderView({ status: "inactive", environment: "production" });
 
     const view = screen.getByTestId("surface-view");
     expect(within(view).getByRole("heading", { level: 1 })).toHaveTextContent("Docs search");
@@ -36,75 +47,111 @@ describe("SurfaceView", () => {
     expect(view).toHaveTextContent("Production");
   });
 
-  it("calls onGenerateKey when Generate API key is pressed", async () => {
-    const onGenerateKey = vi.fn();
-    render(<SurfaceView product={product} surface={surface()} onGenerateKey={onGenerateKey} />);
+  it("explains a failed load in words and loads again on Try again", async () => {
+    let loads = 0;
+    fakeInvoke({
+      surface_get: () => {
+        if (loads++ === 0) {
+          throw { code: "rate_limited", message: "Too many requests; retry after 12 seconds." };
+        }
+        return surface({ keys: [key()] });
+      },
+    });
+    renderView();
 
-    await userEvent.click(screen.getByTestId("generate-key"));
+    const banner = await screen.findByTestId("error-banner");
+    expect(banner).toHaveTextContent("Too many requests to the local key service right now.");
+    expect(banner).toHaveTextContent("Try again in 12 s.");
+    await userEvent.click(within(banner).getByRole("button", { name: "Try again" }));
 
-    expect(onGenerateKey).toHaveBeenCalledOnce();
+    expect(await screen.findByTestId("key-row-key_1")).toBeInTheDocument();
   });
 
   it("moves between tabs with the arrow keys, Home and End, wrapping at the ends", async () => {
+    fakeInvoke({ surface_get: () => surface(), events_list: () => [] });
     const user = userEvent.setup();
-    render(<SurfaceView product={product} surface={surface()} />);
+    renderView();
     const keysTab = screen.getByTestId("tab-keys");
     const connectTab = screen.getByTestId("tab-connect");
     const activityTab = screen.getByTestId("tab-activity");
 
-    // One tab stop: Tab lands on the selected tab, not on each of them.
-    expect(keysTab).toHaveAttribute("tabindex", "0");
-    expect(connectTab).toHaveAttribute("tabindex", "-1");
     await user.tab();
     expect(keysTab).toHaveFocus();
-
     await user.keyboard("{ArrowRight}");
     expect(connectTab).toHaveFocus();
-    expect(connectTab).toHaveAttribute("aria-selected", "true");
     expect(screen.getByRole("tabpanel")).toHaveAccessibleName("Connect");
-
     await user.keyboard("{ArrowRight}");
     expect(activityTab).toHaveFocus();
-    expect(screen.getByTestId("activity-empty")).toBeInTheDocument();
-
     await user.keyboard("{ArrowRight}");
     expect(keysTab).toHaveFocus();
-    expect(keysTab).toHaveAttribute("aria-selected", "true");
-
-    await user.keyboard("{ArrowLeft}");
-    expect(activityTab).toHaveFocus();
-
-    await user.keyboard("{Home}");
-    expect(keysTab).toHaveFocus();
-
     await user.keyboard("{End}");
-    expect(activityTab).toHaveFocus();
     expect(activityTab).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{Home}");
+    expect(keysTab).toHaveAttribute("aria-selected", "true");
   });
 
-  it("shows the MCP endpoint and an empty state on the Connect tab", async () => {
-    render(<SurfaceView product={product} surface={surface()} />);
+  it("lists the surface's activity: type, key, reason of a refusal", async () => {
+    const calls = fakeInvoke({
+      surface_get: () => surface({ keys: [key()] }),
+      events_list: () => [
+        event({ id: "e2", type: "auth_failed", reason: "revoked" }),
+        event({ id: "e1" }),
+      ],
+    });
+    renderView();
+
+    await userEvent.click(screen.getByTestId("tab-activity"));
+
+    const list = await screen.findByTestId("activity-list");
+    const items = within(list).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("Request refused");
+    expect(items[0]).toHaveTextContent("the key is revoked");
+    expect(items[1]).toHaveTextContent("Key generated");
+    expect(items[1]).toHaveTextContent("MCP - Claude Desktop (mcp_dev_Ab3dE5gH…x9Zq)");
+    expect(callsOf(calls, "events_list")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      surfaceId: "surf_1",
+    });
+  });
+
+  it("shows an empty Activity tab, and an error with a retry when events fail", async () => {
+    let loads = 0;
+    fakeInvoke({
+      surface_get: () => surface(),
+      events_list: () => {
+        if (loads++ === 0) {
+          throw { code: "server_error", message: "500" };
+        }
+        return [];
+      },
+    });
+    renderView();
+
+    await userEvent.click(screen.getByTestId("tab-activity"));
+    expect(await screen.findByTestId("error-banner")).toHaveTextContent(
+      "Something went wrong on the local key service",
+    );
+    await userEvent.click(screen.getByTestId("error-retry"));
+    expect(await screen.findByTestId("activity-empty")).toBeInTheDocument();
+  });
+
+  it("gives a copyable config for every IDE, with the surface's URL and no key", async () => {
+    fakeInvoke({ surface_get: () => surface() });
+    const writeText = vi.fn().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    renderView();
 
     await userEvent.click(screen.getByTestId("tab-connect"));
+    const snippets = within(screen.getByTestId("connect-snippets")).getAllByRole("region");
+    expect(snippets).toHaveLength(10);
+    const cursor = screen.getByTestId("snippet-cursor");
+    expect(cursor).toHaveTextContent(surface().url);
+    expect(cursor).toHaveTextContent("Bearer YOUR_API_KEY");
 
-    const panel = screen.getByRole("tabpanel");
-    expect(panel).toHaveTextContent("http://127.0.0.1:7410/v1/products/prod_1/surfaces/surf_1/mcp");
-    expect(within(panel).getByTestId("connect-empty")).toBeInTheDocument();
-  });
-
-  it("lists keys by prefix and hint instead of the empty state once there are some", () => {
-    const keys = [
-      key(),
-      key({ id: "key_2", name: "Cursor", revokedAt: "2025-03-03T10:00:00Z", isActive: false }),
-    ];
-    render(<SurfaceView product={product} surface={surface({ keys })} />);
-
-    expect(screen.queryByTestId("keys-empty")).not.toBeInTheDocument();
-    const rows = within(screen.getByRole("list", { name: "API keys" })).getAllByRole("listitem");
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toHaveTextContent("MCP - Claude Desktop");
-    expect(rows[0]).toHaveTextContent("mcp_dev_Ab3dE5gH…x9Zq");
-    expect(rows[0]).toHaveTextContent("Never used");
-    expect(rows[1]).toHaveTextContent("Revoked");
+    await userEvent.click(screen.getByTestId("snippet-copy-claude-code"));
+    expect(writeText).toHaveBeenCalledWith(
+      `claude mcp add --transport http docs-search ${surface().url} --header "Authorization: Bearer YOUR_API_KEY"`,
+    );
+    expect(screen.getByTestId("snippet-copy-claude-code")).toHaveTextContent("Copied");
   });
 });

@@ -1,7 +1,12 @@
-import { useId } from "react";
+import { useCallback, useId } from "react";
+import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { Tabs } from "../components/Tabs";
-import type { Product, Surface } from "../model/workspace";
+import type { AffectedConfig } from "../keys/RevokeDialog";
+import { getSurface } from "../lib/ipc/workspace";
+import { useLoad } from "../lib/useLoad";
+import { serverName } from "../model/selection";
+import type { Connection, KeyMetadata, Product, Surface } from "../model/workspace";
 import { ActivityTab } from "./ActivityTab";
 import { ConnectTab } from "./ConnectTab";
 import { EnvironmentBadge } from "./EnvironmentBadge";
@@ -10,29 +15,75 @@ import { StatusBadge } from "./StatusBadge";
 import "./SurfaceView.css";
 
 type SurfaceViewProps = {
+  connection: Connection;
   product: Product;
+  /** The surface as the workspace tree lists it (maybe without keys). */
   surface: Surface;
-  onGenerateKey?: (() => void) | undefined;
+  /** Shown from the local cache: the server is unreachable. */
+  offline?: boolean;
+  /** IDE configs that use a key, for the revoke warning (the IDE scan fills it). */
+  affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
 };
 
+/** Puts a key's new metadata in its place, or first when it is new. */
+function withKey(surface: Surface, key: KeyMetadata): Surface {
+  const exists = surface.keys.some((k) => k.id === key.id);
+  return {
+    ...surface,
+    keys: exists ? surface.keys.map((k) => (k.id === key.id ? key : k)) : [key, ...surface.keys],
+  };
+}
+
 /** One surface: its name and state, then Keys (first), Connect and Activity. */
-export function SurfaceView({ product, surface, onGenerateKey }: SurfaceViewProps) {
+export function SurfaceView({
+  connection,
+  product,
+  surface,
+  offline = false,
+  affectedConfigs,
+}: SurfaceViewProps) {
   const titleId = useId();
+  const surfaceRef = {
+    connectionId: connection.id,
+    productId: product.id,
+    surfaceId: surface.id,
+  };
+  const detail = useLoad(
+    () => getSurface(connection.id, product.id, surface.id),
+    `${connection.id}/${product.id}/${surface.id}`,
+  );
+  const { update } = detail;
+  const onKeyChanged = useCallback(
+    (key: KeyMetadata) => update((current) => withKey(current, key)),
+    [update],
+  );
+  const shown = detail.state.status === "ready" ? detail.state.data : surface;
+  const errorContext = { server: serverName(connection) };
+
   return (
     <section className="surface-view" aria-labelledby={titleId} data-testid="surface-view">
       <header className="surface-view__header">
         <p className="surface-view__product">
           <Icon name="product" size="sm" />
           {product.name}
+          <span aria-hidden="true">·</span>
+          {connection.name}
         </p>
         <div className="surface-view__title-row">
           <h1 id={titleId} className="surface-view__title">
-            {surface.name}
+            {shown.name}
           </h1>
-          <StatusBadge status={surface.status} />
-          <EnvironmentBadge environment={surface.environment} />
+          <StatusBadge status={shown.status} />
+          <EnvironmentBadge environment={shown.environment} />
+          {offline && <Badge tone="warning">Offline</Badge>}
         </div>
-        <code className="surface-view__url">{surface.url}</code>
+        <code className="surface-view__url">{shown.url}</code>
+        {offline && (
+          <p className="surface-view__offline" role="status" data-testid="surface-offline">
+            Can't reach {serverName(connection)}: showing the keys as they were last seen. Changes
+            need the server.
+          </p>
+        )}
       </header>
       <Tabs
         label="Surface sections"
@@ -42,21 +93,37 @@ export function SurfaceView({ product, surface, onGenerateKey }: SurfaceViewProp
             label: "Keys",
             icon: "key",
             testId: "tab-keys",
-            panel: <KeysTab keys={surface.keys} onGenerateKey={onGenerateKey} />,
+            panel: (
+              <KeysTab
+                surfaceRef={surfaceRef}
+                detail={detail.state}
+                onRetry={detail.retry}
+                onKeyChanged={onKeyChanged}
+                errorContext={errorContext}
+                affectedConfigs={affectedConfigs}
+              />
+            ),
           },
           {
             id: "connect",
             label: "Connect",
             icon: "plug",
             testId: "tab-connect",
-            panel: <ConnectTab surface={surface} />,
+            panel: <ConnectTab surface={shown} />,
           },
           {
             id: "activity",
             label: "Activity",
             icon: "activity",
             testId: "tab-activity",
-            panel: <ActivityTab />,
+            panel: (
+              <ActivityTab
+                connectionId={connection.id}
+                surfaceId={surface.id}
+                keys={shown.keys}
+                errorContext={errorContext}
+              />
+            ),
           },
         ]}
       />

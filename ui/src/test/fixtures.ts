@@ -1,6 +1,13 @@
 import type { AppInfo } from "../bindings/AppInfo";
-import type { KeySummary, Product, Surface, Workspace } from "../model/workspace";
-import { localWorkspace } from "../model/localWorkspace";
+import type {
+  Connection,
+  ConnectionTree,
+  Event,
+  KeyMetadata,
+  Product,
+  Surface,
+  WorkspaceTree,
+} from "../model/workspace";
 
 /** Test data shaped like the real answers; shared by the component tests. */
 
@@ -8,6 +15,24 @@ export const appInfo: AppInfo = {
   name: "MCP Keys",
   version: "0.1.0",
   localServiceUrl: "http://127.0.0.1:7410",
+};
+
+export const localConnection: Connection = {
+  id: "conn_local",
+  name: "This computer",
+  kind: "local",
+  baseUrl: "http://127.0.0.1:7410",
+  isDefault: true,
+  createdAt: "2025-03-01T09:00:00Z",
+};
+
+export const teamConnection: Connection = {
+  id: "conn_team",
+  name: "Team server",
+  kind: "mcp-keys",
+  baseUrl: "https://keys.example.com",
+  isDefault: false,
+  createdAt: "2025-03-01T09:30:00Z",
 };
 
 export const product: Product = {
@@ -25,6 +50,10 @@ export function surface(overrides: Partial<Surface> = {}): Surface {
     status: "active",
     environment: "development",
     url: "http://127.0.0.1:7410/v1/products/prod_1/surfaces/surf_1/mcp",
+    items: [
+      { capabilityName: "search", createdAt: "2025-03-01T10:00:00Z" },
+      { capabilityName: "fetch", createdAt: "2025-03-01T10:00:00Z" },
+    ],
     keys: [],
     createdAt: "2025-03-01T10:00:00Z",
     updatedAt: "2025-03-01T10:00:00Z",
@@ -32,7 +61,7 @@ export function surface(overrides: Partial<Surface> = {}): Surface {
   };
 }
 
-export function key(overrides: Partial<KeySummary> = {}): KeySummary {
+export function key(overrides: Partial<KeyMetadata> = {}): KeyMetadata {
   return {
     id: "key_1",
     surfaceId: "surf_1",
@@ -54,12 +83,46 @@ export function key(overrides: Partial<KeySummary> = {}): KeySummary {
   };
 }
 
-/** The local workspace with one product holding the given surfaces. */
-export function workspaceWith(surfaces: Surface[]): Workspace {
-  const workspace = localWorkspace(appInfo);
-  const [local] = workspace.connections;
-  if (!local) {
-    throw new Error("the local workspace always has the local connection");
-  }
-  return { connections: [{ ...local, products: [{ product, surfaces }] }] };
+/** `count` keys with distinct ids, names and creation times. */
+export function manyKeys(count: number): KeyMetadata[] {
+  return Array.from({ length: count }, (_, i) =>
+    key({
+      id: `key_${i}`,
+      name: `Key ${String(i).padStart(5, "0")}`,
+      keyHint: String(i % 10000).padStart(4, "0"),
+      createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+    }),
+  );
+}
+
+export function event(overrides: Partial<Event> = {}): Event {
+  return {
+    id: "evt_1",
+    type: "key_created",
+    productId: product.id,
+    surfaceId: "surf_1",
+    keyId: "key_1",
+    reason: null,
+    createdAt: "2025-03-02T10:00:00Z",
+    ...overrides,
+  };
+}
+
+export function connectionTree(
+  connection: Connection,
+  overrides: Partial<ConnectionTree> = {},
+): ConnectionTree {
+  return { connection, products: [], error: null, offline: false, ...overrides };
+}
+
+/** The local connection alone, with no products: a first run. */
+export function emptyWorkspace(): WorkspaceTree {
+  return { connections: [connectionTree(localConnection)] };
+}
+
+/** The local connection with one product holding the given surfaces. */
+export function workspaceWith(surfaces: Surface[]): WorkspaceTree {
+  return {
+    connections: [connectionTree(localConnection, { products: [{ product, surfaces }] })],
+  };
 }

@@ -1,8 +1,22 @@
 import { EmptyState } from "../components/EmptyState";
+import type { Connection, Product, Surface } from "../model/workspace";
+import { FirstSurfaceForm } from "./FirstSurfaceForm";
 import "./WorkspaceWelcome.css";
 
-/** The first thing a new user sees: what a surface is, and the path from here to a working IDE. */
-export function WorkspaceWelcome() {
+type WorkspaceWelcomeProps = {
+  /** The local connection, where the first surface goes. */
+  connection: Connection;
+  /** A product made earlier whose surface was never created; reused instead of a second one. */
+  existingProduct?: Product | undefined;
+  onCreated: (product: Product, surface: Surface) => void;
+};
+
+/** The first thing a new user sees: what a surface is, and a form that makes one in a click. */
+export function WorkspaceWelcome({
+  connection,
+  existingProduct,
+  onCreated,
+}: WorkspaceWelcomeProps) {
   return (
     <EmptyState
       icon="layers"
@@ -14,26 +28,13 @@ export function WorkspaceWelcome() {
       <p>
         A surface is an MCP server endpoint. Its clients, such as Claude Desktop, Cursor or VS Code,
         authenticate with <code>mcp_</code> API keys that they send as a Bearer token on every
-        request.
+        request. Create one on this computer's key service; then generate a key for each IDE.
       </p>
-      <ol className="welcome-steps">
-        <li>
-          <span className="welcome-steps__title">Create a product and a surface</span>
-          <span className="welcome-steps__text">
-            on This computer's key service, or on a server you connect.
-          </span>
-        </li>
-        <li>
-          <span className="welcome-steps__title">Generate a key for each IDE or teammate</span>
-          <span className="welcome-steps__text">and copy it once; it is never shown again.</span>
-        </li>
-        <li>
-          <span className="welcome-steps__title">Connect your IDE</span>
-          <span className="welcome-steps__text">
-            then revoke or rotate any key without disturbing the others.
-          </span>
-        </li>
-      </ol>
+      <FirstSurfaceForm
+        connection={connection}
+        existingProduct={existingProduct}
+        onCreated={onCreated}
+      />
     </EmptyState>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isIpcError, toIpcError } from "./ipcError";
+import { explainError, isIpcError, retryAfterSeconds, toIpcError } from "./ipcError";
 
 describe("toIpcError", () => {
   it("keeps an error from our commands as it is", () => {
@@ -36,5 +36,53 @@ describe("isIpcError", () => {
     expect(isIpcError({ code: "internal" })).toBe(false);
     expect(isIpcError("internal")).toBe(false);
     expect(isIpcError(null)).toBe(false);
+  });
+});
+
+describe("explainError", () => {
+  it("says a server can't be reached, naming it", () => {
+    const { summary, detail } = explainError(
+      { code: "unreachable", message: "connection refused" },
+      { server: "https://keys.example.com" },
+    );
+    expect(summary).toBe(
+      "Can't reach https://keys.example.com. Check that it is running and that its address is right, then try again.",
+    );
+    expect(detail).toBe("connection refused");
+  });
+
+  it("gives the retry time of a rate limit when the message has one", () => {
+    expect(
+      explainError({ code: "rate_limited", message: "Retry after 30 seconds" }).summary,
+    ).toContain("Try again in 30 s.");
+    expect(explainError({ code: "rate_limited", message: "slow down" }).summary).toContain(
+      "Wait a moment",
+    );
+  });
+
+  it("has words for every code, and shows invalid input's own message as the summary", () => {
+    for (const code of [
+      "invalid_input",
+      "not_found",
+      "unreachable",
+      "token_rejected",
+      "rate_limited",
+      "server_error",
+      "keyring_unavailable",
+      "conflict",
+      "unsupported",
+      "internal",
+    ] as const) {
+      expect(explainError({ code, message: "m" }).summary.length).toBeGreaterThan(0);
+    }
+    expect(explainError({ code: "invalid_input", message: "Name is empty." })).toEqual({
+      summary: "Name is empty.",
+      detail: null,
+    });
+  });
+
+  it("accepts the codes issue 6 adds", () => {
+    expect(isIpcError({ code: "keyring_unavailable", message: "x" })).toBe(true);
+    expect(retryAfterSeconds("retry in 7s")).toBe(7);
   });
 });

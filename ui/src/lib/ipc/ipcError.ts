@@ -1,12 +1,41 @@
-import type { ErrorCode } from "../../bindings/ErrorCode";
-import type { IpcError } from "../../bindings/IpcError";
+import type { ErrorCode as GeneratedErrorCode } from "../../bindings/ErrorCode";
 
 /**
- * Every code the Rust side may send. A `Record` over the generated union, so a
- * code added in Rust fails the type check here until the UI knows about it.
+ * Every code the Rust side may send (issue 6's contract). The generated union
+ * is included, so a code added in Rust and regenerated fails the type check of
+ * `knownCodes` and `explanations` below until the UI knows about it; the rest
+ * are listed by hand until src-tauri/src/error.rs exports them. Once it does,
+ * this becomes `export type { ErrorCode } from "../../bindings/ErrorCode";`.
  */
+export type ErrorCode =
+  | GeneratedErrorCode
+  | "invalid_input"
+  | "not_found"
+  | "unreachable"
+  | "token_rejected"
+  | "rate_limited"
+  | "server_error"
+  | "keyring_unavailable"
+  | "conflict"
+  | "unsupported"
+  | "internal";
+
+/** An error returned by a command: a code to branch on and a sentence without key material. */
+export type IpcError = {
+  code: ErrorCode;
+  message: string;
+};
+
 const knownCodes: Record<ErrorCode, true> = {
   invalid_input: true,
+  not_found: true,
+  unreachable: true,
+  token_rejected: true,
+  rate_limited: true,
+  server_error: true,
+  keyring_unavailable: true,
+  conflict: true,
+  unsupported: true,
   internal: true,
 };
 
@@ -43,4 +72,60 @@ export function toIpcError(value: unknown): IpcError {
     return { code: "internal", message: value.message };
   }
   return { code: "internal", message: "The app failed without saying why." };
+}
+
+/** What an error is about, so its explanation can name it. */
+export type ErrorContext = {
+  /** The server the failed call went to, as people know it ("This computer", a URL…). */
+  server?: string | undefined;
+};
+
+/** An error in words: what happened and what to do (`summary`), and the details Rust gave. */
+export type ErrorExplanation = {
+  summary: string;
+  /** The command's own message, when it adds something to the summary. */
+  detail: string | null;
+};
+
+/** Seconds to wait, when the message of a `rate_limited` error says so ("retry after 12 s"). */
+export function retryAfterSeconds(message: string): number | null {
+  const match = /(\d+)\s*(?:s\b|sec|second)/i.exec(message);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+type Explain = (server: string, message: string) => string;
+
+/**
+ * One sentence per code, for people rather than programmers. A `Record`, so a
+ * new code cannot reach the screen without words of its own.
+ */
+const explanations: Record<ErrorCode, Explain> = {
+  invalid_input: (_, message) => message || "Some of what you entered isn't valid.",
+  not_found: (server) =>
+    `It no longer exists on ${server}; it may have been deleted elsewhere. Reload to see what is there now.`,
+  unreachable: (server) =>
+    `Can't reach ${server}. Check that it is running and that its address is right, then try again.`,
+  token_rejected: (server) =>
+    `The token was rejected by ${server}. It may have been revoked, expired or mistyped: paste a valid one.`,
+  rate_limited: (server, message) => {
+    const seconds = retryAfterSeconds(message);
+    return seconds === null
+      ? `Too many requests to ${server} right now. Wait a moment, then try again.`
+      : `Too many requests to ${server} right now. Try again in ${seconds} s.`;
+  },
+  server_error: (server) =>
+    `Something went wrong on ${server}. Try again; if it keeps failing, check its logs.`,
+  keyring_unavailable: () =>
+    "The system keyring is unavailable, so the token can't be stored safely. Unlock your keyring (GNOME Keyring, KWallet, Keychain or Credential Manager) and try again.",
+  conflict: () => "That clashes with something that already exists or just changed.",
+  unsupported: (server) => `This isn't supported by ${server}.`,
+  internal: (_, message) => message || "MCP Keys failed without saying why.",
+};
+
+/** Explains an error in words people understand, naming the server involved. */
+export function explainError(error: IpcError, context: ErrorContext = {}): ErrorExplanation {
+  const server = context.server ?? "the server";
+  const summary = explanations[error.code](server, error.message);
+  const detail = error.message && error.message !== summary ? error.message : null;
+  return { summary, detail };
 }

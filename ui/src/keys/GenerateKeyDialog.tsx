@@ -1,0 +1,259 @@
+import { useState, type FormEvent } from "react";
+import { Button } from "../components/Button";
+import { Dialog } from "../components/Dialog";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { Field } from "../components/Field";
+import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { generateKey, type SurfaceRef } from "../lib/ipc/keys";
+import { IDES, nextSuggestedName, suggestedKeyName } from "../model/ides";
+import { defaultRotationDays } from "../model/rotation";
+import type { Environment, KeyMetadata, Reveal, Surface } from "../model/workspace";
+import { RevealDialog } from "./RevealDialog";
+import "../components/Field.css";
+
+type GenerateKeyDialogProps = {
+  surfaceRef: SurfaceRef;
+  surface: Surface;
+  errorContext?: ErrorContext | undefined;
+  /** The new key's metadata, as soon as it exists (the table shows it behind the reveal). */
+  onGenerated: (key: KeyMetadata) => void;
+  onClose: () => void;
+};
+
+const EXPIRY_CHOICES = [
+  { value: "never", label: "Never" },
+  { value: "30", label: "In 30 days" },
+  { value: "90", label: "In 90 days" },
+  { value: "365", label: "In 365 days" },
+] as const;
+
+const ROTATION_CHOICES = [30, 60, 90, 180, 365] as const;
+
+function daysOrNull(value: string): number | null {
+  return value === "never" ? null : Number(value);
+}
+
+/** Generate: name, environment, scopes, expiry and rotation; then the copy-once reveal. */
+export function GenerateKeyDialog({
+  surfaceRef,
+  surface,
+  errorContext,
+  onGenerated,
+  onClose,
+}: GenerateKeyDialogProps) {
+  const [name, setName] = useState(() => nextSuggestedName(surface.keys.map((k) => k.name)));
+  const [environment, setEnvironment] = useState<Environment>(surface.environment);
+  const [scopes, setScopes] = useState<ReadonlySet<string>>(new Set());
+  const [expiry, setExpiry] = useState("never");
+  const [rotation, setRotation] = useState(String(defaultRotationDays(surface.environment)));
+  const [rotationTouched, setRotationTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<IpcError | null>(null);
+  const [nameMissing, setNameMissing] = useState(false);
+  const [reveal, setReveal] = useState<Reveal | null>(null);
+
+  if (reveal) {
+    return (
+      <RevealDialog
+        reveal={reveal}
+        title="Copy your new key"
+        errorContext={errorContext}
+        onClosed={onClose}
+      />
+    );
+  }
+
+  const changeEnvironment = (value: Environment) => {
+    setEnvironment(value);
+    if (!rotationTouched) {
+      setRotation(String(defaultRotationDays(value)));
+    }
+  };
+
+  const toggleScope = (capability: string) => {
+    setScopes((previous) => {
+      const next = new Set(previous);
+      if (!next.delete(capability)) {
+        next.add(capability);
+      }
+      return next;
+    });
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) {
+      return;
+    }
+    if (name.trim() === "") {
+      setNameMissing(true);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await generateKey(surfaceRef, {
+        name: name.trim(),
+        environment,
+        // Keep the surface's order, so the request reads like the checkboxes.
+        scopes: surface.items.map((i) => i.capabilityName).filter((c) => scopes.has(c)),
+        expiresInDays: daysOrNull(expiry),
+        rotateEveryDays: daysOrNull(rotation),
+      });
+      onGenerated(result.key);
+      setReveal(result);
+    } catch (e) {
+      setError(toIpcError(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Generate an API key"
+      description={`For ${surface.name}. Give each IDE or teammate its own key, so you can revoke one alone.`}
+      size="lg"
+      onDismiss={() => !busy && onClose()}
+      data-testid="generate-dialog"
+    >
+      <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
+        <Field
+          label="Name"
+          hint={nameMissing ? "Give the key a name, such as the IDE that will use it." : undefined}
+        >
+          {(ids) => (
+            <input
+              {...ids}
+              className="input"
+              autoFocus
+              required
+              aria-invalid={nameMissing || undefined}
+              data-testid="generate-name"
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value);
+                setNameMissing(false);
+              }}
+            />
+          )}
+        </Field>
+        <div className="choice-row" role="group" aria-label="Name it for an IDE">
+          {IDES.map((ide) => {
+            const suggestion = suggestedKeyName(ide);
+            return (
+              <button
+                key={ide.slug}
+                type="button"
+                className="chip"
+                aria-pressed={name === suggestion}
+                data-testid={`generate-ide-${ide.slug}`}
+                onClick={() => setName(suggestion)}
+              >
+                {ide.name}
+              </button>
+            );
+          })}
+        </div>
+        <div className="dialog-form__row">
+          <Field
+            label="Environment"
+            hint={
+              environment === surface.environment
+                ? undefined
+                : `This surface is ${surface.environment}: it will refuse a ${environment} key.`
+            }
+          >
+            {(ids) => (
+              <select
+                {...ids}
+                className="select"
+                data-testid="generate-environment"
+                value={environment}
+                onChange={(e) => changeEnvironment(e.target.value as Environment)}
+              >
+                <option value="development">Development</option>
+                <option value="production">Production</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Expires">
+            {(ids) => (
+              <select
+                {...ids}
+                className="select"
+                data-testid="generate-expiry"
+                value={expiry}
+                onChange={(e) => setExpiry(e.target.value)}
+              >
+                {EXPIRY_CHOICES.map((c) => (
+                  <option key={c.value} value={c.value}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Remind to rotate">
+            {(ids) => (
+              <select
+                {...ids}
+                className="select"
+                data-testid="generate-rotation"
+                value={rotation}
+                onChange={(e) => {
+                  setRotation(e.target.value);
+                  setRotationTouched(true);
+                }}
+              >
+                {ROTATION_CHOICES.map((days) => (
+                  <option key={days} value={String(days)}>
+                    Every {days} days
+                  </option>
+                ))}
+                <option value="never">Never</option>
+              </select>
+            )}
+          </Field>
+        </div>
+        <fieldset className="fieldset">
+          <legend className="fieldset__legend">Scopes</legend>
+          {surface.items.length === 0 ? (
+            <p className="field__hint">
+              This surface has no capabilities yet; the key will be allowed all of them.
+            </p>
+          ) : (
+            <>
+              <div className="choice-row">
+                {surface.items.map(({ capabilityName }) => (
+                  <label key={capabilityName} className="choice">
+                    <input
+                      type="checkbox"
+                      data-testid={`generate-scope-${capabilityName}`}
+                      checked={scopes.has(capabilityName)}
+                      onChange={() => toggleScope(capabilityName)}
+                    />
+                    <code>{capabilityName}</code>
+                  </label>
+                ))}
+              </div>
+              <p className="field__hint">
+                {scopes.size === 0
+                  ? "None checked: the key may call every capability of this surface."
+                  : `The key may call only the ${scopes.size} checked.`}
+              </p>
+            </>
+          )}
+        </fieldset>
+        {error && <ErrorBanner error={error} context={errorContext} />}
+        <div className="dialog-form__actions">
+          <Button onClick={onClose} disabled={busy} data-testid="generate-cancel">
+            Cancel
+          </Button>
+          <Button variant="primary" type="submit" disabled={busy} data-testid="generate-submit">
+            {busy ? "Generating…" : "Generate key"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

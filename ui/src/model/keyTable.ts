@@ -1,0 +1,95 @@
+import { keyState, type KeyState } from "./keyState";
+import { rotationDueAt } from "./rotation";
+import type { Environment, KeyMetadata } from "./workspace";
+
+/** The columns the keys table sorts by. */
+export type SortColumn =
+  | "name"
+  | "environment"
+  | "scopes"
+  | "createdAt"
+  | "expiresAt"
+  | "lastUsedAt"
+  | "rotationDue"
+  | "status";
+
+export type SortDirection = "ascending" | "descending";
+
+export type KeySort = { column: SortColumn; direction: SortDirection };
+
+export type KeyFilter = {
+  /** Matches the name, prefix, hint, scopes and last client, ignoring case. */
+  text: string;
+  status: KeyState | "all";
+  environment: Environment | "all";
+};
+
+export const NO_FILTER: KeyFilter = { text: "", status: "all", environment: "all" };
+
+const statusOrder: Record<KeyState, number> = { active: 0, expired: 1, revoked: 2 };
+
+/** A key with what the table derives from it, computed once per render of the list. */
+export type KeyRow = {
+  key: KeyMetadata;
+  state: KeyState;
+  rotationDue: Date;
+};
+
+function time(timestamp: string | null): number {
+  // Missing dates (never expires, never used) sort after every real one.
+  return timestamp === null ? Number.POSITIVE_INFINITY : Date.parse(timestamp);
+}
+
+function compare(a: KeyRow, b: KeyRow, column: SortColumn): number {
+  switch (column) {
+    case "name":
+      return a.key.name.localeCompare(b.key.name);
+    case "environment":
+      return a.key.environment.localeCompare(b.key.environment);
+    case "scopes":
+      return a.key.scopes.join(",").localeCompare(b.key.scopes.join(","));
+    case "createdAt":
+      return time(a.key.createdAt) - time(b.key.createdAt);
+    case "expiresAt":
+      return time(a.key.expiresAt) - time(b.key.expiresAt);
+    case "lastUsedAt":
+      return time(a.key.lastUsedAt) - time(b.key.lastUsedAt);
+    case "rotationDue":
+      return a.rotationDue.getTime() - b.rotationDue.getTime();
+    case "status":
+      return statusOrder[a.state] - statusOrder[b.state];
+  }
+}
+
+function matches(row: KeyRow, filter: KeyFilter, needle: string): boolean {
+  if (filter.status !== "all" && row.state !== filter.status) {
+    return false;
+  }
+  if (filter.environment !== "all" && row.key.environment !== filter.environment) {
+    return false;
+  }
+  if (needle === "") {
+    return true;
+  }
+  const { key } = row;
+  return [key.name, key.keyPrefix, key.keyHint, key.lastUsedClient ?? "", ...key.scopes].some(
+    (field) => field.toLowerCase().includes(needle),
+  );
+}
+
+/** The rows the table shows: filtered, then sorted (ties keep the newest key first). */
+export function keyRows(
+  keys: readonly KeyMetadata[],
+  filter: KeyFilter,
+  sort: KeySort,
+  now: Date,
+): KeyRow[] {
+  const needle = filter.text.trim().toLowerCase();
+  const sign = sort.direction === "ascending" ? 1 : -1;
+  return keys
+    .map((key) => ({ key, state: keyState(key, now), rotationDue: rotationDueAt(key) }))
+    .filter((row) => matches(row, filter, needle))
+    .sort(
+      (a, b) => sign * compare(a, b, sort.column) || time(b.key.createdAt) - time(a.key.createdAt),
+    );
+}
