@@ -35,6 +35,33 @@ impl Db {
         Ok(inserted.rows_affected() == 1)
     }
 
+    /// Stores another management token (the desktop app mints one for its
+    /// embedded service when the keyring has none that works).
+    pub async fn insert_token(&self, token: &ManagementToken, now: Timestamp) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO management_tokens (id, fingerprint, created_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token.id())
+        .bind(token.fingerprint().to_string())
+        .bind(time::to_millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes the management token with public id `id`; returns whether an
+    /// unrevoked token had that id.
+    pub async fn revoke_token(&self, id: &str, now: Timestamp) -> Result<bool, Error> {
+        let revoked = sqlx::query(
+            "UPDATE management_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .bind(time::to_millis(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(revoked.rows_affected() == 1)
+    }
+
     /// Whether `token` is a stored, unrevoked management token. The lookup
     /// is by the public id; the fingerprints are compared in constant time.
     pub async fn token_is_valid(&self, token: &ManagementToken) -> Result<bool, Error> {

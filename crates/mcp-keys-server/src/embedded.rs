@@ -1,0 +1,93 @@
+//! The key service inside another program: the desktop app runs it on a
+//! fixed loopback port, so IDE configs that point at it keep working across
+//! restarts, with its database in the app's data folder.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use mcp_keys_core::ManagementToken;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::{AppState, Config, Db, Error, serve, time};
+
+/// A running embedded key service. Dropping it without [`Embedded::stop`]
+/// stops accepting connections as the runtime winds down.
+#[derive(Debug)]
+pub struct Embedded {
+    url: String,
+    db: Db,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+/// The management token the embedding program should use from now on.
+#[derive(Debug)]
+pub enum LocalToken {
+    /// The token it already had still works.
+    Kept,
+    /// A new token: save it (in the OS keyring) and use it instead.
+    Minted(ManagementToken),
+}
+
+impl Embedded {
+    /// Opens (or creates) the SQLite database at `db_path`, binds `address`
+    /// and serves until [`Embedded::stop`]. A port in use is an
+    /// [`Error::Config`] that names the port.
+    pub async fn start(db_path: &Path, address: SocketAddr) -> Result<Self, Error> {
+        let db = Db::connect(&format!("sqlite://{}", db_path.display())).await?;
+        let listener = TcpListener::bind(address).await.map_err(|error| {
+            Error::Config(format!(
+                "cannot listen on {address} for the local key service ({error}); \
+                 is another copy of MCP Keys or `mcp-keys serve` using the port? \
+                 MCP_KEYS_LOCAL_PORT chooses another"
+            ))
+        })?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let state = AppState::new(db.clone(), Config::new(url.clone()));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            url,
+            db,
+            shutdown,
+            task,
+        })
+    }
+
+    /// The service's base URL, `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Checks the token the embedding program kept from an earlier run; when
+    /// there is none or it no longer works, mints a new one (stored here as a
+    /// fingerprint only) for the caller to keep.
+    pub async fn local_token(&self, saved: Option<&ManagementToken>) -> Result<LocalToken, Error> {
+        if let Some(saved) = saved
+            && self.db.token_is_valid(saved).await?
+        {
+            return Ok(LocalToken::Kept);
+        }
+        let token = ManagementToken::generate()?;
+        self.db.insert_token(&token, time::now()).await?;
+        Ok(LocalToken::Minted(token))
+    }
+
+    /// Stops accepting requests, lets those in flight finish, and closes the
+    /// database.
+    pub async fn stop(self) -> Result<(), Error> {
+        let _ = self.shutdown.send(());
+        let served = self.task.await;
+        self.db.close().await;
+        match served {
+            Ok(result) => Ok(result?),
+            Err(join) => Err(Error::Config(format!(
+                "the local key service failed: {join}"
+            ))),
+        }
+    }
+}
