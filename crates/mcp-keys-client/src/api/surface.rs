@@ -1,0 +1,103 @@
+//! A surface: one MCP endpoint of a product, with its capabilities and keys.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use mcp_keys_core::Environment;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::KeyMetadata;
+
+/// A surface with its capabilities (`items`) and its keys' metadata. Lists
+/// may leave `items` and `keys` empty; the single-surface answer fills them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Surface {
+    /// Its id.
+    pub id: String,
+    /// The product it belongs to.
+    #[serde(default)]
+    pub product_id: String,
+    /// Its display name.
+    pub name: String,
+    /// `mcp` for every surface of ours; other kinds exist on Runtype.
+    #[serde(rename = "type", default = "mcp")]
+    pub kind: String,
+    /// Whether keys are accepted on it at all.
+    #[serde(default)]
+    pub status: SurfaceStatus,
+    /// Which keys it accepts.
+    #[serde(default = "development")]
+    pub environment: Environment,
+    /// Its MCP endpoint, when the server says.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Its capabilities, each one MCP tool.
+    #[serde(default)]
+    pub items: Vec<Item>,
+    /// Its keys, metadata only.
+    #[serde(default)]
+    pub keys: Vec<KeyMetadata>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was last changed.
+    #[serde(default)]
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+fn mcp() -> String {
+    "mcp".to_owned()
+}
+
+// Our service's default for a new surface, so an answer that leaves the
+// environment out reads as what it most likely is.
+fn development() -> Environment {
+    Environment::Development
+}
+
+/// A capability of a surface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Item {
+    /// The capability's name, which is also its MCP tool name.
+    pub capability_name: String,
+    /// When it was added.
+    #[serde(default)]
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+/// Whether a surface accepts keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum SurfaceStatus {
+    /// Keys are verified as usual.
+    #[default]
+    Active,
+    /// Every key is refused with 403 `surface_inactive`.
+    Inactive,
+    /// A status this client does not know (another server's): shown, never
+    /// sent back.
+    #[serde(other)]
+    Unknown,
+}
+
+impl SurfaceStatus {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for SurfaceStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
