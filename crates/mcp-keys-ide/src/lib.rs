@@ -1,3 +1,43 @@
-//! MCP Keys IDE support: client registry, config discovery, key extraction, diagnostics, safe in-place edits.
+//! MCP Keys IDE support: which IDE config uses which key, why a client would
+//! get 401 or 403, and safe in-place edits of those configs (issue 5).
+//!
+//! - [`registry`]: the clients, their config paths on each OS, formats and
+//!   where a key sits, as data (`registry/clients.json`).
+//! - [`discover`]: the known paths under a home folder and in project
+//!   folders (given, or recorded by the clients); never a walk of the home.
+//! - [`collect`] / [`scan`]: parse JSON, JSONC, TOML and YAML, find `mcp_`
+//!   keys and environment-variable references with their exact byte spans;
+//!   statuses come from a [`KeyLookup`] the caller fills from the key
+//!   service (`POST /v1/keys/identify`) and its cache.
+//! - [`doctor`]: the findings of DESIGN §5, each with a message and a fix.
+//! - [`edit`]: replace a key, move it to a variable reference, add a
+//!   `.gitignore` entry; atomic, backed up, only the key's bytes change.
+//!
+//! No key text is ever logged, printed or kept beyond the file it is in:
+//! occurrences carry a prefix, a fingerprint and a byte span.
 
 #![deny(missing_docs)]
+
+pub mod bench;
+mod discover;
+mod doctor;
+pub mod edit;
+mod error;
+mod extract;
+mod finding;
+mod lookup;
+pub mod registry;
+mod scan;
+mod syntax;
+
+pub use discover::{ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, discover};
+pub use doctor::{DoctorReport, GitFacts, doctor};
+pub use error::{Error, Result};
+pub use extract::{Found, KeyFacts, KeyKind, ServerItem, extract, is_variable_name};
+pub use finding::{Finding, FindingCode, Severity};
+pub use lookup::{KeyLookup, KnownKey, NoLookup, SurfaceFacts, SurfaceStatus};
+pub use registry::{ClientId, Format, Os, Scope};
+pub use scan::{
+    ByteSpan, Collected, KeyStatus, Occurrence, ScanEntry, ScanReport, collect, key_status, scan,
+};
+pub use syntax::{Node, parse};

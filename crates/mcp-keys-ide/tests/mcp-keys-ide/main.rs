@@ -1,1 +1,13 @@
-//! Integration tests of mcp-keys-ide.
+//! Integration tests of mcp-keys-ide: the registry, discovery, the scan of
+//! real-format fixtures of every client, doctor findings, safe edits
+//! (including property tests and a kill -9 loop).
+
+mod crash;
+mod discovery;
+mod doctor;
+mod edits;
+mod properties;
+mod registry;
+mod scan;
+mod service;
+mod support;

@@ -1,0 +1,128 @@
+//! Atomic replacement of a file, with a concurrent-change check.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// SHA-256 of `bytes`, to notice that a file changed.
+pub fn content_hash(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Error + 'a {
+    move |source| Error::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Replaces `path` (a regular file, not a link) with `contents` atomically.
+/// With `expected`, the current content must still hash to it right before
+/// the rename, or [`Error::ConcurrentChange`] is returned and `path` is left
+/// alone. Permissions of the old file are kept.
+pub fn write_atomic(path: &Path, contents: &[u8], expected: Option<[u8; 32]>) -> Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(
+        ".{name}.mcp-keys-{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let permissions = fs::metadata(path)
+        .ok()
+        .map(|metadata| metadata.permissions());
+    let result = (|| {
+        let mut file = create_private(&temp)?;
+        file.write_all(contents).map_err(io("writing", &temp))?;
+        if let Some(permissions) = &permissions {
+            fs::set_permissions(&temp, permissions.clone())
+                .map_err(io("setting permissions of", &temp))?;
+        }
+        file.sync_all().map_err(io("syncing", &temp))?;
+        drop(file);
+        if let Some(expected) = expected {
+            let now = fs::read(path).map_err(io("re-reading", path))?;
+            if content_hash(&now) != expected {
+                return Err(Error::ConcurrentChange(path.to_path_buf()));
+            }
+        }
+        fs::rename(&temp, path).map_err(io("renaming over", path))?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        // Best effort: the temp file holds a key; do not leave it behind.
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Creates a new file that only the user can read (the content may be a key).
+fn create_private(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(io("creating", path))
+}
+
+/// Creates `path` with `contents`, failing if it exists.
+pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    let mut file = options.open(path).map_err(io("creating", path))?;
+    file.write_all(contents).map_err(io("writing", path))?;
+    file.sync_all().map_err(io("syncing", path))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Writes a restorable copy of `bytes` (the old content of `path`) into
+/// `backup_dir`, readable by the user only.
+pub fn backup(path: &Path, bytes: &[u8], backup_dir: &Path) -> Result<PathBuf> {
+    fs::create_dir_all(backup_dir).map_err(io("creating", backup_dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(backup_dir, fs::Permissions::from_mode(0o700))
+            .map_err(io("setting permissions of", backup_dir))?;
+    }
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let path_hash = content_hash(path.to_string_lossy().as_bytes());
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+    let backup = backup_dir.join(format!(
+        "{name}.{stamp}.{:02x}{:02x}{:02x}{:02x}.bak",
+        path_hash[0], path_hash[1], path_hash[2], path_hash[3]
+    ));
+    let mut file = create_private(&backup)?;
+    file.write_all(bytes).map_err(io("writing", &backup))?;
+    file.sync_all().map_err(io("syncing", &backup))?;
+    Ok(backup)
+}
+
+/// Makes a rename in `dir` durable. Windows has no directory handles to sync.
+fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|handle| handle.sync_all())
+            .map_err(io("syncing folder", dir))?;
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! The error type of the crate.
+
+use std::path::PathBuf;
+
+/// What went wrong in discovery, parsing or an edit. Messages name the cause
+/// and the file, never a key.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading or writing a file failed.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done ("reading", "writing", ...).
+        action: &'static str,
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config file is not valid in its format; nothing is written to it.
+    #[error("{path} is not valid {format}: {message}")]
+    Parse {
+        /// The file concerned.
+        path: PathBuf,
+        /// The format it was read as.
+        format: &'static str,
+        /// The parser's explanation (positions, never values).
+        message: String,
+    },
+    /// The file changed between reading and writing it; it was left as it is.
+    #[error("{0} changed while it was being edited; nothing was written, scan again")]
+    ConcurrentChange(PathBuf),
+    /// The key to replace is no longer at the given place in the file.
+    #[error("the key to replace is not at the expected place in {0}; scan again")]
+    KeyNotFound(PathBuf),
+    /// The client of this config has no environment-variable form for a key there.
+    #[error("{client} has no documented environment-variable reference for this place")]
+    EnvRefUnsupported {
+        /// The client id.
+        client: &'static str,
+    },
+    /// An environment variable name that is not `[A-Za-z_][A-Za-z0-9_]*`.
+    #[error("{0:?} is not a valid environment variable name")]
+    InvalidVariableName(String),
+    /// The edited text did not parse, or did not hold the new value where
+    /// expected; nothing was written.
+    #[error("the edited {0} would not be a valid config; nothing was written")]
+    EditCheck(PathBuf),
+    /// The registry embedded in the crate is malformed (a bug, caught by tests).
+    #[error("client registry: {0}")]
+    Registry(String),
+    /// A `.gitignore` entry was asked for a file outside the project folder.
+    #[error("{file} is not inside the project folder {project}")]
+    OutsideProject {
+        /// The config file.
+        file: PathBuf,
+        /// The project folder.
+        project: PathBuf,
+    },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

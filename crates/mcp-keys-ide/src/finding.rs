@@ -1,0 +1,79 @@
+//! Findings: what `doctor` reports, and what discovery and parsing report
+//! about files they could not use.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::ClientId;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export, rename = "FindingSeverity")]
+pub enum Severity {
+    /// Worth knowing; nothing is broken.
+    Info,
+    /// A risk (a leak waiting to happen) or a partial failure.
+    Warning,
+    /// A client gets 401/403 now, or a secret has leaked.
+    Error,
+}
+
+/// The finding codes of DESIGN §5, plus the ones discovery reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum FindingCode {
+    /// A revoked key is still configured: 401 `revoked`.
+    RevokedKeyInUse,
+    /// An expired key is still configured: 401 `expired`.
+    ExpiredKeyInUse,
+    /// A key of our shape with a wrong check: a typo, 401 `checksum`.
+    ChecksumError,
+    /// The key's environment differs from the surface's: 401.
+    EnvironmentMismatch,
+    /// The key's surface is inactive: 403.
+    SurfaceInactive,
+    /// The key's scopes leave out some of the surface's tools: 403 on those.
+    ScopeMismatch,
+    /// The same key is configured in more than one client.
+    KeySharedBetweenClients,
+    /// A plaintext key is in a file tracked by git, or in its history.
+    PlaintextKeyTrackedByGit,
+    /// A plaintext key is in an untracked file of a git work tree that
+    /// `.gitignore` does not exclude: one `git add .` from a leak.
+    PlaintextKeyNotGitignored,
+    /// A config with a plaintext key can be read by every user of the machine.
+    ConfigWorldReadable,
+    /// A config file could not be parsed; its keys are unknown.
+    UnparseableConfig,
+    /// A config file exists but could not be read.
+    UnreadableConfig,
+    /// A config file is too large to be a config; it was skipped.
+    ConfigTooLarge,
+    /// A config path is a symlink that loops or points nowhere.
+    BrokenSymlink,
+    /// An environment variable a config refers to is not set.
+    EnvVariableUnset,
+}
+
+/// One finding (DESIGN §5 `doctor --json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Finding {
+    /// How bad it is.
+    pub severity: Severity,
+    /// What it is.
+    pub code: FindingCode,
+    /// The client whose config it concerns, when one does.
+    pub client: Option<ClientId>,
+    /// The config file, as found (before following symlinks).
+    pub config_path: Option<String>,
+    /// The public prefix of the key concerned, when one is.
+    pub key_prefix: Option<String>,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+}

@@ -1,0 +1,347 @@
+//! Every doctor finding, each from a fixture built to show it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+use mcp_keys_core::{Environment, Fingerprint};
+use mcp_keys_ide::{
+    DoctorReport, Finding, FindingCode, KnownKey, Severity, SurfaceStatus, collect, doctor,
+};
+
+use crate::support::{copy_fixtures, fixture_lookup, key, now, options};
+
+type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+fn run(root: &Path, lookup: &HashMap<Fingerprint, KnownKey>, env: &[(&str, &str)]) -> DoctorReport {
+    doctor(&collect(&options(root, env)), lookup, now())
+}
+
+/// The findings with `code` whose config path ends with `suffix`.
+fn with<'a>(report: &'a DoctorReport, code: FindingCode, suffix: &str) -> Vec<&'a Finding> {
+    report
+        .findings
+        .iter()
+        .filter(|finding| {
+            finding.code == code
+                && finding
+                    .config_path
+                    .as_deref()
+                    .is_some_and(|path| path.ends_with(suffix))
+        })
+        .collect()
+}
+
+fn fixture_root() -> Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir()?;
+    copy_fixtures("home", dir.path())?;
+    copy_fixtures("projects", dir.path())?;
+    Ok(dir)
+}
+
+fn assert_helpful(findings: &[&Finding]) {
+    assert!(!findings.is_empty(), "the finding is reported");
+    for finding in findings {
+        assert!(
+            finding.message.len() > 30,
+            "the message explains: {}",
+            finding.message
+        );
+        assert!(
+            finding.fix.len() > 20,
+            "the fix says what to do: {}",
+            finding.fix
+        );
+    }
+}
+
+#[test]
+fn a_revoked_key_an_expired_key_and_a_typo_are_errors() -> Result {
+    let dir = fixture_root()?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    let revoked = with(&report, FindingCode::RevokedKeyInUse, "home/.claude.json");
+    assert_helpful(&revoked);
+    assert_eq!(revoked[0].severity, Severity::Error);
+    assert_eq!(revoked[0].key_prefix.as_deref(), Some(&key("K03")[..16]));
+    assert_helpful(&with(
+        &report,
+        FindingCode::ExpiredKeyInUse,
+        "webapp/.mcp.json",
+    ));
+    assert_helpful(&with(
+        &report,
+        FindingCode::ChecksumError,
+        "webapp/.cursor/mcp.json",
+    ));
+    Ok(())
+}
+
+#[test]
+fn a_development_key_on_a_production_surface_is_an_environment_mismatch() -> Result {
+    let dir = fixture_root()?;
+    let mut lookup = fixture_lookup();
+    let facts = lookup
+        .get_mut(&Fingerprint::of(&key("K10")))
+        .and_then(|known| known.surface.as_mut())
+        .ok_or("K10 is known")?;
+    facts.environment = Environment::Production;
+    let report = run(dir.path(), &lookup, &[]);
+    let found = with(
+        &report,
+        FindingCode::EnvironmentMismatch,
+        "windsurf/mcp_config.json",
+    );
+    assert_helpful(&found);
+    assert!(found[0].message.contains("development key"));
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.code == FindingCode::EnvironmentMismatch)
+            .count(),
+        1,
+        "only the mismatched key is reported"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_key_of_an_inactive_surface_and_a_key_without_all_scopes_are_reported() -> Result {
+    let dir = fixture_root()?;
+    let mut lookup = fixture_lookup();
+    if let Some(surface) = lookup
+        .get_mut(&Fingerprint::of(&key("K11")))
+        .and_then(|known| known.surface.as_mut())
+    {
+        surface.status = SurfaceStatus::Inactive;
+    }
+    if let Some(known) = lookup.get_mut(&Fingerprint::of(&key("K13"))) {
+        known.scopes = vec!["search".to_owned()];
+    }
+    let report = run(dir.path(), &lookup, &[]);
+    assert_helpful(&with(
+        &report,
+        FindingCode::SurfaceInactive,
+        "home/.config/zed/settings.json",
+    ));
+    let scope = with(
+        &report,
+        FindingCode::ScopeMismatch,
+        "cline_mcp_settings.json",
+    );
+    assert_helpful(&scope);
+    assert!(
+        scope[0].message.contains("fetch"),
+        "the missing tool is named"
+    );
+    Ok(())
+}
+
+#[test]
+fn one_key_in_two_clients_is_reported_for_each() -> Result {
+    let dir = fixture_root()?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    let shared: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::KeySharedBetweenClients)
+        .collect();
+    assert_helpful(&shared);
+    let paths: Vec<&str> = shared
+        .iter()
+        .filter_map(|f| f.config_path.as_deref())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("given/.zed/settings.json"))
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("given/.gemini/settings.json"))
+    );
+    assert!(
+        shared
+            .iter()
+            .all(|f| f.key_prefix.as_deref() == Some(&key("K04")[..16]))
+    );
+    Ok(())
+}
+
+#[test]
+fn an_unset_variable_without_a_default_is_a_warning() -> Result {
+    let dir = fixture_root()?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    assert_helpful(&with(
+        &report,
+        FindingCode::EnvVariableUnset,
+        "home/.cursor/mcp.json",
+    ));
+    assert!(
+        with(&report, FindingCode::EnvVariableUnset, "webapp/.mcp.json").is_empty(),
+        "${{TRACE_ID:-none}} has a default"
+    );
+    assert!(
+        with(
+            &report,
+            FindingCode::EnvVariableUnset,
+            "home/.config/Code/User/mcp.json"
+        )
+        .is_empty(),
+        "VS Code inputs are not environment variables"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_config_that_does_not_parse_is_reported_and_its_neighbours_still_scanned() -> Result {
+    let dir = tempfile::tempdir()?;
+    copy_fixtures("doctor/broken", dir.path())?;
+    let root = dir.path().join("doctor/broken");
+    std::fs::create_dir_all(root.join("projects/given"))?;
+    let report = run(&root, &fixture_lookup(), &[]);
+    let cursor = with(&report, FindingCode::UnparseableConfig, ".cursor/mcp.json");
+    assert_helpful(&cursor);
+    assert!(
+        !cursor[0].message.contains("mcp_dev_"),
+        "no key text in the message"
+    );
+    assert_helpful(&with(
+        &report,
+        FindingCode::UnparseableConfig,
+        ".codex/config.toml",
+    ));
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_with_a_key_readable_by_everyone_is_reported() -> Result {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = fixture_root()?;
+    let home = dir.path().join("home");
+    let open = home.join(".codeium/windsurf/mcp_config.json");
+    let closed = home.join(".copilot/mcp-config.json");
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o644))?;
+    std::fs::set_permissions(&closed, std::fs::Permissions::from_mode(0o600))?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    assert_helpful(&with(
+        &report,
+        FindingCode::ConfigWorldReadable,
+        "windsurf/mcp_config.json",
+    ));
+    assert!(with(&report, FindingCode::ConfigWorldReadable, "mcp-config.json").is_empty());
+    Ok(())
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()?;
+    if !status.status.success() {
+        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&status.stderr)).into());
+    }
+    Ok(())
+}
+
+#[test]
+fn a_tracked_config_an_unignored_one_and_a_key_in_history_are_reported() -> Result {
+    let dir = fixture_root()?;
+    let given = dir.path().join("projects/given");
+    let webapp = dir.path().join("projects/webapp");
+    let tools = dir.path().join("projects/tools");
+    // given: .github/mcp.json committed (tracked).
+    git(&given, &["init", "-q"])?;
+    git(&given, &["add", ".github/mcp.json"])?;
+    git(&given, &["commit", "-q", "-m", "add mcp config"])?;
+    // webapp: a work tree where .mcp.json is neither tracked nor ignored,
+    // and .cursor/ is ignored.
+    git(&webapp, &["init", "-q"])?;
+    std::fs::write(webapp.join(".gitignore"), ".cursor/\n")?;
+    // tools: the Continue block was committed, then untracked and ignored;
+    // the key stays in history.
+    git(&tools, &["init", "-q"])?;
+    git(&tools, &["add", ".continue/mcpServers/team.yaml"])?;
+    git(&tools, &["commit", "-q", "-m", "team block"])?;
+    git(
+        &tools,
+        &["rm", "-q", "--cached", ".continue/mcpServers/team.yaml"],
+    )?;
+    std::fs::write(tools.join(".gitignore"), ".continue/\n")?;
+    git(&tools, &["add", ".gitignore"])?;
+    git(&tools, &["commit", "-q", "-m", "untrack"])?;
+
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    let tracked = with(
+        &report,
+        FindingCode::PlaintextKeyTrackedByGit,
+        "given/.github/mcp.json",
+    );
+    assert_helpful(&tracked);
+    assert_eq!(tracked[0].severity, Severity::Error);
+    assert!(tracked[0].message.contains("tracked by git"));
+    let history = with(&report, FindingCode::PlaintextKeyTrackedByGit, "team.yaml");
+    assert_helpful(&history);
+    assert!(history[0].message.contains("history"));
+    assert_helpful(&with(
+        &report,
+        FindingCode::PlaintextKeyNotGitignored,
+        "webapp/.mcp.json",
+    ));
+    assert!(
+        with(
+            &report,
+            FindingCode::PlaintextKeyNotGitignored,
+            "webapp/.cursor/mcp.json"
+        )
+        .is_empty(),
+        "an ignored file is fine"
+    );
+    assert!(
+        with(
+            &report,
+            FindingCode::PlaintextKeyNotGitignored,
+            "given/.zed/settings.json"
+        )
+        .len()
+            == 1,
+        "untracked files of the same tree are reported too"
+    );
+    Ok(())
+}
+
+#[test]
+fn doctor_json_is_a_findings_object_with_the_design_fields() -> Result {
+    let dir = fixture_root()?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    let json = serde_json::to_value(&report)?;
+    let first = &json["findings"][0];
+    for field in [
+        "severity",
+        "code",
+        "client",
+        "configPath",
+        "keyPrefix",
+        "message",
+        "fix",
+    ] {
+        assert!(first.get(field).is_some(), "{field} is present");
+    }
+    assert_eq!(first["severity"], "error", "most severe first");
+    let text = json.to_string();
+    for (_, key) in crate::support::keys() {
+        assert!(!text.contains(&key), "no key text in doctor output");
+    }
+    Ok(())
+}
