@@ -6,6 +6,7 @@
 //! `target/`, so the next machine never depends on a cache it lacks.
 
 mod app;
+mod bench;
 mod checks;
 mod icons;
 mod process;
@@ -43,6 +44,15 @@ enum Command {
         #[arg(long, hide = true)]
         in_session: bool,
     },
+    /// Measure performance against the issues' targets; writes target/bench/report.md and
+    /// report.json. A missed target is reported, never a failure.
+    Bench {
+        /// What to measure (repeat; default: everything).
+        #[arg(value_enum)]
+        suites: Vec<bench::Suite>,
+        #[command(flatten)]
+        load: bench::Load,
+    },
     /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
     Bindings,
     /// Regenerate every app icon from icons/icon.svg.
@@ -53,6 +63,7 @@ fn main() -> ExitCode {
     let result: Result<()> = match Cli::parse().command {
         Command::Run { release } => app::run(release),
         Command::Test { no_e2e, in_session } => checks::test(no_e2e, in_session),
+        Command::Bench { suites, load } => bench::bench(&suites, &load),
         Command::Bindings => checks::regenerate_bindings(),
         Command::Icons => icons::generate(),
     };

@@ -36,6 +36,11 @@ const TEST: &[&str] = &[
     "imagemagick",
 ];
 
+/// What the benchmarks need: a C compiler for the key service's bundled
+/// SQLite, the load generator, and a PostgreSQL server (the bench starts
+/// its own cluster).
+const BENCH: &[&str] = &["build-essential", "pkg-config", "wrk", "postgresql"];
+
 /// Which set of packages a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
@@ -43,6 +48,8 @@ pub enum Needs {
     Build,
     /// Building it and running every test.
     Test,
+    /// Building the key service and benchmarking it.
+    Bench,
 }
 
 /// Installs the missing packages with apt when running as root; otherwise
@@ -59,6 +66,7 @@ pub fn ensure(needs: Needs) -> Result<()> {
     let wanted = match needs {
         Needs::Build => BUILD.to_vec(),
         Needs::Test => BUILD.iter().chain(TEST).copied().collect(),
+        Needs::Bench => BENCH.to_vec(),
     };
     let missing: Vec<&str> = wanted.into_iter().filter(|p| !installed(p)).collect();
     if missing.is_empty() {

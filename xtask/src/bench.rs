@@ -1,0 +1,95 @@
+//! `cargo xtask bench`: performance figures held to the targets the issues
+//! set, written to `target/bench/report.md` (people) and `report.json`
+//! (tools), and printed.
+//!
+//! A bench measures, it does not judge a build: a missed target is a MISS
+//! in the report, never a failed command, and no bench runs in `cargo xtask
+//! test`. Every process a bench starts is stopped when it ends, on an error
+//! or on Ctrl-C too.
+
+mod interrupt;
+mod postgres;
+mod report;
+mod seed;
+mod server;
+mod service;
+mod wrk;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+
+use crate::{system, workspace};
+use report::Report;
+
+/// What can be benchmarked; each issue with a performance target adds its
+/// own suite here (the desktop app's scan and start-up are next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Suite {
+    /// The key service: health, MCP tools/list and key verification, cache
+    /// hit and miss, on SQLite and PostgreSQL.
+    Server,
+}
+
+/// The databases the key service is measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Database {
+    /// A SQLite file (WAL, fully synchronous), the default store.
+    Sqlite,
+    /// A throwaway PostgreSQL cluster, as several instances would share.
+    Postgres,
+}
+
+/// How hard and how long each measurement loads the service.
+#[derive(Debug, Clone, Args)]
+pub struct Load {
+    /// Open connections, all busy all the time.
+    #[arg(long, default_value_t = 8)]
+    pub connections: u32,
+    /// Load-generator threads (wrk).
+    #[arg(long, default_value_t = 2)]
+    pub threads: u32,
+    /// Seconds each measurement runs, after its warm-up.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u32,
+    /// Seconds of load before each measurement, not counted.
+    #[arg(long, default_value_t = 2)]
+    pub warmup_seconds: u32,
+    /// Keys created for the cache-miss runs: enough that no key comes back
+    /// within the cache's 3 s at the measured rate (the report checks it).
+    #[arg(long, default_value_t = 30_000)]
+    pub miss_keys: usize,
+    /// Databases to measure the key service on (repeat; default all).
+    #[arg(long = "database", value_enum)]
+    pub databases: Vec<Database>,
+    /// Measure this `mcp-keys` binary instead of building one in release
+    /// (an installed build, or a quick check of the bench itself).
+    #[arg(long, value_name = "PATH")]
+    pub server_binary: Option<std::path::PathBuf>,
+}
+
+/// Runs `suites` (all of them when empty) and writes the report.
+pub fn bench(suites: &[Suite], load: &Load) -> Result<()> {
+    system::ensure(system::Needs::Bench)?;
+    interrupt::install()?;
+    let suites = if suites.is_empty() {
+        Suite::value_variants().to_vec()
+    } else {
+        suites.to_vec()
+    };
+    let dir = workspace::target_dir().join("bench");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut report = Report::new(load);
+    for suite in suites {
+        match suite {
+            Suite::Server => server::run(load, &dir, &mut report)?,
+        }
+    }
+    let table = report.write(&dir)?;
+    println!("\n{table}");
+    eprintln!(
+        "report written to {} and {}",
+        dir.join("report.md").display(),
+        dir.join("report.json").display()
+    );
+    Ok(())
+}
