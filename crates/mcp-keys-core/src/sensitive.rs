@@ -60,6 +60,14 @@ impl<T: Zeroize> From<T> for Sensitive<T> {
     }
 }
 
+/// A secret can arrive as input (a token the user typed, sent over IPC as
+/// JSON); it can be read, never written: there is no `Serialize`.
+impl<'de, T: Zeroize + serde::Deserialize<'de>> serde::Deserialize<'de> for Sensitive<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self::new)
+    }
+}
+
 impl<T: Zeroize> Drop for Sensitive<T> {
     fn drop(&mut self) {
         self.0.zeroize();

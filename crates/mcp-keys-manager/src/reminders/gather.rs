@@ -1,0 +1,155 @@
+//! The facts behind the reminders: keys from every saved connection (the
+//! local cache when a server is out of reach), the store's rotation
+//! policy, rotation facts, mutes, snoozes and latest IDE scan.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use mcp_keys_client::{KeyMetadata, SurfaceFilter};
+use mcp_keys_store::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{KnownKey, Reminder, ReminderFacts, TrackedLeak, find_due};
+use crate::{Error, Manager};
+
+/// What is due, and which connections could only be read from the cache.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DueReport {
+    /// Every key and reason that needs attention, most urgent first.
+    pub reminders: Vec<Reminder>,
+    /// Connections whose server could not be read; their keys come from
+    /// the local cache.
+    pub unreachable: Vec<UnreachableConnection>,
+}
+
+/// A saved connection whose server could not be read.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnreachableConnection {
+    /// The connection's id.
+    pub connection_id: String,
+    /// Its name.
+    pub name: String,
+    /// Why, in words.
+    pub message: String,
+}
+
+impl Manager {
+    /// What is due at `now` across every saved connection. A server out of
+    /// reach is read from the cache instead and named in
+    /// [`DueReport::unreachable`]. `leaks` are doctor's plaintext keys in
+    /// git-tracked files, when the caller ran it (the store's scan results
+    /// do not say whether a file is tracked).
+    pub async fn due_reminders(
+        &self,
+        now: DateTime<Utc>,
+        leaks: &[TrackedLeak],
+    ) -> Result<DueReport, Error> {
+        let mut keys = Vec::new();
+        let mut unreachable = Vec::new();
+        for connection in self.store().list_connections().await? {
+            let fresh = self.fresh_keys(&connection, now).await;
+            let found = match fresh {
+                Ok(found) => found,
+                Err(error) => {
+                    tracing::info!(
+                        connection = %connection.name,
+                        %error,
+                        "reminders use the cached keys of an unreachable connection"
+                    );
+                    unreachable.push(UnreachableConnection {
+                        connection_id: connection.id.clone(),
+                        name: connection.name.clone(),
+                        message: error.to_string(),
+                    });
+                    self.cached_keys(&connection.id).await?
+                }
+            };
+            keys.extend(found.into_iter().map(|key| KnownKey {
+                connection_id: connection.id.clone(),
+                key,
+            }));
+        }
+        let store = self.store();
+        let states = store.list_reminder_states().await?;
+        // A key muted before it was ever notified has no state row: ask
+        // about every key at hand as well.
+        let mut muted: HashSet<String> = states
+            .iter()
+            .filter(|state| state.muted)
+            .map(|state| state.key_id.clone())
+            .collect();
+        for known in &keys {
+            if !muted.contains(&known.key.id) && store.reminders_muted(&known.key.id).await? {
+                muted.insert(known.key.id.clone());
+            }
+        }
+        let rotations = store.list_key_rotations().await?;
+        let scans = store.list_scan_results().await?;
+        let facts = ReminderFacts {
+            keys: &keys,
+            policy: store.rotation_policy().await?,
+            rotations: &rotations,
+            scans: &scans,
+            leaks,
+            muted: &muted,
+        };
+        let snoozed: HashMap<&str, DateTime<Utc>> = states
+            .iter()
+            .filter_map(|state| Some((state.key_id.as_str(), state.snoozed_until?)))
+            .filter(|(_, until)| *until > now)
+            .collect();
+        let mut reminders = find_due(&facts, now);
+        for reminder in &mut reminders {
+            reminder.snoozed_until = snoozed.get(reminder.due.key_id.as_str()).copied();
+        }
+        Ok(DueReport {
+            reminders,
+            unreachable,
+        })
+    }
+
+    /// Every key of a connection, fresh from its server; the cache follows.
+    async fn fresh_keys(
+        &self,
+        connection: &Connection,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<KeyMetadata>, Error> {
+        let session = self.session_with(connection.clone()).await?;
+        let surfaces = session
+            .client()
+            .list_surfaces_all(&SurfaceFilter::default())
+            .await?;
+        let mut keys = Vec::new();
+        for surface in surfaces {
+            let full = session.surface(&surface.product_id, &surface.id, now).await?;
+            keys.extend(full.keys.into_iter().map(|mut key| {
+                // Older servers leave the parents out of a key's answer.
+                if key.surface_id.is_empty() {
+                    key.surface_id.clone_from(&full.id);
+                }
+                if key.product_id.is_empty() {
+                    key.product_id.clone_from(&full.product_id);
+                }
+                key
+            }));
+        }
+        Ok(keys)
+    }
+
+    /// The keys last cached for a connection; rows of an older app version
+    /// that no longer parse are skipped.
+    async fn cached_keys(&self, connection_id: &str) -> Result<Vec<KeyMetadata>, Error> {
+        Ok(self
+            .store()
+            .cached_keys(connection_id, None)
+            .await?
+            .into_iter()
+            .filter_map(|entity| serde_json::from_value(entity.data).ok())
+            .collect())
+    }
+}

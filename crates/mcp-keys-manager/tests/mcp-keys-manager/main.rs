@@ -1,0 +1,3 @@
+//! Integration tests of mcp-keys-manager: a real key service over HTTP, a real SQLite store.
+
+mod reminders;
