@@ -1,56 +1,51 @@
 //! `mcp-keys`: every MCP Keys operation from the command line. Glue over the
-//! core crates; for now the `serve` subcommand, which runs the key service.
+//! core crates (STYLE 3/4): the manager does the work, this binary parses,
+//! prints, and turns failures into documented exit codes.
 
+mod cli;
+mod commands;
+mod context;
+mod exit;
+mod output;
 mod serve;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use std::io::IsTerminal;
+use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[derive(Debug, Parser)]
-#[command(
-    name = "mcp-keys",
-    version,
-    about = "Manage MCP API keys, or serve them"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Run the key service: management API and MCP endpoints.
-    Serve(serve::ServeArgs),
-}
+use crate::cli::{Cli, Command};
+use crate::exit::Exit;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Logs go to stderr, so stdout stays for what a command prints.
+    // The service logs what it does; a command only warns, so its stderr
+    // stays for what people need to read. RUST_LOG overrides both.
+    let default_level = if matches!(cli.command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
         )
+        // Logs go to stderr, so stdout stays for what a command prints.
         .with_writer(std::io::stderr)
         // Colors only on a terminal: a log file or a journal gets plain text.
         .with_ansi(std::io::stderr().is_terminal())
         .init();
     let result = tokio::runtime::Runtime::new()
         .map_err(anyhow::Error::from)
-        .and_then(|runtime| {
-            runtime.block_on(async {
-                match cli.command {
-                    Command::Serve(args) => serve::run(args).await,
-                }
-            })
-        });
+        .and_then(|runtime| runtime.block_on(commands::run(cli)));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
+            // `{:#}` prints the cause chain on one line. No message of ours
+            // or of the crates below holds a key or a token.
             eprintln!("error: {error:#}");
-            ExitCode::FAILURE
+            Exit::of(&error).into()
         }
     }
 }

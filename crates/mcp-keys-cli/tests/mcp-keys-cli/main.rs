@@ -1,6 +1,13 @@
 //! Integration tests of the `mcp-keys` binary: the real process on real
 //! loopback ports and real SQLite files, one module per area.
 
+mod cli;
+mod concurrency;
+mod connections;
 mod crash_safety;
+mod failures;
+mod lifecycle;
+mod no_secrets;
+mod output;
 mod serve;
 mod support;

@@ -1,0 +1,312 @@
+//! The command line: every subcommand and option, with the help people read.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::serve::ServeArgs;
+
+pub const AFTER_HELP: &str = "\
+Connection:
+  A command talks to --server URL with the token in MCP_KEYS_TOKEN, or to a
+  connection saved with `mcp-keys login` (its token is in the OS keyring).
+
+Examples:
+  mcp-keys serve --db sqlite://keys.db --init-token-file token
+  mcp-keys login --server http://127.0.0.1:7410 < token
+  mcp-keys surfaces list
+  mcp-keys keys create SURFACE_ID --name \"MCP - Cursor\" > key.txt
+  mcp-keys keys revoke KEY_ID --yes
+  mcp-keys keys roll KEY_ID --grace 24h --json
+
+Exit codes:
+  0  success                      5  server unreachable
+  1  any other failure            6  rate limited
+  2  usage error                  7  OS keyring unavailable or locked
+  3  not found                    8  the server failed (5xx)
+  4  token rejected               9  refused: not confirmed (use --yes)";
+
+/// `mcp-keys`: manage MCP API keys from a terminal, or serve them.
+#[derive(Debug, Parser)]
+#[command(name = "mcp-keys", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print JSON on stdout instead of text (lists are a top-level array).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The management API to use instead of a saved connection, with the
+    /// token in MCP_KEYS_TOKEN (nothing is saved); for `login`, the server
+    /// to save.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "MCP_KEYS_SERVER",
+        conflicts_with = "connection"
+    )]
+    pub server: Option<String>,
+    /// A saved connection to use instead of the default one (name or id).
+    /// With MCP_KEYS_TOKEN set, that token is used instead of the keyring's.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub connection: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the key service: management API and MCP endpoints.
+    Serve(ServeArgs),
+    /// Save a connection to --server URL: reads the token from stdin (without
+    /// echo on a terminal), checks it against the server, and keeps it in the
+    /// OS keyring.
+    Login(LoginArgs),
+    /// Saved connections.
+    #[command(subcommand)]
+    Connections(ConnectionsCommand),
+    /// Products: the top of products → surfaces → keys.
+    #[command(subcommand)]
+    Products(ProductsCommand),
+    /// Surfaces: MCP endpoints whose clients authenticate with keys.
+    #[command(subcommand)]
+    Surfaces(SurfacesCommand),
+    /// API keys of a surface.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Print a shell completion script (e.g. `mcp-keys completions bash`).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options of `mcp-keys login` (the URL is the global `--server`).
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// A name for the connection (default: the server's host and port).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What kind of server it is.
+    #[arg(long, value_enum, default_value_t = ServerKind::McpKeys)]
+    pub kind: ServerKind,
+}
+
+/// The kinds of server a connection can point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ServerKind {
+    /// A self-hosted `mcp-keys serve`.
+    McpKeys,
+    /// Runtype's public API.
+    Runtype,
+}
+
+/// `mcp-keys connections …`
+#[derive(Debug, Subcommand)]
+pub enum ConnectionsCommand {
+    /// List saved connections.
+    List,
+    /// Forget a connection and delete its token from the keyring.
+    Remove {
+        /// Its name or id.
+        connection: String,
+    },
+    /// Make a connection the default one.
+    Default {
+        /// Its name or id.
+        connection: String,
+    },
+}
+
+/// `mcp-keys products …`
+#[derive(Debug, Subcommand)]
+pub enum ProductsCommand {
+    /// List products.
+    List,
+    /// Create a product.
+    Create {
+        /// Its name.
+        name: String,
+    },
+}
+
+/// `mcp-keys surfaces …`
+#[derive(Debug, Subcommand)]
+pub enum SurfacesCommand {
+    /// List surfaces across products.
+    List,
+    /// Create a surface in a product.
+    Create {
+        /// The product's id.
+        #[arg(long)]
+        product: String,
+        /// The surface's name.
+        #[arg(long)]
+        name: String,
+        /// Its environment.
+        #[arg(long, value_enum, default_value_t = EnvironmentArg::Development)]
+        environment: EnvironmentArg,
+        /// A capability (tool) to add; repeat for more.
+        #[arg(long = "capability", value_name = "NAME")]
+        capabilities: Vec<String>,
+    },
+    /// Turn a surface on or off; an inactive surface refuses every request.
+    SetStatus {
+        /// The surface's id.
+        surface: String,
+        /// active or inactive.
+        #[arg(value_enum)]
+        status: StatusArg,
+    },
+    /// Change a surface's environment.
+    SetEnvironment {
+        /// The surface's id.
+        surface: String,
+        /// development or production.
+        #[arg(value_enum)]
+        environment: EnvironmentArg,
+    },
+}
+
+/// `mcp-keys keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List a surface's keys (metadata only; a key is shown once, when created).
+    List {
+        /// The surface's id.
+        surface: String,
+    },
+    /// Create a key; prints only the key on stdout (without --json).
+    Create(CreateKeyArgs),
+    /// Revoke a key: it stops working on the next request.
+    Revoke {
+        /// The key's id (the 8 characters after mcp_<env>_).
+        key: String,
+        /// Do not ask for confirmation (required when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Replace a key with a new one of the same settings; the old one keeps
+    /// working for the grace period.
+    Roll(RollKeyArgs),
+}
+
+/// Options of `mcp-keys keys create`.
+#[derive(Debug, Args)]
+pub struct CreateKeyArgs {
+    /// The surface's id.
+    pub surface: String,
+    /// A name that says who uses the key, e.g. "MCP - Cursor".
+    #[arg(long)]
+    pub name: String,
+    /// A capability the key may call; repeat for more (none: all of them).
+    #[arg(long = "scope", value_name = "CAPABILITY")]
+    pub scopes: Vec<String>,
+    /// The key's environment (default: the surface's).
+    #[arg(long, value_enum)]
+    pub environment: Option<EnvironmentArg>,
+    /// Make the key stop working after this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub expires_in: Option<u32>,
+    /// Remind to roll the key after this many days (default: 90 for
+    /// production, 180 for development).
+    #[arg(long, value_name = "DAYS")]
+    pub rotate_every: Option<u32>,
+}
+
+/// Options of `mcp-keys keys roll`.
+#[derive(Debug, Args)]
+pub struct RollKeyArgs {
+    /// The key's id.
+    pub key: String,
+    /// How long the old key keeps working: 0, 30m, 1h, 24h, 7d…
+    #[arg(long, default_value = "0", value_parser = parse_duration)]
+    pub grace: std::time::Duration,
+    /// Also replace the old key in every IDE config that holds it.
+    #[arg(long)]
+    pub update_configs: bool,
+    /// The home folder whose IDE configs to update (default: yours).
+    #[arg(long, value_name = "DIR", requires = "update_configs")]
+    pub home: Option<PathBuf>,
+    /// A project folder whose IDE configs to update; repeat for more.
+    #[arg(long = "project", value_name = "DIR", requires = "update_configs")]
+    pub projects: Vec<PathBuf>,
+}
+
+/// An environment on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvironmentArg {
+    /// Development.
+    Development,
+    /// Production.
+    Production,
+}
+
+impl From<EnvironmentArg> for mcp_keys_core::Environment {
+    fn from(value: EnvironmentArg) -> Self {
+        match value {
+            EnvironmentArg::Development => Self::Development,
+            EnvironmentArg::Production => Self::Production,
+        }
+    }
+}
+
+/// A surface status on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusArg {
+    /// Accepts requests.
+    Active,
+    /// Refuses every request with 403 surface_inactive.
+    Inactive,
+}
+
+/// Parses `0`, `90s`, `30m`, `1h`, `24h`, `7d` (a bare number is seconds).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, "s"), |at| text.split_at(at));
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 30m, 1h, 24h or 7d"))?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("unknown unit `{unit}`: use s, m, h or d")),
+    };
+    number
+        .checked_mul(seconds)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| format!("`{text}` is too long"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_take_the_units_people_write() {
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+        assert!(parse_duration("1w").is_err());
+        assert!(parse_duration("soon").is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,40 @@
+//! One module per group of subcommands; each function parses nothing and
+//! decides little: it calls the manager and prints what came back.
+
+mod connections;
+mod keys;
+mod login;
+mod products;
+pub mod surfaces;
+
+use std::io::Write;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::serve;
+
+/// Runs the command of `cli`.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(args).await,
+        Command::Completions { shell } => {
+            let mut stdout = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "mcp-keys", &mut stdout);
+            stdout.flush()?;
+            Ok(())
+        }
+        Command::Login(args) => login::run(&Context::open(cli.global).await?, args).await,
+        Command::Connections(command) => {
+            connections::run(&Context::open(cli.global).await?, command).await
+        }
+        Command::Products(command) => {
+            products::run(&Context::open(cli.global).await?, command).await
+        }
+        Command::Surfaces(command) => {
+            surfaces::run(&Context::open(cli.global).await?, command).await
+        }
+        Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
+    }
+}

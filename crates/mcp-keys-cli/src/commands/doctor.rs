@@ -1,0 +1,94 @@
+//! `mcp-keys doctor [--home DIR] [--project DIR]...`: why a client would get
+//! 401/403, leaks, and what to do (DESIGN §5).
+
+use chrono::Utc;
+use mcp_keys_manager::mcp_keys_ide::{Finding, Severity};
+use mcp_keys_manager::{IdeDoctor, Manager, ScanOptions};
+use serde_json::json;
+
+use crate::commands::scan::{short_path, warn_about};
+use crate::output::{Output, Styled};
+
+/// Diagnoses the IDE configs and prints the findings: `{findings:[…]}` with
+/// `--json`, else a table of severity, where and what, each followed by its
+/// fix. Returns the report; a caller may exit non-zero when it holds an
+/// error.
+pub async fn run(
+    manager: &Manager,
+    output: &Output,
+    options: &ScanOptions,
+) -> anyhow::Result<IdeDoctor> {
+    let report = manager.doctor(options, Utc::now()).await?;
+    warn_about(&report.unreachable);
+    if output.json {
+        output.json(&json!({ "findings": report.findings }))?;
+        return Ok(report);
+    }
+    if report.findings.is_empty() {
+        output.line("No problem found in the IDE configs.")?;
+        return Ok(report);
+    }
+    let home = options.home.display().to_string();
+    for finding in &report.findings {
+        output.table(
+            &["SEVERITY", "CODE", "CLIENT", "CONFIG", "KEY"],
+            vec![row(finding, &home)],
+            "",
+        )?;
+        output.line(&format!("  {}", finding.message))?;
+        output.line(&format!("  fix: {}", finding.fix))?;
+        output.line("")?;
+    }
+    let errors = report
+        .findings
+        .iter()
+        .filter(|finding| finding.severity == Severity::Error)
+        .count();
+    output.line(&format!(
+        "{} finding(s), {errors} error(s).",
+        report.findings.len()
+    ))?;
+    Ok(report)
+}
+
+/// Whether any finding is an error (a client gets 401/403 now, or a secret
+/// leaked): the CLI's exit code.
+pub fn has_errors(report: &IdeDoctor) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|finding| finding.severity == Severity::Error)
+}
+
+fn row(finding: &Finding, home: &str) -> Vec<Styled> {
+    let severity = match finding.severity {
+        Severity::Error => Styled::bad("error"),
+        Severity::Warning => Styled::warn("warning"),
+        Severity::Info => Styled::dim("info"),
+    };
+    let code = serde_json::to_value(finding.code)
+        .ok()
+        .and_then(|value| value.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    vec![
+        severity,
+        code.into(),
+        finding
+            .client
+            .map(|client| client.as_str().to_owned())
+            .unwrap_or_default()
+            .into(),
+        finding
+            .config_path
+            .as_deref()
+            .map(|path| short_path(path, home))
+            .unwrap_or_default()
+            .into(),
+        finding
+            .key_prefix
+            .as_deref()
+            .map(|prefix| format!("{prefix}…"))
+            .unwrap_or_default()
+            .into(),
+    ]
+}

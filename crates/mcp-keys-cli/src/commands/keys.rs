@@ -1,0 +1,256 @@
+//! `mcp-keys keys list|create|revoke|roll`. A new key goes to stdout alone
+//! (so `> key.txt` or `| pbcopy` takes exactly the key); what people read
+//! about it goes to stderr.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use chrono::{DateTime, Utc};
+use mcp_keys_client::{CreatedKey, KeyMetadata};
+use mcp_keys_manager::{GenerateKey, Session};
+use serde::Serialize;
+
+use crate::cli::{CreateKeyArgs, KeysCommand, RollKeyArgs};
+use crate::commands::surfaces::environment;
+use crate::context::Context;
+use crate::exit::CliError;
+use crate::output::{Styled, relative, relative_or};
+
+/// Runs a `keys` subcommand.
+pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> {
+    if let KeysCommand::Roll(RollKeyArgs {
+        update_configs: true,
+        ..
+    }) = command
+    {
+        // Checked before anything is done: a roll without the config update
+        // the user asked for would break their IDEs after the grace period.
+        anyhow::bail!(
+            "--update-configs is not available yet in this version; roll without it and \
+             replace the key in your IDE configs by hand"
+        );
+    }
+    let session = context.session().await?;
+    match command {
+        KeysCommand::List { surface } => list(context, &session, &surface).await,
+        KeysCommand::Create(args) => create(context, &session, args).await,
+        KeysCommand::Revoke { key, yes } => revoke(context, &session, &key, yes).await,
+        KeysCommand::Roll(args) => roll(context, &session, args).await,
+    }
+}
+
+async fn list(context: &Context, session: &Session, surface_id: &str) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let found = session.find_surface(surface_id).await?;
+    let surface = session.surface(&found.product_id, &found.id, now).await?;
+    let output = &context.output;
+    if output.json {
+        return output.json(&surface.keys);
+    }
+    output.table(
+        &[
+            "ID",
+            "NAME",
+            "KEY",
+            "ENVIRONMENT",
+            "STATUS",
+            "SCOPES",
+            "CREATED",
+            "LAST USED",
+            "EXPIRES",
+        ],
+        surface
+            .keys
+            .iter()
+            .map(|key| {
+                vec![
+                    key.id.clone().into(),
+                    key.name.clone().into(),
+                    format!("{}…{}", key.key_prefix, key.key_hint).into(),
+                    environment(key.environment),
+                    status(key, now),
+                    if key.scopes.is_empty() {
+                        Styled::dim("all")
+                    } else {
+                        Styled::plain(key.scopes.join(","))
+                    },
+                    relative(key.created_at, now).into(),
+                    relative_or(key.last_used_at, now, "never"),
+                    relative_or(key.expires_at, now, "never"),
+                ]
+            })
+            .collect(),
+        &format!(
+            "Surface {:?} has no keys: create one with `mcp-keys keys create {} --name N`.",
+            surface.name, surface.id
+        ),
+    )
+}
+
+async fn create(context: &Context, session: &Session, args: CreateKeyArgs) -> anyhow::Result<()> {
+    let surface = session.find_surface(&args.surface).await?;
+    let created = session
+        .generate_key(
+            &surface.product_id,
+            &surface.id,
+            &GenerateKey {
+                name: args.name,
+                environment: args.environment.map(Into::into),
+                scopes: args.scopes,
+                expires_in_days: args.expires_in,
+                rotate_every_days: args.rotate_every,
+            },
+            Utc::now(),
+        )
+        .await?;
+    if context.output.json {
+        return context.output.json(&NewKeyJson::from(&created));
+    }
+    print_key(&created)?;
+    eprintln!(
+        "Created key {:?} ({}, id {}) on surface {:?}. It is shown only this once.",
+        created.metadata.name,
+        created.key.key_prefix(),
+        created.metadata.id,
+        surface.name
+    );
+    Ok(())
+}
+
+async fn revoke(
+    context: &Context,
+    session: &Session,
+    key_id: &str,
+    yes: bool,
+) -> anyhow::Result<()> {
+    let key = session.find_key(key_id).await?;
+    if !yes {
+        confirm(&format!(
+            "Revoke key {:?} ({}…{}, id {})? Every client using it is refused from now on.",
+            key.name, key.key_prefix, key.key_hint, key.id
+        ))?;
+    }
+    let revoked = session
+        .revoke_key(&key.product_id, &key.surface_id, &key.id, Utc::now())
+        .await?
+        .unwrap_or(key);
+    let output = &context.output;
+    if output.json {
+        return output.json(&revoked);
+    }
+    output.line(&format!(
+        "Revoked key {:?} ({}…{}, id {}).",
+        revoked.name, revoked.key_prefix, revoked.key_hint, revoked.id
+    ))
+}
+
+async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow::Result<()> {
+    let key = session.find_key(&args.key).await?;
+    let now = Utc::now();
+    let rolled = session
+        .roll_key(&key.product_id, &key.surface_id, &key.id, args.grace, now)
+        .await?;
+    if context.output.json {
+        return context.output.json(&RolledJson {
+            new_key: NewKeyJson::from(&rolled.created),
+            old_key: &rolled.old_key,
+            degraded: rolled.degraded,
+        });
+    }
+    print_key(&rolled.created)?;
+    let until = rolled.old_key.expires_at.unwrap_or(now);
+    eprintln!(
+        "Rolled key {:?}: the new key ({}, id {}) is above and shown only this once; the old \
+         one (id {}) {}.",
+        rolled.created.metadata.name,
+        rolled.created.key.key_prefix(),
+        rolled.created.metadata.id,
+        rolled.old_key.id,
+        old_key_fate(until, now),
+    );
+    if rolled.degraded {
+        eprintln!(
+            "This server cannot roll keys itself: the new key was created, and mcp-keys (or \
+             the MCP Keys app) revokes the old one on its first run after the grace period."
+        );
+    }
+    Ok(())
+}
+
+fn old_key_fate(until: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if until <= now {
+        "no longer works".to_owned()
+    } else {
+        format!(
+            "keeps working until {} ({})",
+            until.to_rfc3339(),
+            relative(until, now)
+        )
+    }
+}
+
+/// The key alone on stdout.
+fn print_key(created: &CreatedKey) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", created.key.expose_secret())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// Asks on the terminal; without one, refuses (a script must say `--yes`).
+fn confirm(question: &str) -> anyhow::Result<()> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::Refused(
+            "not revoking without confirmation: stdin is not a terminal, so pass --yes".into(),
+        )
+        .into());
+    }
+    eprint!("{question} [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    stdin.lock().read_line(&mut answer)?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(CliError::Refused("not revoked: the answer was not yes".into()).into())
+    }
+}
+
+fn status(key: &KeyMetadata, now: DateTime<Utc>) -> Styled {
+    if key.revoked_at.is_some() || !key.is_active {
+        Styled::bad("revoked")
+    } else if key.expires_at.is_some_and(|at| at <= now) {
+        Styled::bad("expired")
+    } else {
+        Styled::good("active")
+    }
+}
+
+/// A new key and its metadata, as `keys create --json` prints it: the
+/// API's own shape (`key` beside the metadata fields).
+#[derive(Serialize)]
+struct NewKeyJson<'a> {
+    key: &'a str,
+    #[serde(flatten)]
+    metadata: &'a KeyMetadata,
+}
+
+impl<'a> From<&'a CreatedKey> for NewKeyJson<'a> {
+    fn from(created: &'a CreatedKey) -> Self {
+        Self {
+            key: created.key.expose_secret(),
+            metadata: &created.metadata,
+        }
+    }
+}
+
+/// `keys roll --json`: the new key as `keys create` prints it, the old
+/// key's metadata (its new `expiresAt`), and whether the roll degraded.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RolledJson<'a> {
+    #[serde(flatten)]
+    new_key: NewKeyJson<'a>,
+    old_key: &'a KeyMetadata,
+    degraded: bool,
+}

@@ -1,0 +1,101 @@
+//! `mcp-keys scan [--home DIR] [--project DIR]...`: which IDE config uses
+//! which key (DESIGN §5).
+
+use chrono::Utc;
+use mcp_keys_manager::mcp_keys_ide::{KeyStatus, ScanEntry};
+use mcp_keys_manager::{IdeScan, Manager, ScanOptions, UnidentifiedConnection};
+
+use crate::output::{Output, Styled};
+
+/// Scans, saves the result for the app's "Used by", and prints it: the
+/// DESIGN §5 array with `--json`, else a table. Files that could not be read
+/// and connections that could not be asked go to stderr, so stdout stays the
+/// documented shape. Returns the scan for the caller's exit code.
+pub async fn run(
+    manager: &Manager,
+    output: &Output,
+    options: &ScanOptions,
+) -> anyhow::Result<IdeScan> {
+    let scan = manager.scan(options, Utc::now()).await?;
+    warn_about(&scan.unreachable);
+    for problem in &scan.problems {
+        eprintln!(
+            "warning: {}: {}",
+            problem.config_path.as_deref().unwrap_or("?"),
+            problem.message
+        );
+    }
+    if output.json {
+        output.json(&scan.entries)?;
+        return Ok(scan);
+    }
+    let home = options.home.display().to_string();
+    output.table(
+        &["CLIENT", "CONFIG", "SERVER", "KEY", "STATUS"],
+        scan.entries.iter().map(|entry| row(entry, &home)).collect(),
+        "No MCP key found in any IDE config.",
+    )?;
+    Ok(scan)
+}
+
+/// Says which connections could not identify keys (their keys show as
+/// `unknown`).
+pub(crate) fn warn_about(unreachable: &[UnidentifiedConnection]) {
+    for connection in unreachable {
+        eprintln!(
+            "warning: connection {:?} could not identify keys: {}",
+            connection.connection, connection.message
+        );
+    }
+}
+
+/// `path` with the home folder shown as `~`.
+pub(crate) fn short_path(path: &str, home: &str) -> String {
+    match path.strip_prefix(home) {
+        Some(rest) if !home.is_empty() => format!("~{rest}"),
+        _ => path.to_owned(),
+    }
+}
+
+fn row(entry: &ScanEntry, home: &str) -> Vec<Styled> {
+    let key = match (&entry.env_var, &entry.key_prefix) {
+        (Some(variable), Some(prefix)) => format!("${variable} ({prefix}…)"),
+        (Some(variable), None) => format!("${variable}"),
+        (None, Some(prefix)) => format!("{prefix}…"),
+        (None, None) => String::new(),
+    };
+    vec![
+        entry.client.as_str().into(),
+        short_path(&entry.config_path, home).into(),
+        entry.server_name.clone().into(),
+        key.into(),
+        status(entry),
+    ]
+}
+
+fn status(entry: &ScanEntry) -> Styled {
+    let text = match entry.status {
+        KeyStatus::EnvReference => match entry.resolved_status {
+            Some(resolved) => format!("env_reference → {}", name(resolved)),
+            None => "env_reference (unset)".to_owned(),
+        },
+        status => name(status).to_owned(),
+    };
+    match entry.resolved_status.unwrap_or(entry.status) {
+        KeyStatus::Active => Styled::good(text),
+        KeyStatus::Revoked | KeyStatus::Expired | KeyStatus::ChecksumError => Styled::bad(text),
+        KeyStatus::Unknown | KeyStatus::Foreign | KeyStatus::EnvReference => Styled::warn(text),
+    }
+}
+
+fn name(status: KeyStatus) -> &'static str {
+    match status {
+        KeyStatus::Active => "active",
+        KeyStatus::Revoked => "revoked",
+        KeyStatus::Expired => "expired",
+        KeyStatus::Unknown => "unknown",
+        KeyStatus::ChecksumError => "checksum_error",
+        KeyStatus::Foreign => "foreign",
+        KeyStatus::EnvReference => "env_reference",
+    }
+}

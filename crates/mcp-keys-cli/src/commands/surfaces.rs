@@ -1,0 +1,130 @@
+//! `mcp-keys surfaces list|create|set-status|set-environment`.
+
+use chrono::Utc;
+use mcp_keys_client::{Surface, SurfaceFilter, SurfaceStatus, SurfaceUpdate};
+use mcp_keys_core::Environment;
+
+use crate::cli::{StatusArg, SurfacesCommand};
+use crate::context::Context;
+use crate::output::{Styled, relative};
+
+/// Runs a `surfaces` subcommand.
+pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<()> {
+    let session = context.session().await?;
+    let output = &context.output;
+    let now = Utc::now();
+    match command {
+        SurfacesCommand::List => {
+            let surfaces = session
+                .client()
+                .list_surfaces_all(&SurfaceFilter::default())
+                .await?;
+            if output.json {
+                return output.json(&surfaces);
+            }
+            output.table(
+                &["ID", "NAME", "PRODUCT", "ENVIRONMENT", "STATUS", "CREATED"],
+                surfaces
+                    .iter()
+                    .map(|surface| {
+                        vec![
+                            surface.id.clone().into(),
+                            surface.name.clone().into(),
+                            surface.product_id.clone().into(),
+                            environment(surface.environment),
+                            status(surface.status),
+                            relative(surface.created_at, now).into(),
+                        ]
+                    })
+                    .collect(),
+                "No surfaces yet: create one with `mcp-keys surfaces create --product ID --name N`.",
+            )
+        }
+        SurfacesCommand::Create {
+            product,
+            name,
+            environment,
+            capabilities,
+        } => {
+            let surface = session
+                .create_surface(&product, &name, environment.into(), &capabilities, now)
+                .await?;
+            if output.json {
+                return output.json(&surface);
+            }
+            output.line(&format!(
+                "Created surface {:?} with id {}{}.",
+                surface.name,
+                surface.id,
+                surface
+                    .url
+                    .as_deref()
+                    .map(|url| format!("; its MCP endpoint is {url}"))
+                    .unwrap_or_default()
+            ))
+        }
+        SurfacesCommand::SetStatus { surface, status } => {
+            let update = SurfaceUpdate {
+                status: Some(match status {
+                    StatusArg::Active => SurfaceStatus::Active,
+                    StatusArg::Inactive => SurfaceStatus::Inactive,
+                }),
+                ..SurfaceUpdate::default()
+            };
+            let updated = update_surface(&session, &surface, &update).await?;
+            changed(context, &updated, &format!("is now {}", updated.status))
+        }
+        SurfacesCommand::SetEnvironment {
+            surface,
+            environment,
+        } => {
+            let update = SurfaceUpdate {
+                environment: Some(environment.into()),
+                ..SurfaceUpdate::default()
+            };
+            let updated = update_surface(&session, &surface, &update).await?;
+            changed(
+                context,
+                &updated,
+                &format!("is now in {}", updated.environment),
+            )
+        }
+    }
+}
+
+async fn update_surface(
+    session: &mcp_keys_manager::Session,
+    surface_id: &str,
+    update: &SurfaceUpdate,
+) -> anyhow::Result<Surface> {
+    let surface = session.find_surface(surface_id).await?;
+    Ok(session
+        .update_surface(&surface.product_id, &surface.id, update, Utc::now())
+        .await?)
+}
+
+fn changed(context: &Context, surface: &Surface, what: &str) -> anyhow::Result<()> {
+    let output = &context.output;
+    if output.json {
+        return output.json(surface);
+    }
+    output.line(&format!(
+        "Surface {:?} ({}) {what}.",
+        surface.name, surface.id
+    ))
+}
+
+/// Production stands out: a key there reaches real users.
+pub fn environment(environment: Environment) -> Styled {
+    match environment {
+        Environment::Production => Styled::warn(environment.as_str()),
+        Environment::Development => Styled::plain(environment.as_str()),
+    }
+}
+
+fn status(status: SurfaceStatus) -> Styled {
+    match status {
+        SurfaceStatus::Active => Styled::good(status.as_str()),
+        SurfaceStatus::Inactive | SurfaceStatus::Unknown => Styled::bad(status.as_str()),
+    }
+}

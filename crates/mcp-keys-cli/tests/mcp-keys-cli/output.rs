@@ -1,0 +1,102 @@
+//! What commands print: top-level JSON arrays for lists, aligned plain
+//! tables for people when stdout is not a terminal, completions and help.
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, KeyService, text};
+
+#[tokio::test]
+async fn every_list_with_json_prints_a_top_level_array() -> Result<()> {
+    let service = KeyService::start(&[]).await?;
+    let cli = Cli::ad_hoc(&service)?;
+    assert_eq!(
+        cli.json(&["products", "list"]).await?,
+        serde_json::json!([])
+    );
+    assert_eq!(
+        cli.json(&["surfaces", "list"]).await?,
+        serde_json::json!([])
+    );
+    assert_eq!(
+        cli.json(&["connections", "list"]).await?,
+        serde_json::json!([])
+    );
+    let surface = cli.surface(&["search"]).await?;
+    let surface_id = text(&surface, "id")?;
+    assert_eq!(
+        cli.json(&["keys", "list", &surface_id]).await?,
+        serde_json::json!([])
+    );
+    cli.ok(&["keys", "create", &surface_id, "--name", "k"])
+        .await?;
+    for args in [
+        vec!["products", "list"],
+        vec!["surfaces", "list"],
+        vec!["keys", "list", surface_id.as_str()],
+    ] {
+        let list = cli.json(&args).await?;
+        assert_eq!(
+            list.as_array().map(Vec::len),
+            Some(1),
+            "{args:?} prints an array: {list}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn tables_are_aligned_with_relative_times_and_no_color_off_a_terminal() -> Result<()> {
+    let service = KeyService::start(&[]).await?;
+    let cli = Cli::ad_hoc(&service)?;
+    let surface = cli.surface(&["search"]).await?;
+    let surface_id = text(&surface, "id")?;
+    let key = cli
+        .ok(&["keys", "create", &surface_id, "--name", "MCP - Cursor"])
+        .await?;
+    let table = cli.ok(&["keys", "list", &surface_id]).await?;
+    assert!(
+        !table.contains('\u{1b}'),
+        "no escape codes in a pipe:\n{table}"
+    );
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and one key:\n{table}");
+    assert!(lines[0].starts_with("ID "), "{table}");
+    let name_column = lines[0].find("NAME").context("NAME column")?;
+    assert_eq!(
+        lines[1].find("MCP - Cursor"),
+        Some(name_column),
+        "columns line up:\n{table}"
+    );
+    assert!(lines[1].contains("just now"), "relative times:\n{table}");
+    assert!(lines[1].contains("never"), "never used:\n{table}");
+    assert!(lines[1].contains("active"), "{table}");
+    assert!(!table.contains(key.trim()), "a list never shows a key");
+
+    let empty = cli.ok(&["products", "create", "Empty"]).await?;
+    assert!(empty.contains("Created product \"Empty\""), "{empty}");
+    let none = Cli::ad_hoc(&service)?.ok(&["connections", "list"]).await?;
+    assert!(none.contains("No saved connections"), "{none}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn completions_are_printed_for_each_shell() -> Result<()> {
+    let cli = Cli::saved()?;
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = cli.ok(&["completions", shell]).await?;
+        assert!(script.contains("mcp-keys"), "{shell}: {script}");
+        assert!(script.contains("revoke"), "{shell} completes subcommands");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn help_has_examples_and_exit_codes() -> Result<()> {
+    let help = Cli::saved()?.ok(&["--help"]).await?;
+    for part in ["Examples:", "Exit codes:", "MCP_KEYS_TOKEN", "keys create"] {
+        assert!(help.contains(part), "--help mentions {part}:\n{help}");
+    }
+    let keys = Cli::saved()?.ok(&["keys", "revoke", "--help"]).await?;
+    assert!(keys.contains("--yes"), "{keys}");
+    Ok(())
+}
