@@ -2,3 +2,7 @@
 //! domain, takes state, calls one core function and maps its error.
 
 pub mod app;
+pub mod connections;
+pub mod keys;
+pub mod reveal;
+pub mod workspace;

@@ -4,8 +4,17 @@
 
 mod commands;
 mod error;
+mod local;
+mod reveal;
+mod services;
+mod settings;
+
+use std::io::IsTerminal;
+
+use tauri::Manager as _;
 
 pub use error::{ErrorCode, IpcError};
+use services::Services;
 
 /// Builds the app and runs it until the last window closes.
 ///
@@ -13,14 +22,47 @@ pub use error::{ErrorCode, IpcError};
 /// When the window system cannot start (no display, for instance): a desktop
 /// app has nothing useful to do then, and Tauri reports the cause.
 pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
     #[allow(clippy::expect_used)] // Startup failure is fatal and the message says why.
     configure(tauri::Builder::default())
+        .setup(|app| {
+            // The store, the keyring and the embedded key service, once.
+            let services = tauri::async_runtime::block_on(Services::start())?;
+            app.manage(services);
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("MCP Keys could not start its window");
 }
 
-/// Adds the app's plugins, state and commands to `builder`: shared by `run`
-/// and the tests, which start from Tauri's mock runtime.
+/// Adds the app's plugins and commands to `builder`: shared by `run` and the
+/// tests, which start from Tauri's mock runtime.
 pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![commands::app::app_info])
+    builder
+        // Used from Rust only (copy-once reveal); no clipboard permission is
+        // granted to the WebView.
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::workspace::workspace_load,
+            commands::workspace::surface_get,
+            commands::workspace::product_create,
+            commands::workspace::surface_create,
+            commands::workspace::events_list,
+            commands::keys::key_generate,
+            commands::keys::key_revoke,
+            commands::keys::key_roll,
+            commands::reveal::reveal_show,
+            commands::reveal::reveal_copy,
+            commands::reveal::reveal_close,
+            commands::connections::connection_add,
+            commands::connections::connection_remove,
+        ])
 }

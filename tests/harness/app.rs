@@ -19,6 +19,7 @@ const UI_TIMEOUT: Duration = Duration::from_secs(20);
 pub struct App {
     client: Client,
     name: String,
+    local_port: u16,
     // Declared after `client`: fields drop in order, and the driver must
     // outlive nothing but the desktop it runs in.
     _driver: Guard,
@@ -36,14 +37,14 @@ impl App {
     /// (`GTK_THEME=Adwaita:dark` to start it in a dark desktop, say).
     pub async fn launch_with_env(name: &str, env: &[(&str, &str)]) -> Result<Self> {
         let desktop = Desktop::start(name)?;
-        let (port, native_port) = (free_port()?, free_port()?);
+        let (port, native_port, local_port) = (free_port()?, free_port()?, free_port()?);
         let mut driver = spawn(
             "tauri-driver",
             Command::new(paths::tauri_driver()?)
                 .args(["--port", &port.to_string()])
                 .args(["--native-port", &native_port.to_string()])
                 .envs(desktop.env())
-                .env("MCP_KEYS_LOCAL_PORT", free_port()?.to_string())
+                .env("MCP_KEYS_LOCAL_PORT", local_port.to_string())
                 .envs(env.iter().copied())
                 .stdin(Stdio::null()),
         )?;
@@ -65,6 +66,7 @@ impl App {
         Ok(Self {
             client,
             name: name.into(),
+            local_port,
             _driver: driver,
             desktop,
         })
@@ -85,6 +87,57 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Clicks the element with `data-testid` `id` once it is shown.
+    pub async fn click(&self, id: &str) -> Result<()> {
+        self.find(&testid(id)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Replaces the value of the input with `data-testid` `id` with `text`,
+    /// typed as keystrokes the way a user would.
+    pub async fn fill(&self, id: &str, text: &str) -> Result<()> {
+        let input = self.find(&testid(id)).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Waits until the page's text contains `needle`; the page text then.
+    pub async fn wait_for_text(&self, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let page = self.page_text().await.unwrap_or_default();
+            if page.contains(needle) {
+                return Ok(page);
+            }
+            if Instant::now() > deadline {
+                bail!("{needle:?} was not shown within {UI_TIMEOUT:?}; the page shows:\n{page}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The base URL of the app's embedded key service.
+    pub fn local_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.local_port)
+    }
+
+    /// What the desktop's clipboard holds, read from outside the app with
+    /// xclip; empty when it holds nothing.
+    pub fn clipboard(&self) -> Result<String> {
+        let output = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard"])
+            .envs(self.desktop.env())
+            .output()
+            .context("running xclip (Debian package xclip)")?;
+        // xclip fails when no program owns the clipboard: that is "empty".
+        Ok(if output.status.success() {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        } else {
+            String::new()
+        })
     }
 
     /// The visible text of the first element matching `css`, once displayed.
@@ -137,4 +190,9 @@ impl App {
             .await
             .context("closing the WebDriver session")
     }
+}
+
+/// The CSS selector of a `data-testid`.
+pub fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
 }

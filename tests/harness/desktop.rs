@@ -14,7 +14,9 @@ pub struct Desktop {
     display: String,
     bus_address: String,
     home: PathBuf,
-    // Dropped after the fields above are used by the app; the bus goes before the display.
+    // Dropped after the fields above are used by the app; the keyring and
+    // the bus go before the display.
+    _keyring: Guard,
     _bus: Guard,
     _xvfb: Guard,
 }
@@ -59,10 +61,12 @@ impl Desktop {
         }
         // The XDG runtime folder must be private, or GLib refuses to use it.
         std::fs::set_permissions(home.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+        let keyring = start_keyring(&bus_address, &home)?;
         Ok(Self {
             display,
             bus_address,
             home,
+            _keyring: keyring,
             _bus: bus,
             _xvfb: xvfb,
         })
@@ -85,6 +89,50 @@ impl Desktop {
     /// The folder holding this desktop's files.
     pub fn home(&self) -> &std::path::Path {
         &self.home
+    }
+}
+
+/// A real Secret Service on the test's bus: gnome-keyring, unlocked with a
+/// throwaway password, its keyrings in the test's own data folder (a new
+/// keyring takes the first password it is given).
+fn start_keyring(bus_address: &str, home: &std::path::Path) -> Result<Guard> {
+    use std::io::Write;
+    let mut keyring = spawn(
+        "gnome-keyring-daemon (Debian package gnome-keyring)",
+        Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_RUNTIME_DIR", home.join("runtime"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )?;
+    if let Some(mut stdin) = keyring.child_mut().stdin.take() {
+        stdin.write_all(b"e2e-keyring")?;
+    }
+    // Ready once it owns its bus name.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let owned = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .output()?;
+        if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+            return Ok(keyring);
+        }
+        keyring.ensure_running()?;
+        if std::time::Instant::now() > deadline {
+            bail!("gnome-keyring-daemon did not register on the session bus within 10 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
 

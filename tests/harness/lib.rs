@@ -9,6 +9,8 @@ mod app;
 mod desktop;
 mod paths;
 mod process;
+mod service;
 
-pub use app::App;
+pub use app::{App, testid};
 pub use desktop::Desktop;
+pub use service::{Service, Surface, mcp_tools_list};

@@ -7,14 +7,13 @@
 //! first run, which installs the pinned SDK under `target/py/mcp-client`.
 
 mod python;
-mod service;
 
 use anyhow::Result;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use python::PythonClient;
-use service::Service;
+use mcp_keys_e2e::Service;
 
 /// The name `client.py` gives in `initialize`'s clientInfo.
 const CLIENT_NAME: &str = "python-sdk-test-client";

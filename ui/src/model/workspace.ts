@@ -114,6 +114,10 @@ export type ConnectionTree = {
 /** Everything the app shows: connections → products → surfaces (`workspace_load`). */
 export type WorkspaceTree = {
   connections: ConnectionTree[];
+  /** Why the embedded key service is not running, if it is not. */
+  localError?: string | null;
+  /** Why the OS keyring cannot be used, if it cannot (tokens then last for this run only). */
+  keyringError?: string | null;
 };
 
 /** What `key_generate` needs; `null` days mean never. */

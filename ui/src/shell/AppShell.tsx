@@ -37,7 +37,20 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
         onSelectSurface={setPicked}
         onConnectionsChanged={onReload}
       />
-      <MainArea workspace={workspace} selection={selection} onSurfaceCreated={onSurfaceCreated} />
+      <div className="app-shell__content">
+        {workspace.localError && (
+          <p className="app-shell__notice" role="alert" data-testid="local-service-error">
+            The local key service is not running: {workspace.localError}
+          </p>
+        )}
+        {workspace.keyringError && (
+          <p className="app-shell__notice" role="status" data-testid="keyring-error">
+            Tokens are kept in memory until you quit, because the OS keyring is not usable:{" "}
+            {workspace.keyringError}
+          </p>
+        )}
+        <MainArea workspace={workspace} selection={selection} onSurfaceCreated={onSurfaceCreated} />
+      </div>
     </div>
   );
 }

@@ -1,0 +1,117 @@
+//! Generating, revoking and rolling keys. A new key goes into the reveal
+//! store; the WebView gets its metadata and a reveal id, never the key.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use mcp_keys_client::KeyMetadata;
+use mcp_keys_manager::GenerateKey;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::services::ServicesExt;
+
+/// A generated key waiting in Rust for its dialog.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Reveal {
+    /// Pass to `reveal_show`, `reveal_copy` and `reveal_close`.
+    pub reveal_id: String,
+    /// The new key's metadata.
+    pub key: KeyMetadata,
+}
+
+/// A rolled key: the new key waiting for its dialog, and the old one.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollOutcome {
+    /// Pass to `reveal_show`, `reveal_copy` and `reveal_close`.
+    pub reveal_id: String,
+    /// The new key's metadata.
+    pub key: KeyMetadata,
+    /// The old key, expiring at the end of the grace period.
+    pub old_key: KeyMetadata,
+    /// The server had no roll endpoint: the app revokes the old key itself
+    /// when the grace period ends.
+    pub degraded: bool,
+}
+
+/// The longest grace period offered.
+const MAX_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Generates a key on the surface.
+#[tauri::command]
+pub async fn key_generate<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    request: GenerateKey,
+) -> IpcResult<Reveal> {
+    let services = app.services();
+    let session = services.manager.session(Some(&connection_id)).await?;
+    let created = session
+        .generate_key(&product_id, &surface_id, &request, Utc::now())
+        .await?;
+    let reveal_id = services.reveals.hold(created.key)?;
+    Ok(Reveal {
+        reveal_id,
+        key: created.metadata,
+    })
+}
+
+/// Revokes a key; it is refused from the moment this returns.
+#[tauri::command]
+pub async fn key_revoke<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    key_id: String,
+) -> IpcResult<KeyMetadata> {
+    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let revoked = session
+        .revoke_key(&product_id, &surface_id, &key_id, Utc::now())
+        .await?;
+    match revoked {
+        Some(key) => Ok(key),
+        // A server that answers with no body: read the key back.
+        None => Ok(session.find_key(&key_id).await?),
+    }
+}
+
+/// Rolls a key: a new key with the same settings; the old one keeps
+/// working for `grace_seconds`.
+#[tauri::command]
+pub async fn key_roll<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    key_id: String,
+    grace_seconds: u64,
+) -> IpcResult<RollOutcome> {
+    let grace = Duration::from_secs(grace_seconds);
+    if grace > MAX_GRACE {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "The grace period can be at most 7 days.",
+        ));
+    }
+    let services = app.services();
+    let session = services.manager.session(Some(&connection_id)).await?;
+    let rolled = session
+        .roll_key(&product_id, &surface_id, &key_id, grace, Utc::now())
+        .await?;
+    let reveal_id = services.reveals.hold(rolled.created.key)?;
+    Ok(RollOutcome {
+        reveal_id,
+        key: rolled.created.metadata,
+        old_key: rolled.old_key,
+        degraded: rolled.degraded,
+    })
+}

@@ -1,0 +1,139 @@
+//! The tree of connections, products and surfaces, and creating them.
+
+use chrono::Utc;
+use mcp_keys_client::{Event, EventFilter, Product, Surface};
+use mcp_keys_core::Environment;
+use mcp_keys_manager::{ConnectionTree, ProductTree};
+use mcp_keys_store::Connection;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime};
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::services::ServicesExt;
+
+/// Everything the sidebar shows.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WorkspaceTree {
+    /// Each saved connection with its products and surfaces.
+    pub connections: Vec<ConnectionView>,
+    /// Why the embedded key service is not running, if it is not.
+    pub local_error: Option<String>,
+    /// Why the OS keyring cannot be used, if it cannot (tokens are then
+    /// kept for this run only).
+    pub keyring_error: Option<String>,
+}
+
+/// One connection in the sidebar, with its error as the UI's error type.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionView {
+    /// The saved connection.
+    pub connection: Connection,
+    /// Its products with their surfaces (without keys).
+    pub products: Vec<ProductTree>,
+    /// Why the server could not be read, if it could not.
+    pub error: Option<IpcError>,
+    /// Whether `products` come from the local cache.
+    pub offline: bool,
+}
+
+impl From<ConnectionTree> for ConnectionView {
+    fn from(tree: ConnectionTree) -> Self {
+        Self {
+            connection: tree.connection,
+            products: tree.products,
+            error: tree
+                .error
+                .map(|error| IpcError::new(crate::error::code_of(&error.code), error.message)),
+            offline: tree.offline,
+        }
+    }
+}
+
+/// Reads every connection's tree (cached ones when a server is unreachable).
+#[tauri::command]
+pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<WorkspaceTree> {
+    let services = app.services();
+    let connections = services.manager.tree(Utc::now()).await?;
+    Ok(WorkspaceTree {
+        connections: connections.into_iter().map(ConnectionView::from).collect(),
+        local_error: services.local_error.clone(),
+        keyring_error: services.keyring_error.clone(),
+    })
+}
+
+/// One surface with its capabilities and all its keys.
+#[tauri::command]
+pub async fn surface_get<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+) -> IpcResult<Surface> {
+    let session = app.services().manager.session(Some(&connection_id)).await?;
+    Ok(session
+        .surface(&product_id, &surface_id, Utc::now())
+        .await?)
+}
+
+/// Creates a product.
+#[tauri::command]
+pub async fn product_create<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    name: String,
+) -> IpcResult<Product> {
+    if name.trim().is_empty() {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "A product needs a name.",
+        ));
+    }
+    let session = app.services().manager.session(Some(&connection_id)).await?;
+    Ok(session
+        .client()
+        .create_product(name.trim())
+        .await
+        .map_err(mcp_keys_manager::Error::from)?)
+}
+
+/// Creates a surface with its capabilities.
+#[tauri::command]
+pub async fn surface_create<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    name: String,
+    environment: Environment,
+    capabilities: Vec<String>,
+) -> IpcResult<Surface> {
+    let session = app.services().manager.session(Some(&connection_id)).await?;
+    Ok(session
+        .create_surface(&product_id, &name, environment, &capabilities, Utc::now())
+        .await?)
+}
+
+/// The surface's audit events, newest first.
+#[tauri::command]
+pub async fn events_list<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    surface_id: String,
+) -> IpcResult<Vec<Event>> {
+    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let filter = EventFilter {
+        surface_id: Some(surface_id),
+        ..EventFilter::default()
+    };
+    let mut events = session
+        .client()
+        .list_events_all(&filter)
+        .await
+        .map_err(mcp_keys_manager::Error::from)?;
+    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(events)
+}

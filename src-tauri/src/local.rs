@@ -1,0 +1,50 @@
+//! The embedded key service: started on the fixed loopback port (DESIGN §6)
+//! with its database in the app's data folder, and the local connection
+//! pointed at it with a management token kept in the OS keyring.
+
+use chrono::Utc;
+use mcp_keys_core::{AppInfo, ManagementToken, Sensitive};
+use mcp_keys_manager::Manager;
+use mcp_keys_server::{Embedded, LocalToken};
+
+/// The key service's database, beside the app's own in the data folder.
+const DB_FILE_NAME: &str = "key-service.db";
+
+/// Starts the service and makes the local connection usable. The error is a
+/// sentence for the UI.
+pub async fn start(manager: &Manager) -> Result<Embedded, String> {
+    let info = AppInfo::current(env!("CARGO_PKG_VERSION"));
+    let address = info
+        .local_service_url
+        .trim_start_matches("http://")
+        .parse()
+        .map_err(|_| format!("{} is not a loopback address", info.local_service_url))?;
+    let data_dir = mcp_keys_store::data_dir().map_err(|error| error.to_string())?;
+    let service = Embedded::start(&data_dir.join(DB_FILE_NAME), address)
+        .await
+        .map_err(|error| error.to_string())?;
+    let saved = manager
+        .local_token()
+        .await
+        .map_err(|error| error.to_string())?
+        .and_then(|token| ManagementToken::parse(token.expose()).ok());
+    let token = match service
+        .local_token(saved.as_ref())
+        .await
+        .map_err(|error| error.to_string())?
+    {
+        LocalToken::Kept => saved,
+        LocalToken::Minted(token) => Some(token),
+    };
+    if let Some(token) = token {
+        manager
+            .ensure_local_connection(
+                service.url(),
+                &Sensitive::new(token.expose_secret().to_owned()),
+                Utc::now(),
+            )
+            .await
+            .map_err(|error| error.to_string())?;
+    }
+    Ok(service)
+}

@@ -1,0 +1,184 @@
+//! The flows people open the app for: a first surface, a key generated and
+//! copied once, revoked, rolled, each checked against the real embedded key
+//! service with a real MCP request.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use mcp_keys_e2e::{App, mcp_tools_list, testid};
+use reqwest::StatusCode;
+
+/// The clipboard delay the app is started with, so the test need not wait 45 s.
+const CLEAR_SECONDS: &str = "3";
+
+/// Creates the first surface from the welcome screen; returns its MCP URL.
+async fn first_surface(app: &App) -> Result<String> {
+    app.click("first-surface-submit").await?;
+    app.find(&testid("surface-view")).await?;
+    app.click("tab-connect").await?;
+    let url = app.text(&testid("connect-url")).await?;
+    app.click("tab-keys").await?;
+    Ok(url.trim().to_owned())
+}
+
+/// Generates a key named `name` and opens its reveal; returns the key text
+/// as the Show button displays it.
+async fn generate(app: &App, name: &str) -> Result<String> {
+    app.click("generate-key").await?;
+    app.fill("generate-name", name).await?;
+    app.click("generate-submit").await?;
+    app.find(&testid("reveal-dialog")).await?;
+    let masked = app.text(&testid("reveal-key-text")).await?;
+    assert!(
+        !masked.contains(|c: char| c.is_ascii_alphanumeric()) || masked.contains('•'),
+        "before Show the key is masked, got {masked:?}"
+    );
+    app.click("reveal-show").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shown = app.text(&testid("reveal-key-text")).await?;
+        if shown.starts_with("mcp_") && !shown.contains('•') {
+            return Ok(shown.trim().to_owned());
+        }
+        if Instant::now() > deadline {
+            bail!("Show did not display the key; it shows {shown:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn close_reveal(app: &App) -> Result<()> {
+    app.click("reveal-close").await?;
+    app.click("reveal-close-confirm").await?;
+    Ok(())
+}
+
+/// The key id: the 8 characters after `mcp_<env>_`.
+fn key_id(key: &str) -> Result<String> {
+    let rest = key
+        .strip_prefix("mcp_dev_")
+        .or_else(|| key.strip_prefix("mcp_prod_"))
+        .context("not an mcp_ key")?;
+    Ok(rest.chars().take(8).collect())
+}
+
+#[tokio::test]
+async fn a_generated_key_is_copied_once_works_at_once_and_leaves_the_clipboard() -> Result<()> {
+    let app = App::launch_with_env(
+        "keys-generate-copy",
+        &[("MCP_KEYS_CLIPBOARD_CLEAR_SECONDS", CLEAR_SECONDS)],
+    )
+    .await?;
+    let url = first_surface(&app).await?;
+    app.screenshot("surface").await?;
+    let key = generate(&app, "MCP - Cursor").await?;
+    app.screenshot("reveal").await?;
+
+    app.click("reveal-copy").await?;
+    app.find(&testid("reveal-copied")).await?;
+    assert_eq!(
+        app.clipboard()?.trim(),
+        key,
+        "Copy puts exactly the key on the system clipboard"
+    );
+    let (status, body) = mcp_tools_list(&url, &key).await?;
+    assert_eq!(status, StatusCode::OK, "the new key works at once: {body}");
+
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        app.clipboard()?.trim(),
+        "",
+        "after the delay the clipboard no longer holds the key"
+    );
+    close_reveal(&app).await?;
+    let row = testid(&format!("key-row-{}", key_id(&key)?));
+    app.find(&row).await?;
+    // The row's whole text, also the cells scrolled out of the table's view.
+    let row = app
+        .eval(&format!(
+            "return document.querySelector('{row}').textContent"
+        ))
+        .await?;
+    assert!(
+        row.as_str()
+            .is_some_and(|text| text.contains("MCP - Cursor")),
+        "the key is listed: {row}"
+    );
+    assert!(
+        !app.page_text().await?.contains(&key),
+        "after closing, the key text is nowhere on the page"
+    );
+    app.screenshot("listed").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn a_revoked_key_is_refused_on_the_next_request() -> Result<()> {
+    let app = App::launch("keys-revoke").await?;
+    let url = first_surface(&app).await?;
+    let key = generate(&app, "MCP - Zed").await?;
+    close_reveal(&app).await?;
+    let id = key_id(&key)?;
+    assert_eq!(mcp_tools_list(&url, &key).await?.0, StatusCode::OK);
+
+    app.click(&format!("key-revoke-{id}")).await?;
+    let dialog = app.text(&testid("revoke-dialog")).await?;
+    assert!(
+        dialog.contains("MCP - Zed"),
+        "the dialog names the key: {dialog}"
+    );
+    app.screenshot("revoke-dialog").await?;
+    app.click("revoke-submit").await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !app
+        .text(&testid(&format!("key-status-{id}")))
+        .await?
+        .contains("Revoked")
+    {
+        if Instant::now() > deadline {
+            bail!("the row never showed Revoked");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (status, body) = mcp_tools_list(&url, &key).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["error"]["reason"], "revoked", "{body}");
+    app.screenshot("revoked").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn rolling_a_key_reveals_a_new_one_and_ends_the_old_one() -> Result<()> {
+    let app = App::launch("keys-roll").await?;
+    let url = first_surface(&app).await?;
+    let old = generate(&app, "MCP - VS Code").await?;
+    close_reveal(&app).await?;
+
+    app.click(&format!("key-roll-{}", key_id(&old)?)).await?;
+    app.click("roll-grace-0").await?;
+    app.screenshot("roll-dialog").await?;
+    app.click("roll-submit").await?;
+    app.find(&testid("reveal-dialog")).await?;
+    app.click("reveal-show").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let new = loop {
+        let shown = app.text(&testid("reveal-key-text")).await?;
+        if shown.starts_with("mcp_") && !shown.contains('•') {
+            break shown.trim().to_owned();
+        }
+        if Instant::now() > deadline {
+            bail!("Show did not display the new key");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_ne!(new, old, "a roll makes a new key");
+    close_reveal(&app).await?;
+    assert_eq!(mcp_tools_list(&url, &new).await?.0, StatusCode::OK);
+    let (status, body) = mcp_tools_list(&url, &old).await?;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "with no grace period the old key stops at once: {body}"
+    );
+    app.close().await
+}
