@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "reveal_close",
     "connection_add",
     "connection_remove",
+    "ide_scan",
+    "ide_doctor",
+    "ide_fix",
+    "key_usage",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod connections;
+pub mod ide;
 pub mod keys;
 pub mod reveal;
 pub mod workspace;

@@ -64,5 +64,9 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::reveal::reveal_close,
             commands::connections::connection_add,
             commands::connections::connection_remove,
+            commands::ide::ide_scan,
+            commands::ide::ide_doctor,
+            commands::ide::ide_fix,
+            commands::ide::key_usage,
         ])
 }

@@ -80,6 +80,11 @@ pub enum Command {
     /// API keys of a surface.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Which IDE config uses which key (DESIGN §5).
+    Scan(IdeArgs),
+    /// Why a client would get 401/403, leaked keys, and the fixes; exits 1
+    /// when a finding is an error.
+    Doctor(IdeArgs),
     /// Print a shell completion script (e.g. `mcp-keys completions bash`).
     Completions {
         /// The shell to complete for.
@@ -286,6 +291,31 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         .checked_mul(seconds)
         .map(std::time::Duration::from_secs)
         .ok_or_else(|| format!("`{text}` is too long"))
+}
+
+/// Where `scan` and `doctor` look for IDE configs.
+#[derive(Debug, Args)]
+pub struct IdeArgs {
+    /// The home folder whose IDE configs to read (default: yours).
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// A project folder to read besides those the IDEs recorded; repeat for more.
+    #[arg(long = "project", value_name = "DIR")]
+    pub projects: Vec<PathBuf>,
+}
+
+impl IdeArgs {
+    /// The scan options: `--home`, else the user's home folder.
+    pub fn options(&self) -> anyhow::Result<mcp_keys_manager::ScanOptions> {
+        let home = match &self.home {
+            Some(home) => home.clone(),
+            None => dirs::home_dir()
+                .ok_or_else(|| anyhow::anyhow!("no home folder: pass --home DIR"))?,
+        };
+        let mut options = mcp_keys_manager::ScanOptions::for_home(home);
+        options.projects = self.projects.clone();
+        Ok(options)
+    }
 }
 
 #[cfg(test)]

@@ -2,9 +2,11 @@
 //! decides little: it calls the manager and prints what came back.
 
 mod connections;
+mod doctor;
 mod keys;
 mod login;
 mod products;
+mod scan;
 pub mod surfaces;
 
 use std::io::Write;
@@ -34,6 +36,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Surfaces(command) => {
             surfaces::run(&Context::open(cli.global).await?, command).await
+        }
+        Command::Scan(args) => {
+            let context = Context::open(cli.global).await?;
+            scan::run(&context.manager, &context.output, &args.options()?).await?;
+            Ok(())
+        }
+        Command::Doctor(args) => {
+            let context = Context::open(cli.global).await?;
+            let report = doctor::run(&context.manager, &context.output, &args.options()?).await?;
+            if doctor::has_errors(&report) {
+                anyhow::bail!("doctor found errors: see the findings above");
+            }
+            Ok(())
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
     }

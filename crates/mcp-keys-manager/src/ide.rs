@@ -299,8 +299,7 @@ impl Session {
         fingerprints: &[Fingerprint],
         prefixes: &HashMap<Fingerprint, String>,
     ) -> Result<HashMap<Fingerprint, KnownKey>, Error> {
-        let keys: Vec<(Fingerprint, KeyMetadata)> = match self.client.identify(fingerprints).await
-        {
+        let keys: Vec<(Fingerprint, KeyMetadata)> = match self.client.identify(fingerprints).await {
             Ok(identified) => identified
                 .into_iter()
                 .filter_map(|answer| answer.key.map(|key| (answer.fingerprint, key)))
@@ -500,5 +499,29 @@ fn wire<T: Serialize>(value: &T) -> String {
         Ok(serde_json::Value::String(text)) => text,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+impl Manager {
+    /// The one-click fix of `plaintext_key_not_gitignored`: adds the config
+    /// to the `.gitignore` of the git work tree that holds it. Returns the
+    /// `.gitignore` written.
+    pub fn ignore_config(&self, config: &Path) -> Result<PathBuf, Error> {
+        let root = config
+            .ancestors()
+            .skip(1)
+            .find(|dir| dir.join(".git").exists())
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{} is not inside a git work tree, so there is no .gitignore to add it to",
+                    config.display()
+                ))
+            })?;
+        let options = EditOptions {
+            backup_dir: self.backup_dir(),
+        };
+        let outcome = mcp_keys_ide::edit::add_gitignore_entry(root, config, &options)
+            .map_err(|error| Error::Invalid(error.to_string()))?;
+        Ok(outcome.written)
     }
 }

@@ -75,7 +75,9 @@ impl Session {
         let key_id = created.metadata.id.clone();
         let store = self.manager.store();
         Self::keep(
-            store.set_rotation_anchor(&key_id, created.metadata.created_at).await,
+            store
+                .set_rotation_anchor(&key_id, created.metadata.created_at)
+                .await,
             "rotation anchor",
         );
         if request.rotate_every_days.is_some() {
@@ -170,7 +172,11 @@ impl Session {
         };
         Self::keep(
             store
-                .record_roll(&old_key.id, &created.metadata.id, created.metadata.created_at)
+                .record_roll(
+                    &old_key.id,
+                    &created.metadata.id,
+                    created.metadata.created_at,
+                )
                 .await,
             "rotation anchor",
         );
@@ -185,7 +191,11 @@ impl Session {
                 "rolled to key {}, grace {} s{}",
                 created.metadata.id,
                 grace.as_secs(),
-                if degraded { " (revocation kept locally)" } else { "" }
+                if degraded {
+                    " (revocation kept locally)"
+                } else {
+                    ""
+                }
             )),
             now,
         )
@@ -205,7 +215,11 @@ impl Session {
             other => return Ok(other?),
         }
         if let Some(connection_id) = self.connection_id() {
-            let cached = self.manager.store().cached_keys(connection_id, None).await?;
+            let cached = self
+                .manager
+                .store()
+                .cached_keys(connection_id, None)
+                .await?;
             if let Some(key) = cached
                 .into_iter()
                 .filter(|entity| entity.id == key_id)

@@ -32,6 +32,9 @@ pub use ide::{
 };
 pub use keys::{GenerateKey, Rolled};
 pub use manager::{Actor, Manager};
+/// The IDE crate, for the CLI and the app to name its types (statuses,
+/// findings, clients) without a dependency of their own.
+pub use mcp_keys_ide;
 pub use reminders::{
     DueReminder, DueReport, EXPIRY_WARNING_DAYS, KnownKey, NOTIFY_INTERVAL, Notification,
     ROTATION_WARNING_DAYS, Reminder, ReminderFacts, Snooze, TrackedLeak, UnreachableConnection,

@@ -93,7 +93,11 @@ impl Manager {
         token: Sensitive<String>,
     ) -> Result<Session, Error> {
         let client = client(&connection.base_url, token)?;
-        Ok(Session::new(self.clone(), client, Target::Saved(connection)))
+        Ok(Session::new(
+            self.clone(),
+            client,
+            Target::Saved(connection),
+        ))
     }
 
     /// A session with `connection`, its token read from the keyring.
@@ -105,7 +109,11 @@ impl Manager {
                 name: connection.name.clone(),
             })?;
         let client = client(&connection.base_url, token)?;
-        Ok(Session::new(self.clone(), client, Target::Saved(connection)))
+        Ok(Session::new(
+            self.clone(),
+            client,
+            Target::Saved(connection),
+        ))
     }
 
     /// A session with a server that is not saved: `--server URL` with the

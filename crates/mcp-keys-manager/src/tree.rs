@@ -238,7 +238,11 @@ impl Session {
         let mut new_surface = mcp_keys_client::NewSurface::mcp(name);
         new_surface.environment = Some(environment);
         let surface = self.client.create_surface(product_id, &new_surface).await?;
-        for capability in capabilities.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        for capability in capabilities
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+        {
             self.client
                 .add_capability(product_id, &surface.id, capability)
                 .await?;

@@ -5,11 +5,10 @@
 //! sent by one is never sent again by the other.
 
 use chrono::Utc;
-use mcp_keys_manager::{DueReminder, Notification};
+use mcp_keys_manager::{DueReminder, Manager, Notification, ScanOptions};
 use mcp_keys_store::ReminderReason;
 
-use crate::context::Context;
-use crate::output::{Styled, relative};
+use crate::output::{Output, Styled, relative};
 
 /// `mcp-keys reminders` options (`--json` is global).
 #[derive(Debug, Clone, clap::Args)]
@@ -22,11 +21,17 @@ pub struct RemindersArgs {
 
 /// Lists what is due across every saved connection (a connection whose
 /// server is out of reach is read from the local cache, with a warning on
-/// stderr) and, with `--notify`, sends the notifications it wins.
-pub async fn run(context: &Context, args: RemindersArgs) -> anyhow::Result<()> {
+/// stderr) and, with `--notify`, sends the notifications it wins. The IDE
+/// configs of `options` are diagnosed first, for revoked keys still in use
+/// and plaintext keys in git-tracked files.
+pub async fn run(
+    manager: &Manager,
+    output: &Output,
+    options: &ScanOptions,
+    args: RemindersArgs,
+) -> anyhow::Result<()> {
     let now = Utc::now();
-    let manager = &context.manager;
-    let report = manager.due_reminders(now, &[]).await?;
+    let report = manager.due_reminders_after_doctor(options, now).await?;
     for offline in &report.unreachable {
         eprintln!(
             "warning: {} is out of reach ({}); its keys come from the local cache",
@@ -38,8 +43,11 @@ pub async fn run(context: &Context, args: RemindersArgs) -> anyhow::Result<()> {
             send(&notification);
         }
     }
-    let rows: Vec<&DueReminder> = report.reminders.iter().map(|reminder| &reminder.due).collect();
-    let output = &context.output;
+    let rows: Vec<&DueReminder> = report
+        .reminders
+        .iter()
+        .map(|reminder| &reminder.due)
+        .collect();
     if output.json {
         return output.json(&rows);
     }

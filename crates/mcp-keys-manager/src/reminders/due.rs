@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mcp_keys_client::KeyMetadata;
+use mcp_keys_ide::{Finding, FindingCode};
 use mcp_keys_store::{KeyRotation, ReminderReason, RotationPolicy, ScanResult};
 
 use super::{DueReminder, Reminder};
@@ -33,6 +34,23 @@ pub struct TrackedLeak {
     pub config_path: String,
     /// When it was found.
     pub found_at: DateTime<Utc>,
+}
+
+impl TrackedLeak {
+    /// The `plaintext_key_tracked_by_git` findings of doctor, found at `now`.
+    pub fn from_findings(findings: &[Finding], now: DateTime<Utc>) -> Vec<Self> {
+        findings
+            .iter()
+            .filter(|finding| finding.code == FindingCode::PlaintextKeyTrackedByGit)
+            .filter_map(|finding| {
+                Some(Self {
+                    key_prefix: finding.key_prefix.clone()?,
+                    config_path: finding.config_path.clone().unwrap_or_default(),
+                    found_at: now,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Everything [`find_due`] looks at.
@@ -176,7 +194,11 @@ fn revoked_in_use(facts: &ReminderFacts<'_>, now: DateTime<Utc>) -> Vec<Reminder
     let mut seen = HashSet::new();
     let mut rows = Vec::new();
     for scan in facts.scans {
-        let known = find_known(facts.keys, scan.key_id.as_deref(), scan.key_prefix.as_deref());
+        let known = find_known(
+            facts.keys,
+            scan.key_id.as_deref(),
+            scan.key_prefix.as_deref(),
+        );
         let dead_by_scan = matches!(scan.status.as_str(), "revoked" | "expired");
         let dead_by_server = known.is_some_and(|known| !is_usable(&known.key, now));
         if !(dead_by_scan || dead_by_server) {
@@ -228,7 +250,11 @@ fn leaked(facts: &ReminderFacts<'_>) -> Vec<Reminder> {
     let mut rows = Vec::new();
     for leak in facts.leaks {
         let reminder = match find_known(facts.keys, None, Some(&leak.key_prefix)) {
-            Some(known) => row(known, ReminderReason::PlaintextKeyTrackedByGit, leak.found_at),
+            Some(known) => row(
+                known,
+                ReminderReason::PlaintextKeyTrackedByGit,
+                leak.found_at,
+            ),
             None => {
                 let Some(key_id) = id_of_prefix(&leak.key_prefix) else {
                     continue;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{KnownKey, Reminder, ReminderFacts, TrackedLeak, find_due};
-use crate::{Error, Manager};
+use crate::{Error, Manager, ScanOptions};
 
 /// What is due, and which connections could only be read from the cache.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -39,6 +39,25 @@ pub struct UnreachableConnection {
 }
 
 impl Manager {
+    /// Runs doctor over the IDE configs of `options` first (which also
+    /// refreshes the stored scan, for `revoked_key_in_use`), then finds what
+    /// is due with its plaintext keys in git-tracked files. A doctor that
+    /// fails is logged and the last stored scan is used instead.
+    pub async fn due_reminders_after_doctor(
+        &self,
+        options: &ScanOptions,
+        now: DateTime<Utc>,
+    ) -> Result<DueReport, Error> {
+        let leaks = match self.doctor(options, now).await {
+            Ok(doctor) => TrackedLeak::from_findings(&doctor.findings, now),
+            Err(error) => {
+                tracing::warn!(%error, "reminders use the last IDE scan: doctor failed");
+                Vec::new()
+            }
+        };
+        self.due_reminders(now, &leaks).await
+    }
+
     /// What is due at `now` across every saved connection. A server out of
     /// reach is read from the cache instead and named in
     /// [`DueReport::unreachable`]. `leaks` are doctor's plaintext keys in
@@ -126,7 +145,9 @@ impl Manager {
             .await?;
         let mut keys = Vec::new();
         for surface in surfaces {
-            let full = session.surface(&surface.product_id, &surface.id, now).await?;
+            let full = session
+                .surface(&surface.product_id, &surface.id, now)
+                .await?;
             keys.extend(full.keys.into_iter().map(|mut key| {
                 // Older servers leave the parents out of a key's answer.
                 if key.surface_id.is_empty() {

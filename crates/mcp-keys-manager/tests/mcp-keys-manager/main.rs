@@ -1,3 +1,4 @@
 //! Integration tests of mcp-keys-manager: a real key service over HTTP, a real SQLite store.
 
+mod ide;
 mod reminders;

@@ -136,7 +136,10 @@ fn a_key_whose_rotation_falls_due_today_is_rotation_due() {
 #[test]
 fn a_key_past_its_rotation_by_a_day_is_overdue() {
     let facts = Facts::keys(vec![key("k1", "Cursor", now() - days(91))]);
-    assert_eq!(facts.due(now()), [due("k1", ReminderReason::RotationOverdue)]);
+    assert_eq!(
+        facts.due(now()),
+        [due("k1", ReminderReason::RotationOverdue)]
+    );
 }
 
 #[test]
@@ -170,7 +173,10 @@ fn a_per_key_period_and_the_last_roll_override_the_default() {
     }];
     assert!(facts.due(now()).is_empty(), "rolled 20 days ago, every 30");
     facts.rotations[0].anchor_at = Some(now() - days(31));
-    assert_eq!(facts.due(now()), [due("k1", ReminderReason::RotationOverdue)]);
+    assert_eq!(
+        facts.due(now()),
+        [due("k1", ReminderReason::RotationOverdue)]
+    );
 }
 
 #[test]
@@ -221,7 +227,10 @@ fn a_revoked_key_still_in_an_ide_config_is_reported_once() {
         scan(None, "mcp_prod_k1", "revoked"),
         scan(Some("k2"), "mcp_prod_k2", "active"),
     ];
-    assert_eq!(facts.due(now()), [due("k1", ReminderReason::RevokedKeyInUse)]);
+    assert_eq!(
+        facts.due(now()),
+        [due("k1", ReminderReason::RevokedKeyInUse)]
+    );
     assert_eq!(
         facts.reminders(now())[0].due.due_at,
         now() - days(2),
@@ -236,16 +245,24 @@ fn a_key_that_expired_by_the_clock_while_in_a_config_is_in_use_though_the_scan_s
     });
     let mut facts = Facts::keys(vec![expired]);
     facts.scans = vec![scan(Some("k1"), "mcp_prod_k1", "active")];
-    assert_eq!(facts.due(now()), [due("k1", ReminderReason::RevokedKeyInUse)]);
+    assert_eq!(
+        facts.due(now()),
+        [due("k1", ReminderReason::RevokedKeyInUse)]
+    );
 }
 
 #[test]
 fn a_revoked_key_no_connection_knows_is_reported_by_its_prefix() {
-    let mut facts = Facts::default();
-    facts.scans = vec![scan(None, "mcp_dev_AbCd1234", "revoked")];
+    let facts = Facts {
+        scans: vec![scan(None, "mcp_dev_AbCd1234", "revoked")],
+        ..Facts::default()
+    };
     let reminders = facts.reminders(now());
     assert_eq!(reminders.len(), 1);
-    assert_eq!(reminders[0].due.key_id, "AbCd1234", "the id inside the prefix");
+    assert_eq!(
+        reminders[0].due.key_id, "AbCd1234",
+        "the id inside the prefix"
+    );
     assert_eq!(reminders[0].connection_id, None);
 }
 
@@ -275,7 +292,10 @@ fn a_muted_key_is_left_out_for_every_reason() {
         key("k2", "Zed", now() - days(95)),
     ]);
     facts.muted.insert("k1".to_owned());
-    assert_eq!(facts.due(now()), [due("k2", ReminderReason::RotationOverdue)]);
+    assert_eq!(
+        facts.due(now()),
+        [due("k2", ReminderReason::RotationOverdue)]
+    );
 }
 
 #[test]
@@ -348,7 +368,10 @@ async fn one_due_key_gives_one_notification_naming_it() -> Result<()> {
         .plan_notifications(&overdue(&["k1"]), now())
         .await?;
     assert_eq!(plan.len(), 1);
-    assert_eq!(plan[0].title, "\u{201c}Key k1\u{201d} is overdue for rotation");
+    assert_eq!(
+        plan[0].title,
+        "\u{201c}Key k1\u{201d} is overdue for rotation"
+    );
     assert!(
         plan[0].body.contains("mcp_prod_k1") && plan[0].body.contains("10 days ago"),
         "the body names the key and how late it is: {:?}",
@@ -393,7 +416,10 @@ async fn a_key_with_several_reasons_is_notified_once_for_the_most_urgent() -> Re
 async fn a_key_notified_today_is_not_notified_again_until_tomorrow() -> Result<()> {
     let local = Local::new().await?;
     let due = overdue(&["k1"]);
-    assert_eq!(local.manager.plan_notifications(&due, now()).await?.len(), 1);
+    assert_eq!(
+        local.manager.plan_notifications(&due, now()).await?.len(),
+        1
+    );
     let later_today = now() + TimeDelta::hours(5);
     assert!(
         local
@@ -405,7 +431,11 @@ async fn a_key_notified_today_is_not_notified_again_until_tomorrow() -> Result<(
     );
     let tomorrow = now() + days(1);
     assert_eq!(
-        local.manager.plan_notifications(&due, tomorrow).await?.len(),
+        local
+            .manager
+            .plan_notifications(&due, tomorrow)
+            .await?
+            .len(),
         1,
         "claimed yesterday: again"
     );
@@ -495,9 +525,18 @@ async fn a_muted_key_is_never_notified_and_unmuting_brings_it_back() -> Result<(
     let local = Local::new().await?;
     local.manager.mute_reminders("k1", true, now()).await?;
     let due = overdue(&["k1"]);
-    assert!(local.manager.plan_notifications(&due, now()).await?.is_empty());
+    assert!(
+        local
+            .manager
+            .plan_notifications(&due, now())
+            .await?
+            .is_empty()
+    );
     local.manager.mute_reminders("k1", false, now()).await?;
-    assert_eq!(local.manager.plan_notifications(&due, now()).await?.len(), 1);
+    assert_eq!(
+        local.manager.plan_notifications(&due, now()).await?.len(),
+        1
+    );
     Ok(())
 }
 
@@ -607,7 +646,10 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
     assert_eq!(reminder.due.key_id, created.metadata.id);
     assert_eq!(reminder.due.reason, ReminderReason::RotationOverdue);
     assert_eq!(reminder.due.due_at, created_at + days(90));
-    assert_eq!(reminder.connection_id.as_deref(), Some(connection.id.as_str()));
+    assert_eq!(
+        reminder.connection_id.as_deref(),
+        Some(connection.id.as_str())
+    );
     assert_eq!(reminder.product_id.as_deref(), Some(product.id.as_str()));
 
     local
@@ -625,4 +667,34 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
     assert_eq!(cached.due.key_id, created.metadata.id);
     assert_eq!(cached.snoozed_until, Some(in_100_days + days(7)));
     Ok(())
+}
+
+#[test]
+fn doctor_findings_of_keys_tracked_by_git_become_leaks_and_others_do_not() {
+    use mcp_keys_manager::mcp_keys_ide::{Finding, FindingCode, Severity};
+    let finding = |code, prefix: Option<&str>| Finding {
+        severity: Severity::Error,
+        code,
+        client: None,
+        config_path: Some("/src/app/.cursor/mcp.json".to_owned()),
+        key_prefix: prefix.map(str::to_owned),
+        message: String::new(),
+        fix: String::new(),
+    };
+    let leaks = TrackedLeak::from_findings(
+        &[
+            finding(FindingCode::PlaintextKeyTrackedByGit, Some("mcp_prod_k1")),
+            finding(FindingCode::PlaintextKeyNotGitignored, Some("mcp_prod_k2")),
+            finding(FindingCode::PlaintextKeyTrackedByGit, None),
+        ],
+        now(),
+    );
+    assert_eq!(
+        leaks,
+        [TrackedLeak {
+            key_prefix: "mcp_prod_k1".to_owned(),
+            config_path: "/src/app/.cursor/mcp.json".to_owned(),
+            found_at: now(),
+        }]
+    );
 }

@@ -1,0 +1,241 @@
+//! IDE glue against a real key service (mcp-keys-server in-process on
+//! loopback) and a real SQLite store: a fixture home in a temp dir holds
+//! configs with keys created on that service.
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use mcp_keys_client::NewSurface;
+use mcp_keys_core::{Environment, Sensitive};
+use mcp_keys_ide::{ClientId, FindingCode, KeyStatus};
+use mcp_keys_manager::{Actor, GenerateKey, Manager, NewConnectionRequest, ScanOptions, Session};
+use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_store::{ConnectionKind, MemorySecrets, Store};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    manager: Manager,
+    session: Session,
+    product_id: String,
+    surface_id: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Fixture {
+    /// A key service with one development surface offering `search`, and a
+    /// manager with a saved connection to it.
+    async fn start() -> Result<Self> {
+        let dir = tempfile::tempdir()?;
+        let db = Db::connect(&format!(
+            "sqlite://{}",
+            dir.path().join("keys.db").display()
+        ))
+        .await?;
+        let token_file = dir.path().join("token");
+        init_token_file(&db, &token_file).await?;
+        let token = fs::read_to_string(&token_file)?.trim().to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let state = AppState::new(db, Config::new(base.clone()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = serve(listener, state, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        let data = dir.path().join("data");
+        fs::create_dir_all(&data)?;
+        let store = Store::open(&data.join("mcp-keys.db")).await?;
+        let manager = Manager::new(store, Arc::new(MemorySecrets::new()), Actor::Cli);
+        let now = Utc::now();
+        manager
+            .add_connection(
+                NewConnectionRequest {
+                    kind: ConnectionKind::McpKeys,
+                    name: "test".into(),
+                    base_url: base,
+                    token: Sensitive::new(token),
+                },
+                now,
+            )
+            .await?;
+        let session = manager.session(Some("test")).await?;
+        let product = session.client().create_product("Docs").await?;
+        let surface = session
+            .client()
+            .create_surface(
+                &product.id,
+                &NewSurface::mcp("Docs MCP").environment(Environment::Development),
+            )
+            .await?;
+        session
+            .client()
+            .add_capability(&product.id, &surface.id, "search")
+            .await?;
+        Ok(Self {
+            dir,
+            manager,
+            session,
+            product_id: product.id,
+            surface_id: surface.id,
+            _stop: stop,
+        })
+    }
+
+    fn home(&self) -> std::path::PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A key on the surface: its id and text.
+    async fn key(&self, name: &str) -> Result<(String, String)> {
+        let created = self
+            .session
+            .generate_key(
+                &self.product_id,
+                &self.surface_id,
+                &GenerateKey {
+                    name: name.into(),
+                    environment: None,
+                    scopes: Vec::new(),
+                    expires_in_days: None,
+                    rotate_every_days: None,
+                },
+                Utc::now(),
+            )
+            .await?;
+        Ok((
+            created.metadata.id.clone(),
+            created.key.expose_secret().to_owned(),
+        ))
+    }
+}
+
+/// Cursor's global config with a comment, so edits can be seen to keep it.
+fn write_cursor_config(home: &Path, key: &str) -> Result<std::path::PathBuf> {
+    let path = home.join(".cursor/mcp.json");
+    fs::create_dir_all(path.parent().ok_or_else(|| anyhow::anyhow!("no parent"))?)?;
+    fs::write(
+        &path,
+        format!(
+            "{{\n  // the docs server\n  \"mcpServers\": {{\n    \"docs\": {{\n      \"url\": \"http://127.0.0.1/mcp\",\n      \"headers\": {{ \"Authorization\": \"Bearer {key}\" }}\n    }}\n  }}\n}}\n"
+        ),
+    )?;
+    Ok(path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_key_is_active_with_its_id_and_the_scan_is_saved() -> Result {
+    let fixture = Fixture::start().await?;
+    let (key_id, key) = fixture.key("cursor").await?;
+    write_cursor_config(&fixture.home(), &key)?;
+    let now = Utc::now();
+
+    let scan = fixture
+        .manager
+        .scan(&ScanOptions::for_home(fixture.home()), now)
+        .await?;
+
+    assert!(scan.unreachable.is_empty(), "{:?}", scan.unreachable);
+    let entries: Vec<_> = scan
+        .entries
+        .iter()
+        .map(|entry| (entry.client, entry.status, entry.key_id.clone()))
+        .collect();
+    assert_eq!(
+        entries,
+        [(ClientId::Cursor, KeyStatus::Active, Some(key_id.clone()))]
+    );
+    let usage = fixture.manager.key_usage(&key_id).await?;
+    assert_eq!(usage.len(), 1);
+    assert_eq!(
+        (usage[0].client.as_str(), usage[0].status.as_str()),
+        ("cursor", "active")
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_key_is_reported_revoked_and_doctor_says_it_is_in_use() -> Result {
+    let fixture = Fixture::start().await?;
+    let (key_id, key) = fixture.key("claude").await?;
+    write_cursor_config(&fixture.home(), &key)?;
+    let now = Utc::now();
+    fixture
+        .session
+        .revoke_key(&fixture.product_id, &fixture.surface_id, &key_id, now)
+        .await?;
+    let options = ScanOptions::for_home(fixture.home());
+
+    let scan = fixture.manager.scan(&options, now).await?;
+    let report = fixture.manager.doctor(&options, now).await?;
+
+    assert_eq!(scan.entries.len(), 1);
+    assert_eq!(scan.entries[0].status, KeyStatus::Revoked);
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|finding| finding.code == FindingCode::RevokedKeyInUse
+                && finding.client == Some(ClientId::Cursor)),
+        "{:?}",
+        report.findings
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roll_rewrites_the_config_in_place_and_the_new_key_verifies() -> Result {
+    let fixture = Fixture::start().await?;
+    let (key_id, key) = fixture.key("cursor").await?;
+    let path = write_cursor_config(&fixture.home(), &key)?;
+    let before = fs::read_to_string(&path)?;
+
+    let rolled = fixture
+        .session
+        .roll_key_updating_configs(
+            &fixture.product_id,
+            &fixture.surface_id,
+            &key_id,
+            Duration::from_secs(3600),
+            &ScanOptions::for_home(fixture.home()),
+            Utc::now(),
+        )
+        .await?;
+
+    let new_key = rolled.rolled.created.key.expose_secret().to_owned();
+    let after = fs::read_to_string(&path)?;
+    assert_eq!(after, before.replace(&key, &new_key));
+    assert!(after.contains("// the docs server"));
+    let report = &rolled.report;
+    assert!(report.verified, "{:?}", report.verify_code);
+    assert_eq!(report.old_key_id, key_id);
+    assert_eq!(report.configs.len(), 1);
+    assert!(report.configs[0].updated, "{:?}", report.configs[0].error);
+    assert_eq!(report.restart, [ClientId::Cursor]);
+    let backup = report.configs[0]
+        .backup
+        .as_ref()
+        .ok_or_else(|| anyhow::anyhow!("no backup"))?;
+    assert!(Path::new(backup).starts_with(fixture.manager.backup_dir()));
+    assert_eq!(fs::read_to_string(backup)?, before);
+
+    // The rewritten config now scans as the new, active key.
+    let scan = fixture
+        .manager
+        .scan(&ScanOptions::for_home(fixture.home()), Utc::now())
+        .await?;
+    assert_eq!(
+        scan.entries
+            .iter()
+            .map(|entry| (entry.status, entry.key_id.clone()))
+            .collect::<Vec<_>>(),
+        [(KeyStatus::Active, Some(report.new_key_id.clone()))]
+    );
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The IDEs page: which IDE config uses which key, doctor's findings, their
+//! one-click fixes, and "Used by" for a key. Thin: each calls the manager.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use mcp_keys_manager::{IdeDoctor, IdeScan, ScanOptions};
+use mcp_keys_store::ScanResult;
+use tauri::{AppHandle, Runtime};
+
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::services::ServicesExt;
+
+/// The user's home folder: the clients' global configs are under it.
+fn home() -> IpcResult<PathBuf> {
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::Internal,
+                "The home folder is not known (HOME is not set).",
+            )
+        })
+}
+
+fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
+    Ok(ScanOptions {
+        home: home()?,
+        projects: projects.into_iter().map(PathBuf::from).collect(),
+    })
+}
+
+/// Scans the IDE configs of the user's home and `projects`; the result is
+/// also saved for "Used by" and the revoke dialog.
+#[tauri::command]
+pub async fn ide_scan<R: Runtime>(app: AppHandle<R>, projects: Vec<String>) -> IpcResult<IdeScan> {
+    Ok(app
+        .services()
+        .manager
+        .scan(&options(projects)?, Utc::now())
+        .await?)
+}
+
+/// Doctor's findings over the same configs.
+#[tauri::command]
+pub async fn ide_doctor<R: Runtime>(
+    app: AppHandle<R>,
+    projects: Vec<String>,
+) -> IpcResult<IdeDoctor> {
+    Ok(app
+        .services()
+        .manager
+        .doctor(&options(projects)?, Utc::now())
+        .await?)
+}
+
+/// The one-click fix of `plaintext_key_not_gitignored`: adds the config to
+/// its work tree's `.gitignore`. Returns the `.gitignore` written.
+#[tauri::command]
+pub async fn ide_fix<R: Runtime>(app: AppHandle<R>, config_path: String) -> IpcResult<String> {
+    let written = app
+        .services()
+        .manager
+        .ignore_config(&PathBuf::from(config_path))?;
+    Ok(written.display().to_string())
+}
+
+/// The configs of the latest scan that hold the key (client, path, status).
+#[tauri::command]
+pub async fn key_usage<R: Runtime>(
+    app: AppHandle<R>,
+    key_id: String,
+) -> IpcResult<Vec<ScanResult>> {
+    Ok(app.services().manager.key_usage(&key_id).await?)
+}
