@@ -3,4 +3,4 @@
 /**
  * What went wrong, in terms the UI can act on.
  */
-export type ErrorCode = "invalid_input" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "unreachable" | "token_rejected" | "rate_limited" | "server_error" | "keyring_unavailable" | "conflict" | "unsupported" | "internal";
