@@ -89,9 +89,7 @@ fn clear_if_holding<R: Runtime>(app: &AppHandle<R>, fingerprint: &Fingerprint) {
     let holds_key = ApiKey::parse(current.expose().trim())
         // Fingerprints compare in constant time.
         .is_ok_and(|key| key.fingerprint() == *fingerprint);
-    if holds_key {
-        if let Err(error) = app.clipboard().clear() {
-            tracing::warn!(%error, "could not clear the clipboard");
-        }
+    if holds_key && let Err(error) = app.clipboard().clear() {
+        tracing::warn!(%error, "could not clear the clipboard");
     }
 }

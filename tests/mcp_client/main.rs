@@ -12,8 +12,8 @@ use anyhow::Result;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use python::PythonClient;
 use mcp_keys_e2e::Service;
+use python::PythonClient;
 
 /// The name `client.py` gives in `initialize`'s clientInfo.
 const CLIENT_NAME: &str = "python-sdk-test-client";

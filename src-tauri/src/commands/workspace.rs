@@ -134,6 +134,6 @@ pub async fn events_list<R: Runtime>(
         .list_events_all(&filter)
         .await
         .map_err(mcp_keys_manager::Error::from)?;
-    events.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    events.sort_by_key(|event| std::cmp::Reverse(event.created_at));
     Ok(events)
 }
