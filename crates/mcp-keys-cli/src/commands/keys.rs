@@ -17,18 +17,6 @@ use crate::output::{Styled, relative, relative_or};
 
 /// Runs a `keys` subcommand.
 pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> {
-    if let KeysCommand::Roll(RollKeyArgs {
-        update_configs: true,
-        ..
-    }) = command
-    {
-        // Checked before anything is done: a roll without the config update
-        // the user asked for would break their IDEs after the grace period.
-        anyhow::bail!(
-            "--update-configs is not available yet in this version; roll without it and \
-             replace the key in your IDE configs by hand"
-        );
-    }
     let session = context.session().await?;
     match command {
         KeysCommand::List { surface } => list(context, &session, &surface).await,
@@ -146,15 +134,52 @@ async fn revoke(
 async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow::Result<()> {
     let key = session.find_key(&args.key).await?;
     let now = Utc::now();
-    let rolled = session
-        .roll_key(&key.product_id, &key.surface_id, &key.id, args.grace, now)
-        .await?;
+    let (rolled, report) = if args.update_configs {
+        let ide = crate::cli::IdeArgs {
+            home: args.home.clone(),
+            projects: args.projects.clone(),
+        };
+        let with_configs = session
+            .roll_key_updating_configs(
+                &key.product_id,
+                &key.surface_id,
+                &key.id,
+                args.grace,
+                &ide.options()?,
+                now,
+            )
+            .await?;
+        (with_configs.rolled, Some(with_configs.report))
+    } else {
+        let rolled = session
+            .roll_key(&key.product_id, &key.surface_id, &key.id, args.grace, now)
+            .await?;
+        (rolled, None)
+    };
     if context.output.json {
         return context.output.json(&RolledJson {
             new_key: NewKeyJson::from(&rolled.created),
             old_key: &rolled.old_key,
             degraded: rolled.degraded,
+            configs: report.as_ref(),
         });
+    }
+    if let Some(report) = &report {
+        for config in &report.configs {
+            match &config.error {
+                None => eprintln!("updated {} ({:?})", config.config_path, config.client),
+                Some(error) => eprintln!("NOT updated {}: {error}", config.config_path),
+            }
+        }
+        if !report.verified {
+            eprintln!("warning: the new key did not verify against its surface");
+        }
+        if !report.restart.is_empty() {
+            eprintln!(
+                "Restart these clients to pick up the new key: {:?}",
+                report.restart
+            );
+        }
     }
     print_key(&rolled.created)?;
     let until = rolled.old_key.expires_at.unwrap_or(now);
@@ -253,4 +278,7 @@ struct RolledJson<'a> {
     new_key: NewKeyJson<'a>,
     old_key: &'a KeyMetadata,
     degraded: bool,
+    /// With `--update-configs`: what happened to each IDE config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    configs: Option<&'a mcp_keys_manager::ConfigRollReport>,
 }

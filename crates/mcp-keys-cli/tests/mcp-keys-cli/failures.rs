@@ -116,20 +116,44 @@ async fn revoking_without_yes_and_without_a_terminal_is_refused_with_9() -> Resu
 }
 
 #[tokio::test]
-async fn update_configs_is_refused_before_anything_is_rolled() -> Result<()> {
+async fn a_roll_with_update_configs_rewrites_the_ide_config_in_place() -> Result<()> {
     let service = KeyService::start(&[]).await?;
     let cli = Cli::ad_hoc(&service)?;
     let surface = cli.surface(&[]).await?;
     let surface_id = text(&surface, "id")?;
     let created = cli
-        .json(&["keys", "create", &surface_id, "--name", "k"])
+        .json(&["keys", "create", &surface_id, "--name", "MCP - Cursor"])
         .await?;
-    let key_id = text(&created, "id")?;
-    cli.run(&["keys", "roll", &key_id, "--update-configs"])
-        .await?
-        .failure(1, &["--update-configs is not available yet"])?;
-    let keys = cli.json(&["keys", "list", &surface_id]).await?;
-    assert_eq!(keys.as_array().map(Vec::len), Some(1), "nothing was rolled");
+    let (old_key, key_id) = (text(&created, "key")?, text(&created, "id")?);
+    let home = tempfile::tempdir()?;
+    let config = home.path().join(".cursor/mcp.json");
+    std::fs::create_dir_all(home.path().join(".cursor"))?;
+    let before = format!(
+        "{{\n  \"mcpServers\": {{\n    \"keys\": {{\n      \"url\": \"{}\",\n      \"headers\": {{ \"Authorization\": \"Bearer {old_key}\" }}\n    }}\n  }}\n}}\n",
+        text(&surface, "url")?
+    );
+    std::fs::write(&config, &before)?;
+    let home_arg = home.path().display().to_string();
+    let rolled = cli
+        .json(&[
+            "keys",
+            "roll",
+            &key_id,
+            "--grace",
+            "0",
+            "--update-configs",
+            "--home",
+            &home_arg,
+        ])
+        .await?;
+    let new_key = text(&rolled, "key")?;
+    let after = std::fs::read_to_string(&config)?;
+    assert_eq!(
+        after,
+        before.replace(&old_key, &new_key),
+        "only the key's bytes changed in the config"
+    );
+    assert_eq!(rolled["configs"]["verified"], true, "{rolled}");
     Ok(())
 }
 
