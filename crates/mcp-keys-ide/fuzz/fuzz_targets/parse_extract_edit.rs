@@ -7,12 +7,19 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mcp_keys_core::Fingerprint;
+use std::sync::LazyLock;
+
+use mcp_keys_core::{ApiKey, Environment, Fingerprint};
 use mcp_keys_ide::edit::splice;
 use mcp_keys_ide::{Found, extract, registry};
 
-/// A fixed, valid key to splice in (generated once; not a secret).
-const NEW_KEY: &str = "mcp_dev_Fix01dGlMoiyrlfxX1rTnyFf3vA7NUtFOY6aF0kD13hp57";
+/// A valid key to splice in, generated once per run: keys are never committed.
+static NEW_KEY: LazyLock<String> = LazyLock::new(|| {
+    ApiKey::generate(Environment::Development)
+        .expect("the OS random number generator works")
+        .expose_secret()
+        .to_owned()
+});
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the client and location; the rest is the file.
@@ -31,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         if let Found::Plaintext { key, span } = &item.found {
             let token = text.get(span.clone()).expect("span on character boundaries");
             assert_eq!(Fingerprint::of(token), key.fingerprint);
-            let edited = splice(&text, std::slice::from_ref(span), NEW_KEY);
+            let edited = splice(&text, std::slice::from_ref(span), &NEW_KEY);
             assert_eq!(&edited[..span.start], &text[..span.start]);
             assert_eq!(&edited[span.start + NEW_KEY.len()..], &text[span.end..]);
             // The edited text still parses in the same format: a key is
