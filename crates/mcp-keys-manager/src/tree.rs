@@ -142,13 +142,8 @@ impl Session {
                     .replace_cached_keys(
                         connection_id,
                         surface_id,
-                        &items(&surface.keys, |key: &KeyMetadata| key.surface_id.as_str())
-                            .into_iter()
-                            .map(|mut item| {
-                                item.parent_id = surface_id.to_owned();
-                                item
-                            })
-                            .collect::<Vec<_>>(),
+                        // Under the surface asked for: a Runtype key may not name it.
+                        &items(&surface.keys, |_| surface_id),
                         now,
                     )
                     .await,
@@ -181,7 +176,10 @@ impl Identified for KeyMetadata {
     }
 }
 
-fn items<T: Serialize + Identified>(rows: &[T], parent: impl Fn(&T) -> &str) -> Vec<CacheItem> {
+fn items<'a, T: Serialize + Identified>(
+    rows: &'a [T],
+    parent: impl Fn(&'a T) -> &'a str,
+) -> Vec<CacheItem> {
     rows.iter()
         .filter_map(|row| {
             Some(CacheItem {
