@@ -3,7 +3,9 @@
 //! pointed at it with a management token kept in the OS keyring.
 
 use chrono::Utc;
-use mcp_keys_core::{AppInfo, ManagementToken, Sensitive};
+use std::net::{Ipv4Addr, SocketAddr};
+
+use mcp_keys_core::{ManagementToken, Sensitive, local_port};
 use mcp_keys_manager::Manager;
 use mcp_keys_server::{Embedded, LocalToken};
 
@@ -13,12 +15,7 @@ const DB_FILE_NAME: &str = "key-service.db";
 /// Starts the service and makes the local connection usable. The error is a
 /// sentence for the UI.
 pub async fn start(manager: &Manager) -> Result<Embedded, String> {
-    let info = AppInfo::current(env!("CARGO_PKG_VERSION"));
-    let address = info
-        .local_service_url
-        .trim_start_matches("http://")
-        .parse()
-        .map_err(|_| format!("{} is not a loopback address", info.local_service_url))?;
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, local_port()));
     let data_dir = mcp_keys_store::data_dir().map_err(|error| error.to_string())?;
     let service = Embedded::start(&data_dir.join(DB_FILE_NAME), address)
         .await

@@ -7,6 +7,16 @@ use ts_rs::TS;
 /// IDE configs that point at it keep working across restarts.
 pub const DEFAULT_LOCAL_PORT: u16 = 7410;
 
+/// The loopback port of the embedded local key service:
+/// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port, else
+/// [`DEFAULT_LOCAL_PORT`].
+pub fn local_port() -> u16 {
+    std::env::var("MCP_KEYS_LOCAL_PORT")
+        .ok()
+        .and_then(|value| value.parse::<u16>().ok())
+        .unwrap_or(DEFAULT_LOCAL_PORT)
+}
+
 /// Name, version and where the local key service listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -24,10 +34,7 @@ impl AppInfo {
     /// Describes this build, with the local port taken from
     /// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port.
     pub fn current(version: &str) -> Self {
-        let port = std::env::var("MCP_KEYS_LOCAL_PORT")
-            .ok()
-            .and_then(|value| value.parse::<u16>().ok())
-            .unwrap_or(DEFAULT_LOCAL_PORT);
+        let port = local_port();
         Self {
             name: "MCP Keys".to_owned(),
             version: version.to_owned(),

@@ -35,7 +35,7 @@ mod key;
 mod parse_error;
 mod sensitive;
 
-pub use app::{AppInfo, DEFAULT_LOCAL_PORT};
+pub use app::{AppInfo, DEFAULT_LOCAL_PORT, local_port};
 pub use constant_time::constant_time_eq;
 pub use environment::Environment;
 pub use error::Error;
