@@ -22,6 +22,13 @@ const COMMANDS: &[&str] = &[
     "ide_doctor",
     "ide_fix",
     "key_usage",
+    "reminders_list",
+    "reminder_snooze",
+    "reminder_mute",
+    "autostart_get",
+    "autostart_set",
+    "settings_get",
+    "settings_set",
 ];
 
 fn main() {

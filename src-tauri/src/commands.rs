@@ -5,5 +5,7 @@ pub mod app;
 pub mod connections;
 pub mod ide;
 pub mod keys;
+pub mod reminders;
 pub mod reveal;
+pub mod settings;
 pub mod workspace;

@@ -5,9 +5,12 @@
 mod commands;
 mod error;
 mod local;
+mod reminders;
 mod reveal;
 mod services;
 mod settings;
+mod tray;
+mod watch;
 
 use std::io::IsTerminal;
 
@@ -36,6 +39,8 @@ pub fn run() {
             // The store, the keyring and the embedded key service, once.
             let services = tauri::async_runtime::block_on(Services::start())?;
             app.manage(services);
+            app.manage(watch::ConfigWatcher::default());
+            reminders::init(app.handle());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
@@ -45,7 +50,7 @@ pub fn run() {
 /// Adds the app's plugins and commands to `builder`: shared by `run` and the
 /// tests, which start from Tauri's mock runtime.
 pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder
+    reminders::configure(builder)
         // Used from Rust only (copy-once reveal); no clipboard permission is
         // granted to the WebView.
         .plugin(tauri_plugin_clipboard_manager::init())
@@ -68,5 +73,12 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::ide::ide_doctor,
             commands::ide::ide_fix,
             commands::ide::key_usage,
+            commands::reminders::reminders_list,
+            commands::reminders::reminder_snooze,
+            commands::reminders::reminder_mute,
+            commands::reminders::autostart_get,
+            commands::reminders::autostart_set,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
         ])
 }

@@ -8,8 +8,8 @@ use mcp_keys_server::Embedded;
 use mcp_keys_store::{KeyringSecrets, MemorySecrets, SecretStore, Store};
 use tauri::{Manager as _, Runtime};
 
+use crate::local;
 use crate::reveal::Reveals;
-use crate::{local, settings::Settings};
 
 /// Everything the commands reach through [`ServicesExt::services`].
 #[derive(Debug)]
@@ -26,8 +26,6 @@ pub struct Services {
     pub keyring_error: Option<String>,
     /// Keys generated in this run and not yet closed by the user.
     pub reveals: Reveals,
-    /// User preferences.
-    pub settings: Settings,
 }
 
 impl Services {
@@ -52,7 +50,6 @@ impl Services {
             local_error,
             keyring_error,
             reveals: Reveals::default(),
-            settings: Settings::from_env(),
         })
     }
 }

@@ -53,3 +53,35 @@ async fn a_self_hosted_server_is_added_after_its_errors_are_explained() -> Resul
     app.screenshot("added").await?;
     app.close().await
 }
+
+#[tokio::test]
+async fn a_rate_limited_server_is_explained_and_the_dialog_keeps_what_was_typed() -> Result<()> {
+    // One failed authentication per minute: the second wrong token is
+    // answered 429 before it is even checked.
+    let service = Service::start_with(&["--failed-auth-per-minute", "1"]).await?;
+    let app = App::launch("connections-rate-limited").await?;
+    app.find("[data-testid=workspace-empty]").await?;
+
+    let wrong = "mgmt_0000000000000000000000000000000000000000000000";
+    add(&app, &service.base, wrong).await?;
+    app.wait_for_text("rejected").await?;
+    app.click("connection-submit").await?;
+    let page = app.wait_for_text("Too many requests").await?;
+    assert!(
+        page.contains(&service.base.replace("http://", "")) || page.contains(&service.base),
+        "the message names the server: {page}"
+    );
+    assert!(!page.contains(wrong), "the token is never echoed back");
+    let url = app
+        .find("[data-testid=connection-url]")
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(
+        url.as_deref(),
+        Some(service.base.as_str()),
+        "nothing typed is lost"
+    );
+    app.screenshot("rate-limited").await?;
+    app.close().await
+}

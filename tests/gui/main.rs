@@ -1,6 +1,9 @@
 //! GUI tests: the real app in a real window under Xvfb, through tauri-driver.
 
 mod connections;
+mod ides;
 mod keys;
+mod reminders;
+mod secrets;
 mod shell;
 mod theme;

@@ -11,6 +11,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The file under the desktop's folder that receives the app's output.
+const LOG_FILE: &str = "app.log";
+
 /// How long the UI may take to show something before a test fails.
 const UI_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -38,6 +41,10 @@ impl App {
     pub async fn launch_with_env(name: &str, env: &[(&str, &str)]) -> Result<Self> {
         let desktop = Desktop::start(name)?;
         let (port, native_port, local_port) = (free_port()?, free_port()?, free_port()?);
+        // tauri-driver's output, with the app's own (it inherits it through
+        // WebKitWebDriver): tests read it, and people read it after a failure.
+        let log = std::fs::File::create(desktop.home().join(LOG_FILE))
+            .context("creating the app's log file")?;
         let mut driver = spawn(
             "tauri-driver",
             Command::new(paths::tauri_driver()?)
@@ -46,7 +53,9 @@ impl App {
                 .envs(desktop.env())
                 .env("MCP_KEYS_LOCAL_PORT", local_port.to_string())
                 .envs(env.iter().copied())
-                .stdin(Stdio::null()),
+                .stdin(Stdio::null())
+                .stdout(log.try_clone()?)
+                .stderr(log),
         )?;
         // tauri-driver answers on its port before WebKitWebDriver, which it
         // starts and forwards to, listens on the native one.
@@ -174,6 +183,12 @@ impl App {
     /// The WebDriver client, for interactions this harness does not wrap.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Everything the app (and tauri-driver) wrote to stdout and stderr so
+    /// far; the file stays under `target/e2e/<test>/` after the test.
+    pub fn log_path(&self) -> PathBuf {
+        self.desktop.home().join(LOG_FILE)
     }
 
     /// The private desktop the app runs in.

@@ -31,6 +31,12 @@ impl Service {
     /// Starts the binary with a fresh database and reads the first
     /// management token from `--init-token-file`.
     pub async fn start() -> Result<Self> {
+        Self::start_with(&[]).await
+    }
+
+    /// Like [`Service::start`], with extra `mcp-keys serve` options
+    /// (`--failed-auth-per-minute 1`, say).
+    pub async fn start_with(extra: &[&str]) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -43,6 +49,7 @@ impl Service {
             .arg(format!("sqlite://{}", dir.path().join("keys.db").display()))
             .arg("--init-token-file")
             .arg(&token_file)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .kill_on_drop(true)

@@ -18,6 +18,7 @@ Examples:
   mcp-keys keys create SURFACE_ID --name \"MCP - Cursor\" > key.txt
   mcp-keys keys revoke KEY_ID --yes
   mcp-keys keys roll KEY_ID --grace 24h --json
+  mcp-keys reminders --notify
 
 Exit codes:
   0  success                      5  server unreachable
@@ -85,6 +86,10 @@ pub enum Command {
     /// Why a client would get 401/403, leaked keys, and the fixes; exits 1
     /// when a finding is an error.
     Doctor(IdeArgs),
+    /// Keys due for rotation, expiring, or revoked but still in an IDE
+    /// config; `--notify` also sends desktop notifications (for cron or a
+    /// systemd timer), never one the app already sent today.
+    Reminders(crate::commands::reminders::RemindersArgs),
     /// Print a shell completion script (e.g. `mcp-keys completions bash`).
     Completions {
         /// The shell to complete for.
@@ -294,7 +299,7 @@ fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
 }
 
 /// Where `scan` and `doctor` look for IDE configs.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct IdeArgs {
     /// The home folder whose IDE configs to read (default: yours).
     #[arg(long, value_name = "DIR")]

@@ -6,6 +6,7 @@ mod doctor;
 mod keys;
 mod login;
 mod products;
+pub mod reminders;
 mod scan;
 pub mod surfaces;
 
@@ -49,6 +50,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::bail!("doctor found errors: see the findings above");
             }
             Ok(())
+        }
+        Command::Reminders(args) => {
+            let context = Context::open(cli.global).await?;
+            reminders::run(&context.manager, &context.output, args).await
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
     }

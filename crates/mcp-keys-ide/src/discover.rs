@@ -96,25 +96,135 @@ pub struct Discovery {
 /// Finds the config files of every client of the registry.
 pub fn discover(options: &DiscoverOptions) -> Discovery {
     let mut discovery = Discovery::default();
+    let projects = projects(options);
+    for place in places(options, &projects) {
+        for path in expand(&place.base, place.rel) {
+            if let Some(target) = check(&path, place.spec.id, options, &mut discovery) {
+                discovery.files.push(ConfigFile {
+                    client: place.spec.id,
+                    scope: place.location.scope,
+                    format: place.location.format,
+                    location: place.index,
+                    path,
+                    target,
+                    project: place.project.clone(),
+                });
+            }
+        }
+    }
+    discovery.projects = projects;
+    discovery
+}
+
+/// What to watch to see a change to the configs of `options`: folders,
+/// never recursive, and which of their entries are configs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchPlan {
+    /// Existing folders a config can appear in or change in: the folder of
+    /// every registry path (under the home folder and the project folders),
+    /// and the folders the found files resolve to through symlinks.
+    /// Watch folders, not files: editors and our own edits replace a file by
+    /// renaming another over it.
+    pub folders: Vec<PathBuf>,
+    /// The config paths (as named by the registry, and their symlink targets).
+    files: BTreeSet<PathBuf>,
+    /// Folders where any file with this extension is a config (`*.ext`).
+    extensions: BTreeSet<(PathBuf, String)>,
+}
+
+impl WatchPlan {
+    /// The plan for `options`.
+    pub fn new(options: &DiscoverOptions) -> Self {
+        let projects = projects(options);
+        let mut plan = Self::default();
+        let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+        for place in places(options, &projects) {
+            let path = place.base.join(place.rel);
+            let Some(folder) = path.parent() else {
+                continue;
+            };
+            if folder.is_dir() {
+                folders.insert(folder.to_path_buf());
+            }
+            let extension = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_prefix("*."));
+            match extension {
+                Some(extension) => {
+                    plan.extensions
+                        .insert((folder.to_path_buf(), extension.to_owned()));
+                }
+                None => {
+                    plan.files.insert(path.clone());
+                }
+            }
+        }
+        for file in discover(options).files {
+            if let Some(folder) = file.target.parent() {
+                folders.insert(folder.to_path_buf());
+            }
+            plan.files.insert(file.target);
+        }
+        plan.folders = folders.into_iter().collect();
+        plan
+    }
+
+    /// Whether a change at `path` (a file in one of the folders) may change
+    /// a config: it is one, or is the folder of one.
+    pub fn concerns(&self, path: &Path) -> bool {
+        if self.files.contains(path) || self.folders.iter().any(|folder| folder == path) {
+            return true;
+        }
+        let (Some(folder), Some(extension)) = (
+            path.parent(),
+            path.extension().and_then(|extension| extension.to_str()),
+        ) else {
+            return false;
+        };
+        self.extensions
+            .contains(&(folder.to_path_buf(), extension.to_owned()))
+    }
+}
+
+/// The project folders to look at: given first, then recorded by the
+/// clients, each once (by its real path), existing folders only.
+fn projects(options: &DiscoverOptions) -> Vec<PathBuf> {
     let mut projects: Vec<PathBuf> = Vec::new();
-    let mut seen_projects: HashSet<PathBuf> = HashSet::new();
-    let mut add_project = |path: PathBuf, projects: &mut Vec<PathBuf>| {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let recorded = if options.use_project_records {
+        recorded_projects(options)
+    } else {
+        Vec::new()
+    };
+    for path in options.projects.iter().cloned().chain(recorded) {
         if let Ok(real) = fs::canonicalize(&path)
             && real.is_dir()
-            && seen_projects.insert(real)
+            && seen.insert(real)
         {
             projects.push(path);
         }
-    };
-    for project in &options.projects {
-        add_project(project.clone(), &mut projects);
     }
-    if options.use_project_records {
-        for project in recorded_projects(options) {
-            add_project(project, &mut projects);
-        }
-    }
+    projects
+}
 
+/// One place of the registry: a location's pattern under one base folder.
+struct Place {
+    spec: &'static ClientSpec,
+    index: usize,
+    location: &'static Location,
+    /// The home, config or project folder the pattern is relative to.
+    base: PathBuf,
+    /// The pattern's path under `base` (its last segment may be `*.ext`).
+    rel: &'static str,
+    /// The project folder, for project-scope locations.
+    project: Option<PathBuf>,
+}
+
+/// Every place of every client of the registry, in registry order, then
+/// project order.
+fn places(options: &DiscoverOptions, projects: &[PathBuf]) -> Vec<Place> {
+    let mut places = Vec::new();
     for spec in registry::clients() {
         for (index, location) in spec.locations.iter().enumerate() {
             for pattern in location.patterns(options.os) {
@@ -134,25 +244,19 @@ pub fn discover(options: &DiscoverOptions) -> Discovery {
                     }
                 };
                 for (base, project) in bases {
-                    for path in expand(&base, rel) {
-                        if let Some(target) = check(&path, spec.id, options, &mut discovery) {
-                            discovery.files.push(ConfigFile {
-                                client: spec.id,
-                                scope: location.scope,
-                                format: location.format,
-                                location: index,
-                                path,
-                                target,
-                                project: project.clone(),
-                            });
-                        }
-                    }
+                    places.push(Place {
+                        spec,
+                        index,
+                        location,
+                        base,
+                        rel,
+                        project,
+                    });
                 }
             }
         }
     }
-    discovery.projects = projects;
-    discovery
+    places
 }
 
 /// The paths `rel` names under `base`; a last segment `*.ext` lists one

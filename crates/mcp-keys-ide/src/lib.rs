@@ -30,7 +30,9 @@ pub mod registry;
 mod scan;
 mod syntax;
 
-pub use discover::{ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, discover};
+pub use discover::{
+    ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, WatchPlan, discover,
+};
 pub use doctor::{DoctorReport, GitFacts, doctor};
 pub use error::{Error, Result};
 pub use extract::{Found, KeyFacts, KeyKind, ServerItem, extract, is_variable_name};

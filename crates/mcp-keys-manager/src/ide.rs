@@ -47,6 +47,11 @@ impl ScanOptions {
         }
     }
 
+    /// What to watch to see these configs change (the app's file watching).
+    pub fn watch_plan(&self) -> mcp_keys_ide::WatchPlan {
+        mcp_keys_ide::WatchPlan::new(&self.discover())
+    }
+
     fn discover(&self) -> DiscoverOptions {
         let mut options = DiscoverOptions::new(&self.home);
         options.projects.clone_from(&self.projects);

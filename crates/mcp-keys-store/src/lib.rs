@@ -19,6 +19,7 @@ mod cache;
 mod connections;
 mod error;
 mod plaintext;
+mod preferences;
 mod reminders;
 mod revocations;
 mod rotation;

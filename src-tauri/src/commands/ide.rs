@@ -32,14 +32,15 @@ fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
 }
 
 /// Scans the IDE configs of the user's home and `projects`; the result is
-/// also saved for "Used by" and the revoke dialog.
+/// also saved for "Used by" and the revoke dialog, and its configs are
+/// watched from then on.
 #[tauri::command]
 pub async fn ide_scan<R: Runtime>(app: AppHandle<R>, projects: Vec<String>) -> IpcResult<IdeScan> {
-    Ok(app
-        .services()
-        .manager
-        .scan(&options(projects)?, Utc::now())
-        .await?)
+    let options = options(projects)?;
+    let scan = app.services().manager.scan(&options, Utc::now()).await?;
+    // From now on, a change to one of these configs refreshes the page.
+    crate::watch::follow(&app, &options);
+    Ok(scan)
 }
 
 /// Doctor's findings over the same configs.

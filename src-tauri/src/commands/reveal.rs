@@ -24,9 +24,12 @@ pub fn reveal_show<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResul
 
 /// Copies the key to the clipboard from Rust, and clears it later.
 #[tauri::command]
-pub fn reveal_copy<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResult<CopyOutcome> {
+pub async fn reveal_copy<R: Runtime>(
+    app: AppHandle<R>,
+    reveal_id: String,
+) -> IpcResult<CopyOutcome> {
     let services = app.services();
-    let clear_after = services.settings.clipboard_clear_after;
+    let clear_after = crate::settings::clipboard_clear_after(&services.manager).await?;
     services.reveals.copy(&app, &reveal_id, clear_after)?;
     Ok(CopyOutcome {
         clear_after_seconds: clear_after.as_secs(),

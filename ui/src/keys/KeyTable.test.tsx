@@ -134,4 +134,21 @@ describe("KeyTable", () => {
     expect(onRoll).toHaveBeenCalledWith(expect.objectContaining({ id: "live" }));
     expect(onRevoke).toHaveBeenCalledWith(expect.objectContaining({ id: "live" }));
   });
+
+  it("says which IDE clients use each key, and nothing while that is unknown", () => {
+    const keys = [key({ id: "k1" }), key({ id: "k2" })];
+    const usedBy = (k: { id: string }) => (k.id === "k1" ? ["Claude Code", "Cursor"] : []);
+    const { rerender } = render(
+      <KeyTable keys={keys} now={now} usedBy={usedBy} onRoll={vi.fn()} onRevoke={vi.fn()} />,
+    );
+
+    expect(screen.getByRole("columnheader", { name: "Used by" })).toBeInTheDocument();
+    expect(screen.getByTestId("key-used-by-k1")).toHaveTextContent("Claude Code, Cursor");
+    expect(screen.getByTestId("key-used-by-k1")).toHaveAttribute("title", "Claude Code, Cursor");
+    expect(screen.getByTestId("key-used-by-k2")).toHaveTextContent("—");
+
+    // Without a scan (it failed, or is still running) the cells stay blank.
+    rerender(<KeyTable keys={keys} now={now} onRoll={vi.fn()} onRevoke={vi.fn()} />);
+    expect(screen.getByTestId("key-used-by-k1")).toHaveTextContent(/^$/);
+  });
 });

@@ -27,27 +27,48 @@ type KeyTableProps = {
   keys: readonly KeyMetadata[];
   /** The moment "expired" is judged against. */
   now: Date;
+  /** The IDE clients whose configs on this computer hold a key; unknown without a scan. */
+  usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;
   onRoll: (key: KeyMetadata) => void;
   onRevoke: (key: KeyMetadata) => void;
 };
 
-const COLUMNS: { id: SortColumn; label: string }[] = [
-  { id: "name", label: "Name" },
-  { id: "environment", label: "Environment" },
-  { id: "scopes", label: "Scopes" },
-  { id: "createdAt", label: "Created" },
-  { id: "expiresAt", label: "Expires" },
-  { id: "lastUsedAt", label: "Last used" },
-  { id: "rotationDue", label: "Rotation due" },
-  { id: "status", label: "Status" },
+type Column = {
+  id: SortColumn | "usedBy";
+  label: string;
+  /** Said in full to screen readers when `label` is shortened. */
+  fullLabel?: string;
+  sortable: boolean;
+};
+
+/*
+ * Sized to fit beside the sidebar in a 1200 px window without scrolling
+ * sideways (widths in KeyTable.css): the environment is a short badge, Roll
+ * and Revoke are icon buttons, and long names and lists end in an ellipsis
+ * with the whole in `title`.
+ */
+const COLUMNS: Column[] = [
+  { id: "name", label: "Name", sortable: true },
+  { id: "environment", label: "Env", fullLabel: "Environment", sortable: true },
+  { id: "usedBy", label: "Used by", sortable: false },
+  { id: "scopes", label: "Scopes", sortable: true },
+  { id: "createdAt", label: "Created", sortable: true },
+  { id: "expiresAt", label: "Expires", sortable: true },
+  { id: "lastUsedAt", label: "Last used", sortable: true },
+  { id: "rotationDue", label: "Rotation due", sortable: true },
+  { id: "status", label: "Status", sortable: true },
 ];
+
+function isSortColumn(id: Column["id"]): id is SortColumn {
+  return id !== "usedBy";
+}
 
 /**
  * The keys of a surface as a sortable, filterable table. Only the rows in
  * view (plus a margin) are in the DOM: spacer rows stand in for the others, so
  * 10,000 keys scroll as smoothly as 10.
  */
-export function KeyTable({ keys, now, onRoll, onRevoke }: KeyTableProps) {
+export function KeyTable({ keys, now, usedBy, onRoll, onRevoke }: KeyTableProps) {
   const [filter, setFilter] = useState<KeyFilter>(NO_FILTER);
   const [sort, setSort] = useState<KeySort>({ column: "createdAt", direction: "descending" });
   const rows = useMemo(() => keyRows(keys, filter, sort, now), [keys, filter, sort, now]);
@@ -154,21 +175,37 @@ export function KeyTable({ keys, now, onRoll, onRevoke }: KeyTableProps) {
           <thead>
             <tr aria-rowindex={1}>
               {COLUMNS.map((column) => {
-                const active = sort.column === column.id;
+                const id = column.id;
+                if (!column.sortable || !isSortColumn(id)) {
+                  return (
+                    <th key={id} scope="col" className={`key-table__col--${id}`}>
+                      <span className="key-table__heading">{column.label}</span>
+                    </th>
+                  );
+                }
+                const active = sort.column === id;
                 return (
                   <th
-                    key={column.id}
+                    key={id}
                     scope="col"
-                    className={`key-table__col--${column.id}`}
+                    className={`key-table__col--${id}`}
                     aria-sort={active ? sort.direction : "none"}
                   >
                     <button
                       type="button"
                       className="key-table__sort"
-                      data-testid={`keys-sort-${column.id}`}
-                      onClick={() => sortBy(column.id)}
+                      title={column.fullLabel}
+                      data-testid={`keys-sort-${id}`}
+                      onClick={() => sortBy(id)}
                     >
-                      {column.label}
+                      {column.fullLabel ? (
+                        <>
+                          <span aria-hidden="true">{column.label}</span>
+                          <span className="visually-hidden">{column.fullLabel}</span>
+                        </>
+                      ) : (
+                        column.label
+                      )}
                       <Icon
                         name={
                           active
@@ -197,6 +234,7 @@ export function KeyTable({ keys, now, onRoll, onRevoke }: KeyTableProps) {
                 key={row.key.id}
                 row={row}
                 rowIndex={first + i + 2}
+                usedBy={usedBy}
                 onRoll={onRoll}
                 onRevoke={onRevoke}
               />
@@ -219,12 +257,14 @@ export function KeyTable({ keys, now, onRoll, onRevoke }: KeyTableProps) {
 type KeyTableRowProps = {
   row: KeyRow;
   rowIndex: number;
+  usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;
   onRoll: (key: KeyMetadata) => void;
   onRevoke: (key: KeyMetadata) => void;
 };
 
-function KeyTableRow({ row, rowIndex, onRoll, onRevoke }: KeyTableRowProps) {
+function KeyTableRow({ row, rowIndex, usedBy, onRoll, onRevoke }: KeyTableRowProps) {
   const { key, state, rotationDue } = row;
+  const masked = `${key.keyPrefix}…${key.keyHint}`;
   return (
     <tr
       className="key-table__row"
@@ -236,19 +276,23 @@ function KeyTableRow({ row, rowIndex, onRoll, onRevoke }: KeyTableRowProps) {
         <span className="key-table__name" title={key.name}>
           {key.name}
         </span>
-        <code className="key-table__masked">
-          {key.keyPrefix}…{key.keyHint}
+        {/* The hint stays in view; a narrow column clips the prefix instead. */}
+        <code className="key-table__masked" title={masked}>
+          <span className="key-table__prefix">{key.keyPrefix}</span>…{key.keyHint}
         </code>
       </td>
       <td>
-        <EnvironmentBadge environment={key.environment} />
+        <EnvironmentBadge environment={key.environment} short />
       </td>
+      <UsedByCell keyId={key.id} clients={usedBy?.(key)} />
       <td className="key-table__scopes" title={key.scopes.join(", ")}>
         {key.scopes.length === 0 ? "All" : key.scopes.join(", ")}
       </td>
-      <td>{formatDate(key.createdAt)}</td>
-      <td>{key.expiresAt === null ? "Never" : formatDate(key.expiresAt)}</td>
-      <td>
+      <td className="key-table__date">{formatDate(key.createdAt)}</td>
+      <td className="key-table__date">
+        {key.expiresAt === null ? "Never" : formatDate(key.expiresAt)}
+      </td>
+      <td className="key-table__date">
         {key.lastUsedAt === null ? (
           <span className="key-table__muted">Never used</span>
         ) : (
@@ -262,7 +306,7 @@ function KeyTableRow({ row, rowIndex, onRoll, onRevoke }: KeyTableRowProps) {
           </>
         )}
       </td>
-      <td>{state === "active" ? formatDate(rotationDue) : "—"}</td>
+      <td className="key-table__date">{state === "active" ? formatDate(rotationDue) : "—"}</td>
       <td data-testid={`key-status-${key.id}`}>
         <KeyStateBadge state={state} />
       </td>
@@ -271,25 +315,41 @@ function KeyTableRow({ row, rowIndex, onRoll, onRevoke }: KeyTableRowProps) {
           <Button
             variant="ghost"
             size="sm"
+            icon="roll"
             aria-label={`Roll ${key.name}`}
+            title="Roll: a new key replaces this one"
             data-testid={`key-roll-${key.id}`}
             onClick={() => onRoll(key)}
-          >
-            Roll
-          </Button>
+          />
         )}
         {state !== "revoked" && (
           <Button
             variant="ghost"
             size="sm"
+            icon="ban"
             aria-label={`Revoke ${key.name}`}
+            title="Revoke: stop this key now"
             data-testid={`key-revoke-${key.id}`}
             onClick={() => onRevoke(key)}
-          >
-            Revoke
-          </Button>
+          />
         )}
       </td>
     </tr>
+  );
+}
+
+/** The IDE clients using a key: blank while unknown, a dash when none. */
+function UsedByCell({ keyId, clients }: { keyId: string; clients: readonly string[] | undefined }) {
+  const names = clients?.join(", ");
+  return (
+    <td data-testid={`key-used-by-${keyId}`} title={names}>
+      {clients === undefined ? null : clients.length === 0 ? (
+        <span className="key-table__muted" title="No IDE config on this computer holds this key">
+          —
+        </span>
+      ) : (
+        <span>{names}</span>
+      )}
+    </td>
   );
 }

@@ -1,3 +1,5 @@
+import type { ClientId } from "../bindings/ClientId";
+
 /** The AI IDEs and agents MCP Keys knows, with the slug DESIGN §5 uses for them. */
 export const IDES = [
   { slug: "claude-desktop", name: "Claude Desktop" },
@@ -24,4 +26,21 @@ export function nextSuggestedName(existingNames: readonly string[]): string {
   const taken = new Set(existingNames);
   const free = IDES.find((ide) => !taken.has(suggestedKeyName(ide))) ?? IDES[0];
   return suggestedKeyName(free);
+}
+
+/**
+ * Every client a scan may report (DESIGN §5 `client`), as people call it: the
+ * IDEs above, and the agents MCP Keys finds configs of but makes no snippet for.
+ */
+const CLIENT_NAMES: Record<ClientId, string> = {
+  ...(Object.fromEntries(IDES.map(({ slug, name }) => [slug, name])) as Record<
+    Ide["slug"],
+    string
+  >),
+  "copilot-cli": "Copilot CLI",
+};
+
+/** A scanned client's display name ("Cursor" for `cursor`). */
+export function clientName(client: ClientId): string {
+  return CLIENT_NAMES[client];
 }

@@ -159,6 +159,12 @@ export type AddConnectionRequest = {
   token: string;
 };
 
+/** The app's settings (`settings_get` / `settings_set`). */
 export type Settings = {
+  /** A copied key is cleared from the clipboard after this many seconds (1–600, default 45). */
   clipboardClearSeconds: number;
+  /** Default days between rotations of a production key (default 90). */
+  productionRotationDays: number;
+  /** Default days between rotations of a development key (default 180). */
+  developmentRotationDays: number;
 };

@@ -1,9 +1,14 @@
-import { useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
+import { IdeScanProvider } from "../ide/IdeScanContext";
+import { onReminderOpen, type KeyTarget } from "../lib/ipc/appEvents";
+import { listReminders, onRemindersChanged } from "../lib/ipc/reminders";
 import { findSelectedSurface, firstSurface, type Selection } from "../model/selection";
 import type { Product, Surface, WorkspaceTree } from "../model/workspace";
 import { withSurface } from "../model/workspaceTree";
-import { MainArea } from "./MainArea";
+import { surfaceOfKey } from "./keyTarget";
+import { MainArea, type RollRequest } from "./MainArea";
+import type { Page } from "./page";
 import { Sidebar } from "./Sidebar";
 import "./AppShell.css";
 
@@ -16,41 +21,107 @@ type AppShellProps = {
   onChange?: ((change: (workspace: WorkspaceTree) => WorkspaceTree) => void) | undefined;
 };
 
-/** The window's layout: the sidebar at the left, the selected surface in the main area. */
+/**
+ * The window's layout: the sidebar at the left, the selected surface or page
+ * in the main area. Holds the IDE scan every page shares, and answers the
+ * reminders' events (a clicked notification opens its key with Roll ready).
+ */
 export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellProps) {
+  const [page, setPage] = useState<Page>("surface");
   const [picked, setPicked] = useState<Selection>(() => firstSurface(workspace));
+  const [rollRequest, setRollRequest] = useState<RollRequest | null>(null);
+  const [lostKey, setLostKey] = useState<string | null>(null);
+  const [dueCount, setDueCount] = useState<number | null>(null);
   // A surface that went away (its connection was removed) falls back to the first one.
   const selection = findSelectedSurface(workspace, picked) ? picked : firstSurface(workspace);
 
+  const navigate = (next: Page, surface?: NonNullable<Selection>) => {
+    setPage(next);
+    if (surface) {
+      setPicked(surface);
+    }
+    setRollRequest(null);
+    setLostKey(null);
+  };
+
   const onSurfaceCreated = (connectionId: string, product: Product, surface: Surface) => {
     onChange?.((current) => withSurface(current, connectionId, product, surface));
-    setPicked({ connectionId, productId: product.id, surfaceId: surface.id });
+    navigate("surface", { connectionId, productId: product.id, surfaceId: surface.id });
     onReload?.();
   };
 
+  // The surface's Keys tab with the Roll dialog open on the key.
+  const openKey = (target: KeyTarget) => {
+    const surface = surfaceOfKey(workspace, target);
+    if (!surface) {
+      setLostKey(target.keyId);
+      return;
+    }
+    navigate("surface", surface);
+    setRollRequest((previous) => ({ keyId: target.keyId, serial: (previous?.serial ?? 0) + 1 }));
+  };
+  // The events are subscribed once; they reach the latest workspace through this.
+  const openKeyRef = useRef(openKey);
+  useLayoutEffect(() => {
+    openKeyRef.current = openKey;
+  });
+  const onNotificationClicked = useCallback((target: KeyTarget) => openKeyRef.current(target), []);
+  useEffect(() => onReminderOpen(onNotificationClicked), [onNotificationClicked]);
+  useEffect(() => {
+    let current = true;
+    // Rust's first count may be sent before this window listens: ask once.
+    listReminders().then(
+      (report) => current && setDueCount(new Set(report.reminders.map((r) => r.keyId)).size),
+      () => {},
+    );
+    const stop = onRemindersChanged(setDueCount);
+    return () => {
+      current = false;
+      stop();
+    };
+  }, []);
+
   return (
-    <div className="app-shell" data-testid="app-shell">
-      <Sidebar
-        appInfo={appInfo}
-        workspace={workspace}
-        selection={selection}
-        onSelectSurface={setPicked}
-        onConnectionsChanged={onReload}
-      />
-      <div className="app-shell__content">
-        {workspace.localError && (
-          <p className="app-shell__notice" role="alert" data-testid="local-service-error">
-            The local key service is not running: {workspace.localError}
-          </p>
-        )}
-        {workspace.keyringError && (
-          <p className="app-shell__notice" role="status" data-testid="keyring-error">
-            Tokens are kept in memory until you quit, because the OS keyring is not usable:{" "}
-            {workspace.keyringError}
-          </p>
-        )}
-        <MainArea workspace={workspace} selection={selection} onSurfaceCreated={onSurfaceCreated} />
+    <IdeScanProvider>
+      <div className="app-shell" data-testid="app-shell">
+        <Sidebar
+          appInfo={appInfo}
+          workspace={workspace}
+          page={page}
+          selection={selection}
+          onSelectSurface={(surface) => navigate("surface", surface)}
+          onSelectPage={(next) => navigate(next)}
+          dueCount={dueCount}
+          onConnectionsChanged={onReload}
+        />
+        <div className="app-shell__content">
+          {workspace.localError && (
+            <p className="app-shell__notice" role="alert" data-testid="local-service-error">
+              The local key service is not running: {workspace.localError}
+            </p>
+          )}
+          {workspace.keyringError && (
+            <p className="app-shell__notice" role="status" data-testid="keyring-error">
+              Tokens are kept in memory until you quit, because the OS keyring is not usable:{" "}
+              {workspace.keyringError}
+            </p>
+          )}
+          {lostKey && (
+            <p className="app-shell__notice" role="alert" data-testid="open-key-missing">
+              Can't open key {lostKey}: none of your connections lists its surface. Reload, or add
+              the connection that holds it.
+            </p>
+          )}
+          <MainArea
+            page={page}
+            workspace={workspace}
+            selection={selection}
+            rollRequest={rollRequest}
+            onOpenKey={openKey}
+            onSurfaceCreated={onSurfaceCreated}
+          />
+        </div>
       </div>
-    </div>
+    </IdeScanProvider>
   );
 }

@@ -1,4 +1,8 @@
 import { EmptyState } from "../components/EmptyState";
+import { useIdeScan } from "../ide/IdeScanContext";
+import { IdesPage } from "../ide/IdesPage";
+import { clientsUsing, configsUsing } from "../ide/usage";
+import type { KeyTarget } from "../lib/ipc/appEvents";
 import {
   findSelectedSurface,
   hasNoSurfaces,
@@ -6,42 +10,92 @@ import {
   type Selection,
 } from "../model/selection";
 import type { Product, Surface, WorkspaceTree } from "../model/workspace";
+import { RemindersPage } from "../reminders/RemindersPage";
+import { SettingsPage } from "../settings/SettingsPage";
 import { SurfaceView } from "../surface/SurfaceView";
 import { WorkspaceWelcome } from "../workspace/WorkspaceWelcome";
+import type { Page } from "./page";
+
+/** Open the Roll dialog on this key once its surface is shown; `serial` tells repeats apart. */
+export type RollRequest = { keyId: string; serial: number };
 
 type MainAreaProps = {
+  page: Page;
   workspace: WorkspaceTree;
   selection: Selection;
+  rollRequest: RollRequest | null;
+  onOpenKey: (target: KeyTarget) => void;
   onSurfaceCreated: (connectionId: string, product: Product, surface: Surface) => void;
 };
 
-/** The selected surface; otherwise the first-run form (no surfaces yet) or a hint to pick one. */
-export function MainArea({ workspace, selection, onSurfaceCreated }: MainAreaProps) {
-  const selected = findSelectedSurface(workspace, selection);
-  const local = localConnection(workspace);
+/**
+ * The page picked in the sidebar; for surfaces, the selected one, otherwise
+ * the first-run form (no surfaces yet) or a hint to pick one.
+ */
+export function MainArea({
+  page,
+  workspace,
+  selection,
+  rollRequest,
+  onOpenKey,
+  onSurfaceCreated,
+}: MainAreaProps) {
   return (
     <main className="app-shell__main" data-testid="main">
-      {selected ? (
-        <SurfaceView
-          key={`${selected.connection.id}/${selected.product.id}/${selected.surface.id}`}
-          connection={selected.connection}
-          product={selected.product}
-          surface={selected.surface}
-          offline={selected.offline}
-        />
-      ) : local && hasNoSurfaces(workspace) ? (
-        <WorkspaceWelcome
-          connection={local.connection}
-          existingProduct={local.products[0]?.product}
-          onCreated={(product, surface) => onSurfaceCreated(local.connection.id, product, surface)}
-        />
+      {page === "ides" ? (
+        <IdesPage workspace={workspace} />
+      ) : page === "reminders" ? (
+        <RemindersPage onOpenKey={onOpenKey} />
+      ) : page === "settings" ? (
+        <SettingsPage />
       ) : (
-        <EmptyState icon="layers" title="Pick a surface" titleAs="h1" size="lg">
-          <p>
-            Choose a surface in the sidebar to see its keys, connect an IDE or review its activity.
-          </p>
-        </EmptyState>
+        <SurfaceArea
+          workspace={workspace}
+          selection={selection}
+          rollRequest={rollRequest}
+          onSurfaceCreated={onSurfaceCreated}
+        />
       )}
     </main>
+  );
+}
+
+type SurfaceAreaProps = Omit<MainAreaProps, "page" | "onOpenKey">;
+
+function SurfaceArea({ workspace, selection, rollRequest, onSurfaceCreated }: SurfaceAreaProps) {
+  const ideScan = useIdeScan();
+  const selected = findSelectedSurface(workspace, selection);
+  const local = localConnection(workspace);
+  if (selected) {
+    // Without a scan (still running, or failed) the keys show no IDE usage, nothing worse.
+    const entries = ideScan.state.status === "ready" ? ideScan.state.data.entries : null;
+    return (
+      <SurfaceView
+        // A new roll request opens the surface afresh, on its Keys tab.
+        key={`${selected.connection.id}/${selected.product.id}/${selected.surface.id}#${rollRequest?.serial ?? 0}`}
+        connection={selected.connection}
+        product={selected.product}
+        surface={selected.surface}
+        offline={selected.offline}
+        usedBy={entries ? (key) => clientsUsing(entries, key.id) : undefined}
+        affectedConfigs={entries ? (key) => configsUsing(entries, key.id) : undefined}
+        onKeysChanged={ideScan.refresh}
+        openRollFor={rollRequest?.keyId}
+      />
+    );
+  }
+  if (local && hasNoSurfaces(workspace)) {
+    return (
+      <WorkspaceWelcome
+        connection={local.connection}
+        existingProduct={local.products[0]?.product}
+        onCreated={(product, surface) => onSurfaceCreated(local.connection.id, product, surface)}
+      />
+    );
+  }
+  return (
+    <EmptyState icon="layers" title="Pick a surface" titleAs="h1" size="lg">
+      <p>Choose a surface in the sidebar to see its keys, connect an IDE or review its activity.</p>
+    </EmptyState>
   );
 }

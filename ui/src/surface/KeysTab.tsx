@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Button } from "../components/Button";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -11,6 +11,7 @@ import { RollDialog } from "../keys/RollDialog";
 import type { ErrorContext } from "../lib/ipc/ipcError";
 import type { SurfaceRef } from "../lib/ipc/keys";
 import type { LoadState } from "../lib/useLoad";
+import { keyState } from "../model/keyState";
 import type { KeyMetadata, Surface } from "../model/workspace";
 
 type KeysTabProps = {
@@ -23,6 +24,12 @@ type KeysTabProps = {
   errorContext?: ErrorContext | undefined;
   /** IDE configs that use a key, for the revoke warning. */
   affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
+  /** The clients whose configs hold a key ("Used by"); unknown without a scan. */
+  usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;
+  /** Opens the Roll dialog on this key as soon as the keys are loaded. */
+  openRollFor?: string | undefined;
+  /** The request of `openRollFor` was answered (the dialog opened, or the key isn't here). */
+  onRollOpened?: (() => void) | undefined;
   /** The moment "expired" is judged against; now unless a test says otherwise. */
   now?: Date;
 };
@@ -41,11 +48,28 @@ export function KeysTab({
   onKeyChanged,
   errorContext,
   affectedConfigs,
+  usedBy,
+  openRollFor,
+  onRollOpened,
   now,
 }: KeysTabProps) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [renderedAt] = useState(() => now ?? new Date());
   const close = () => setDialog(null);
+
+  // Once the keys are here, the key asked for gets its Roll dialog when the
+  // table would offer Roll for it; otherwise the list shows where it stands.
+  useEffect(() => {
+    if (openRollFor === undefined || detail.status === "loading") {
+      return;
+    }
+    onRollOpened?.();
+    const key =
+      detail.status === "ready" ? detail.data.keys.find((k) => k.id === openRollFor) : undefined;
+    if (key && keyState(key, renderedAt) === "active") {
+      setDialog({ kind: "roll", key });
+    }
+  }, [openRollFor, onRollOpened, detail, renderedAt]);
 
   return (
     <>
@@ -90,6 +114,7 @@ export function KeysTab({
           <KeyTable
             keys={detail.data.keys}
             now={renderedAt}
+            usedBy={usedBy}
             onRoll={(key) => setDialog({ kind: "roll", key })}
             onRevoke={(key) => setDialog({ kind: "revoke", key })}
           />

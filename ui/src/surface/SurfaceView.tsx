@@ -1,4 +1,4 @@
-import { useCallback, useId } from "react";
+import { useCallback, useId, useState } from "react";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { Tabs } from "../components/Tabs";
@@ -23,6 +23,12 @@ type SurfaceViewProps = {
   offline?: boolean;
   /** IDE configs that use a key, for the revoke warning (the IDE scan fills it). */
   affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
+  /** The clients whose configs hold a key ("Used by"); unknown without a scan. */
+  usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;
+  /** A key was generated, rolled or revoked: what the IDE scan said may be stale. */
+  onKeysChanged?: (() => void) | undefined;
+  /** Opens the Roll dialog on this key once the keys are loaded (a reminder was clicked). */
+  openRollFor?: string | undefined;
 };
 
 /** Puts a key's new metadata in its place, or first when it is new. */
@@ -41,8 +47,14 @@ export function SurfaceView({
   surface,
   offline = false,
   affectedConfigs,
+  usedBy,
+  onKeysChanged,
+  openRollFor,
 }: SurfaceViewProps) {
   const titleId = useId();
+  // Asked once per opening: switching tabs and back must not roll again.
+  const [pendingRoll, setPendingRoll] = useState(openRollFor);
+  const rollOpened = useCallback(() => setPendingRoll(undefined), []);
   const surfaceRef = {
     connectionId: connection.id,
     productId: product.id,
@@ -54,8 +66,11 @@ export function SurfaceView({
   );
   const { update } = detail;
   const onKeyChanged = useCallback(
-    (key: KeyMetadata) => update((current) => withKey(current, key)),
-    [update],
+    (key: KeyMetadata) => {
+      update((current) => withKey(current, key));
+      onKeysChanged?.();
+    },
+    [update, onKeysChanged],
   );
   const shown = detail.state.status === "ready" ? detail.state.data : surface;
   const errorContext = { server: serverName(connection) };
@@ -101,6 +116,9 @@ export function SurfaceView({
                 onKeyChanged={onKeyChanged}
                 errorContext={errorContext}
                 affectedConfigs={affectedConfigs}
+                usedBy={usedBy}
+                openRollFor={pendingRoll}
+                onRollOpened={rollOpened}
               />
             ),
           },

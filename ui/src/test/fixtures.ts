@@ -1,4 +1,8 @@
 import type { AppInfo } from "../bindings/AppInfo";
+import type { Finding } from "../bindings/Finding";
+import type { IdeDoctor } from "../bindings/IdeDoctor";
+import type { IdeScan } from "../bindings/IdeScan";
+import type { ScanEntry } from "../bindings/ScanEntry";
 import type {
   Connection,
   ConnectionTree,
@@ -125,4 +129,47 @@ export function workspaceWith(surfaces: Surface[]): WorkspaceTree {
   return {
     connections: [connectionTree(localConnection, { products: [{ product, surfaces }] })],
   };
+}
+
+/** A key found in Cursor's global config, known to the local service as `key_1`. */
+export function scanEntry(overrides: Partial<ScanEntry> = {}): ScanEntry {
+  return {
+    client: "cursor",
+    configPath: "/home/ada/.cursor/mcp.json",
+    scope: "global",
+    serverName: "docs",
+    url: "http://127.0.0.1:7410/v1/products/prod_1/surfaces/surf_1/mcp",
+    keyPrefix: "mcp_dev_Ab3dE5gH",
+    fingerprint: "f".repeat(64),
+    keyId: "key_1",
+    surfaceId: "surf_1",
+    status: "active",
+    envVar: null,
+    resolvedStatus: null,
+    field: "headers.Authorization",
+    span: { start: 120, end: 175 },
+    ...overrides,
+  };
+}
+
+export function ideScan(overrides: Partial<IdeScan> = {}): IdeScan {
+  return { entries: [scanEntry()], problems: [], unreachable: [], ...overrides };
+}
+
+/** Doctor's finding that the app can fix: a project config with a key, not ignored by git. */
+export function finding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    severity: "warning",
+    code: "plaintext_key_not_gitignored",
+    client: "cursor",
+    configPath: "/home/ada/code/webapp/.cursor/mcp.json",
+    keyPrefix: "mcp_dev_Ab3dE5gH",
+    message: "The key in this config would be committed: git does not ignore the file.",
+    fix: "Add the file to .gitignore.",
+    ...overrides,
+  };
+}
+
+export function ideDoctor(findings: Finding[] = []): IdeDoctor {
+  return { findings, unreachable: [] };
 }

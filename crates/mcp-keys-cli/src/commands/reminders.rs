@@ -13,6 +13,10 @@ use crate::output::{Output, Styled, relative};
 /// `mcp-keys reminders` options (`--json` is global).
 #[derive(Debug, Clone, clap::Args)]
 pub struct RemindersArgs {
+    /// The IDE configs diagnosed for revoked keys still configured and
+    /// plaintext keys in git-tracked files.
+    #[command(flatten)]
+    pub ide: crate::cli::IdeArgs,
     /// Also send desktop notifications for the keys not yet notified today
     /// (by this command or the app), not snoozed and not muted.
     #[arg(long)]
@@ -24,12 +28,9 @@ pub struct RemindersArgs {
 /// stderr) and, with `--notify`, sends the notifications it wins. The IDE
 /// configs of `options` are diagnosed first, for revoked keys still in use
 /// and plaintext keys in git-tracked files.
-pub async fn run(
-    manager: &Manager,
-    output: &Output,
-    options: &ScanOptions,
-    args: RemindersArgs,
-) -> anyhow::Result<()> {
+pub async fn run(manager: &Manager, output: &Output, args: RemindersArgs) -> anyhow::Result<()> {
+    let options: ScanOptions = args.ide.options()?;
+    let options = &options;
     let now = Utc::now();
     let report = manager.due_reminders_after_doctor(options, now).await?;
     for offline in &report.unreachable {

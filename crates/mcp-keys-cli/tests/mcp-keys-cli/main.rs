@@ -9,5 +9,6 @@ mod failures;
 mod lifecycle;
 mod no_secrets;
 mod output;
+mod reminders;
 mod serve;
 mod support;

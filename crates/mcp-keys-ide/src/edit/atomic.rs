@@ -33,8 +33,10 @@ pub fn write_atomic(path: &Path, contents: &[u8], expected: Option<[u8; 32]>) ->
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
     let temp = dir.join(format!(
-        ".{name}.mcp-keys-{}-{}.tmp",
+        "{}{}-{}{TEMP_SUFFIX}",
+        temp_prefix(&name),
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
@@ -64,6 +66,53 @@ pub fn write_atomic(path: &Path, contents: &[u8], expected: Option<[u8; 32]>) ->
         let _ = fs::remove_file(&temp);
     }
     result
+}
+
+/// The temporary files of a write to `name` are `.{name}.mcp-keys-{pid}-{n}.tmp`.
+fn temp_prefix(name: &str) -> String {
+    format!(".{name}.mcp-keys-")
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the temporary files a killed write to `name` left in `dir`
+/// (they may hold a key): those of a process that no longer runs. Best
+/// effort; a file that cannot be removed is left for the next write.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = temp_prefix(name);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|file_name| file_name.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_runs(pid, &entry) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid`, which wrote the temporary file `entry`, may still
+/// be writing it. Linux answers exactly; elsewhere a file untouched for an
+/// hour is taken as abandoned.
+fn process_runs(pid: u32, entry: &fs::DirEntry) -> bool {
+    if cfg!(target_os = "linux") {
+        return Path::new(&format!("/proc/{pid}")).exists();
+    }
+    entry
+        .metadata()
+        .and_then(|metadata| metadata.modified())
+        .ok()
+        .and_then(|modified| modified.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(3600))
 }
 
 /// Creates a new file that only the user can read (the content may be a key).

@@ -125,5 +125,20 @@ fn kill_9_during_writes_always_leaves_the_old_or_the_new_file()
     }
     assert!(kills >= 10, "the loop ran ({kills} kills)");
     assert!(seen_new, "the writer did write between kills");
+
+    // A killed write may leave its temporary file (it holds a key): the
+    // next write removes every one whose writer is gone.
+    let stale = dir.path().join(".mcp.json.mcp-keys-999999999-0.tmp");
+    fs::write(&stale, config(&key_b()))?;
+    mcp_keys_ide::edit::write_atomic(&path, with_a.as_bytes(), None)?;
+    let temps: Vec<String> = fs::read_dir(dir.path())?
+        .map(|entry| entry.map(|entry| entry.file_name().to_string_lossy().into_owned()))
+        .filter(|name| name.as_ref().map_or(true, |name| name.ends_with(".tmp")))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(
+        temps,
+        Vec::<String>::new(),
+        "no temporary file is left behind"
+    );
     Ok(())
 }

@@ -123,3 +123,32 @@ fn an_unreadable_config_is_reported() -> Result {
     );
     Ok(())
 }
+
+#[test]
+fn the_watch_plan_covers_each_config_folder_and_only_config_files_concern_it() -> Result {
+    let dir = tempfile::tempdir()?;
+    copy_fixtures("home", dir.path())?;
+    copy_fixtures("projects", dir.path())?;
+    let options = options(dir.path(), &[]);
+    let plan = mcp_keys_ide::WatchPlan::new(&options);
+    let home = dir.path().join("home");
+    let cursor = home.join(".cursor");
+    assert!(plan.folders.contains(&cursor), "{:?}", plan.folders);
+    assert!(plan.folders.contains(&home));
+    // Never a folder that does not exist, never the whole tree below home.
+    assert!(plan.folders.iter().all(|folder| folder.is_dir()));
+    assert!(!plan.folders.contains(&home.join("Documents")));
+    // A config not there yet concerns the plan (created later)...
+    assert!(plan.concerns(&cursor.join("mcp.json")));
+    assert!(plan.concerns(&home.join(".claude.json")));
+    // ...an unrelated file in a watched folder does not.
+    assert!(!plan.concerns(&home.join(".bash_history")));
+    assert!(!plan.concerns(&cursor.join("argv.json")));
+    for file in discover(&options).files {
+        assert!(
+            plan.concerns(&file.path) || plan.concerns(&file.target),
+            "{file:?}"
+        );
+    }
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod cache;
 mod connections;
 mod no_secrets;
 mod open;
+mod preferences;
 mod processes;
 mod reminders;
 mod revocations;

@@ -1,0 +1,241 @@
+//! Rotation reminders in the desktop app (issue 7): a scheduler that checks
+//! what is due at start, every hour and after the machine wakes, sends the
+//! notifications [`Manager::plan_notifications`] claims, keeps the tray's
+//! count up to date, and keeps the app alive in the tray when its window is
+//! closed so reminders still fire.
+//!
+//! The decisions (what is due, what to send, the claims that keep the CLI
+//! and the app from sending the same one) live in `mcp-keys-manager`; this
+//! module only runs them on a timer and talks to the desktop.
+//!
+//! [`Manager::plan_notifications`]: mcp_keys_manager::Manager::plan_notifications
+
+mod clock;
+mod deliver;
+mod wake;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mcp_keys_manager::{DueReport, Reminder, ScanOptions};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager as _, Runtime, WindowEvent};
+use tokio::sync::Notify;
+use ts_rs::TS;
+
+use crate::services::ServicesExt;
+
+pub use clock::now;
+
+/// The event the UI listens to: open this key with Roll ready.
+pub const OPEN_EVENT: &str = "reminder://open";
+
+/// The event telling the UI how many keys are due now.
+pub const CHANGED_EVENT: &str = "reminder://changed";
+
+/// The command-line flag the login item starts the app with: straight to
+/// the tray, no window.
+pub const HIDDEN_FLAG: &str = "--hidden";
+
+/// `0` keeps the old behavior of closing the window quitting the app.
+const CLOSE_TO_TRAY_VAR: &str = "MCP_KEYS_CLOSE_TO_TRAY";
+
+/// The payload of [`OPEN_EVENT`]: where the key is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, rename = "ReminderOpen")]
+pub struct OpenKey {
+    /// The saved connection holding the key, when known.
+    pub connection_id: Option<String>,
+    /// The key's product, when known.
+    pub product_id: Option<String>,
+    /// The key's surface, when known.
+    pub surface_id: Option<String>,
+    /// The key.
+    pub key_id: String,
+}
+
+impl From<&Reminder> for OpenKey {
+    fn from(reminder: &Reminder) -> Self {
+        Self {
+            connection_id: reminder.connection_id.clone(),
+            product_id: reminder.product_id.clone(),
+            surface_id: reminder.due.surface_id.clone(),
+            key_id: reminder.due.key_id.clone(),
+        }
+    }
+}
+
+/// The scheduler's state, managed by the app.
+#[derive(Debug, Default)]
+pub struct Reminders {
+    /// Wakes the scheduler for a check now (after a snooze, a mute, a roll).
+    nudge: Notify,
+}
+
+impl Reminders {
+    /// Asks the scheduler to check again now.
+    pub fn check_soon(&self) {
+        self.nudge.notify_one();
+    }
+}
+
+/// Adds what reminders need before the app starts: the notification and
+/// login-item plugins, and closing the main window to the tray.
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![HIDDEN_FLAG]),
+        ))
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && close_to_tray()
+                && window.app_handle().try_state::<Reminders>().is_some()
+            {
+                // The app lives on in the tray: reminders must still fire.
+                api.prevent_close();
+                if let Err(error) = window.hide() {
+                    tracing::warn!(%error, "could not hide the window to the tray");
+                }
+            }
+        })
+}
+
+fn close_to_tray() -> bool {
+    std::env::var(CLOSE_TO_TRAY_VAR).map_or(true, |value| value != "0")
+}
+
+/// Starts reminders once the app's services exist (call it in `setup`,
+/// after `app.manage(services)`): the tray icon, and the scheduler task.
+pub fn init<R: Runtime>(app: &AppHandle<R>) {
+    app.manage(Reminders::default());
+    if let Err(error) = crate::tray::create(app) {
+        // A desktop without a status area still gets notifications.
+        tracing::warn!(%error, "no tray icon; reminders still notify");
+    }
+    if std::env::args().any(|arg| arg == HIDDEN_FLAG)
+        && let Some(window) = app.get_webview_window("main")
+        && let Err(error) = window.hide()
+    {
+        tracing::warn!(%error, "could not start hidden in the tray");
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move { run(app).await });
+}
+
+/// Checks, then waits for the next hour, a wake from sleep or a nudge.
+async fn run<R: Runtime>(app: AppHandle<R>) {
+    let interval = clock::interval();
+    tokio::time::sleep(clock::start_delay()).await;
+    let mut wake = wake::Detector::new();
+    loop {
+        check(&app).await;
+        let state = app.state::<Reminders>();
+        let deadline = tokio::time::Instant::now() + interval;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline) => break,
+                () = state.nudge.notified() => break,
+                () = tokio::time::sleep(wake::TICK) => {
+                    if wake.slept() {
+                        tracing::info!("the machine woke up; checking reminders");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One check: what is due (tray count, UI event), then the notifications
+/// this app won the claims for.
+pub async fn check<R: Runtime>(app: &AppHandle<R>) {
+    let now = now();
+    let manager = &app.services().manager;
+    let report = match due(app, now).await {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(%error, "could not find which keys are due");
+            return;
+        }
+    };
+    publish(app, &report);
+    let plan = match manager.plan_notifications(&report.reminders, now).await {
+        Ok(plan) => plan,
+        Err(error) => {
+            tracing::warn!(%error, "could not plan reminder notifications");
+            return;
+        }
+    };
+    for notification in plan {
+        deliver::send(app, notification);
+    }
+}
+
+/// What is due at `now`, with the user's IDE configs diagnosed first
+/// (revoked keys still configured, plaintext keys in git-tracked files).
+pub async fn due<R: Runtime>(
+    app: &AppHandle<R>,
+    now: DateTime<Utc>,
+) -> Result<DueReport, mcp_keys_manager::Error> {
+    let manager = &app.services().manager;
+    match app.path().home_dir() {
+        Ok(home) => {
+            manager
+                .due_reminders_after_doctor(&ScanOptions::for_home(home), now)
+                .await
+        }
+        Err(error) => {
+            tracing::warn!(%error, "no home folder: reminders skip the IDE configs");
+            manager.due_reminders(now, &[]).await
+        }
+    }
+}
+
+/// Shows the count of due keys in the tray and tells the UI.
+pub fn publish<R: Runtime>(app: &AppHandle<R>, report: &DueReport) {
+    let count = due_count(report);
+    crate::tray::set_due_count(app, count);
+    if let Err(error) = app.emit(CHANGED_EVENT, count) {
+        tracing::warn!(%error, "could not tell the UI about due keys");
+    }
+}
+
+/// How many keys `report` is about (a key can be due for several reasons).
+pub fn due_count(report: &DueReport) -> usize {
+    let mut keys: Vec<&str> = report
+        .reminders
+        .iter()
+        .map(|reminder| reminder.due.key_id.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.len()
+}
+
+/// Brings the main window forward on `key`, with Roll ready: shown,
+/// focused, and told which key through [`OPEN_EVENT`].
+pub fn open_key<R: Runtime>(app: &AppHandle<R>, key: &OpenKey) {
+    show_main_window(app);
+    if let Err(error) = app.emit(OPEN_EVENT, key) {
+        tracing::warn!(%error, "could not ask the UI to open the key");
+    }
+}
+
+/// Shows, unminimizes and focuses the main window.
+pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let shown = window
+            .show()
+            .and_then(|()| window.unminimize())
+            .and_then(|()| window.set_focus());
+        if let Err(error) = shown {
+            tracing::warn!(%error, "could not bring the window forward");
+        }
+    }
+}
+
+/// How long the scheduler waits between checks when nothing wakes it.
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);

@@ -1,0 +1,303 @@
+//! Which IDE uses which key (issue 5): a key the app generated, pasted into
+//! Cursor's config in the app's home folder, is identified as active on the
+//! IDEs page and shown as "Used by Cursor" in the Keys tab; doctor's one-click
+//! fix adds a project's config to its `.gitignore`.
+//!
+//! The app reads `HOME` for the clients' global configs, so each test gives it
+//! a temporary one.
+//!
+//! WebKitWebDriver may capture a screenshot before the window has repainted
+//! the last change, so [`shot`] waits a moment first.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail, ensure};
+use mcp_keys_e2e::{App, testid};
+
+/// Creates the first surface from the welcome screen; returns its MCP URL.
+async fn first_surface(app: &App) -> Result<String> {
+    app.click("first-surface-submit").await?;
+    app.find(&testid("surface-view")).await?;
+    app.click("tab-connect").await?;
+    let url = app.text(&testid("connect-url")).await?;
+    app.click("tab-keys").await?;
+    Ok(url.trim().to_owned())
+}
+
+/// Generates a key named `name`; returns its text as Show displays it, with
+/// the reveal closed again.
+async fn generate(app: &App, name: &str) -> Result<String> {
+    app.click("generate-key").await?;
+    app.fill("generate-name", name).await?;
+    app.click("generate-submit").await?;
+    app.click("reveal-show").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let key = loop {
+        let shown = app.text(&testid("reveal-key-text")).await?;
+        if shown.starts_with("mcp_") && !shown.contains('•') {
+            break shown.trim().to_owned();
+        }
+        if Instant::now() > deadline {
+            bail!("Show did not display the key; it shows {shown:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    app.click("reveal-close").await?;
+    app.click("reveal-close-confirm").await?;
+    Ok(key)
+}
+
+/// `mcp_dev_<id>`: what the app shows of a key, and its id.
+fn prefix_and_id(key: &str) -> Result<(String, String)> {
+    let id: String = key
+        .strip_prefix("mcp_dev_")
+        .context("a development key")?
+        .chars()
+        .take(8)
+        .collect();
+    Ok((format!("mcp_dev_{id}"), id))
+}
+
+/// Writes a Cursor config holding `key` for the server `server` at `url`,
+/// readable by its owner only (as doctor wants a file with a plaintext key to be).
+fn write_cursor_config(dir: &Path, server: &str, url: &str, key: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let config = dir.join(".cursor/mcp.json");
+    std::fs::create_dir_all(dir.join(".cursor"))?;
+    let json = serde_json::json!({
+        "mcpServers": {
+            server: { "url": url, "headers": { "Authorization": format!("Bearer {key}") } }
+        }
+    });
+    std::fs::write(&config, serde_json::to_string_pretty(&json)?)?;
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
+/// The whole text of the first element matching `css`, once it is shown.
+/// (WebKitWebDriver's visible text leaves out what an ellipsis cuts short,
+/// and the page ellipsizes long paths and names.)
+async fn text_content(app: &App, css: &str) -> Result<String> {
+    app.find(css).await?;
+    let script = format!(
+        "return document.querySelector({})?.textContent ?? '';",
+        serde_json::to_string(css)?
+    );
+    let text = app.eval(&script).await?;
+    Ok(text.as_str().context("a string")?.to_owned())
+}
+
+/// Waits until the whole text of the element matching `css` contains `needle`.
+async fn wait_for_text_in(app: &App, css: &str, needle: &str) -> Result<String> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = text_content(app, css).await?;
+        if text.contains(needle) {
+            return Ok(text);
+        }
+        if Instant::now() > deadline {
+            bail!("`{css}` never showed {needle:?}; it shows:\n{text}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A screenshot for people to look at, once the window has repainted.
+async fn shot(app: &App, label: &str) -> Result<()> {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.screenshot(label).await?;
+    Ok(())
+}
+
+/// The IDE config fixtures (`tests/fixtures/ide`: a home folder with a config
+/// of every client, and the projects they recorded) copied under `to`, with
+/// `@FIXTURES@` in them replaced by `to` as the fixtures README says.
+fn copy_fixtures(to: &Path) -> Result<()> {
+    fn copy_tree(from: &Path, to: &Path, root: &Path) -> Result<()> {
+        std::fs::create_dir_all(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let target = to.join(entry.file_name());
+            if entry.file_type()?.is_dir() {
+                copy_tree(&entry.path(), &target, root)?;
+            } else {
+                let text = std::fs::read_to_string(entry.path())?;
+                std::fs::write(
+                    &target,
+                    text.replace("@FIXTURES@", &root.display().to_string()),
+                )?;
+            }
+        }
+        Ok(())
+    }
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/ide");
+    for dir in ["home", "projects"] {
+        copy_tree(&fixtures.join(dir), &to.join(dir), to)?;
+    }
+    Ok(())
+}
+
+/// Whether the keys table scrolls sideways (it should fit the window).
+async fn keys_table_overflows(app: &App) -> Result<bool> {
+    let overflow = app
+        .eval(
+            "const box = document.querySelector('[data-testid=keys-table-scroll]');
+             return box.scrollWidth > box.clientWidth;",
+        )
+        .await?;
+    overflow.as_bool().context("a boolean")
+}
+
+#[tokio::test]
+async fn a_key_pasted_into_cursor_is_identified_as_active_and_used_by_cursor() -> Result<()> {
+    let home = tempfile::tempdir()?;
+    let home_path = home.path().to_str().context("a UTF-8 temp path")?;
+    let app = App::launch_with_env("ides-cursor", &[("HOME", home_path)]).await?;
+    let url = first_surface(&app).await?;
+    let key = generate(&app, "MCP - Cursor").await?;
+    let (prefix, id) = prefix_and_id(&key)?;
+    write_cursor_config(home.path(), "docs", &url, &key)?;
+
+    // A project in a git work tree whose config holds the key, unignored.
+    let project = home.path().join("code/webapp");
+    std::fs::create_dir_all(&project)?;
+    let git = Command::new("git")
+        .args(["init", "--quiet"])
+        .current_dir(&project)
+        .status()
+        .context("running git (Debian package git)")?;
+    ensure!(git.success(), "git init failed");
+    write_cursor_config(&project, "docs", &url, &key)?;
+
+    app.click("nav-ides").await?;
+    app.find(&testid("ides-page")).await?;
+    let cursor = testid("ide-client-cursor");
+    let entry = format!("{cursor} {}", testid(&format!("ide-entry-{prefix}")));
+    let row = wait_for_text_in(&app, &entry, "Active").await?;
+    // The key's name comes from its surface, loaded once the scan named it.
+    let row = wait_for_text_in(&app, &entry, "MCP - Cursor")
+        .await
+        .with_context(|| format!("the entry names the key: {row}"))?;
+    assert!(
+        row.contains("docs") && row.contains(&url),
+        "the entry names the server and its URL: {row}"
+    );
+    shot(&app, "ides").await?;
+
+    // Rust watches the configs it scanned: an edit shows without Scan again.
+    write_cursor_config(home.path(), "docs-renamed", &url, &key)?;
+    wait_for_text_in(&app, &entry, "docs-renamed")
+        .await
+        .context("the page scans again when Cursor's config changes")?;
+    let client = text_content(&app, &cursor).await?;
+    assert!(
+        client.contains(&home.path().join(".cursor/mcp.json").display().to_string()),
+        "Cursor's global config is listed: {client}"
+    );
+    assert!(
+        !text_content(&app, "body").await?.contains(&key),
+        "the IDEs page never holds the key itself"
+    );
+
+    // The project folder, then doctor's one-click fix for its config.
+    app.fill("ides-project-input", &project.display().to_string())
+        .await?;
+    app.click("ides-project-add").await?;
+    let finding = testid("ide-finding-plaintext_key_not_gitignored");
+    app.find(&finding).await?;
+    shot(&app, "ides-finding").await?;
+    app.find(&format!("{finding} [data-testid^=ide-fix-]"))
+        .await?
+        .click()
+        .await?;
+    let result = text_content(&app, &testid("ide-fix-result")).await?;
+    let gitignore = project.join(".gitignore");
+    assert!(
+        result.contains(&gitignore.display().to_string()),
+        "the page says which .gitignore was written: {result}"
+    );
+    let ignored = std::fs::read_to_string(&gitignore)?;
+    assert!(
+        ignored.contains(".cursor/mcp.json"),
+        "the config is in the project's .gitignore: {ignored}"
+    );
+    shot(&app, "ides-fixed").await?;
+
+    // Back on the surface, its Keys tab says which client holds the key.
+    app.find("[data-testid=sidebar] [data-testid^=surface-]")
+        .await?
+        .click()
+        .await?;
+    let used_by = wait_for_text_in(&app, &testid(&format!("key-used-by-{id}")), "Cursor").await?;
+    assert_eq!(used_by.trim(), "Cursor", "one client holds the key");
+    // The window opens 1200 px wide: a table that fits there fits 1280 too.
+    assert!(
+        !keys_table_overflows(&app).await?,
+        "the keys table fits the window beside the sidebar"
+    );
+    shot(&app, "keys-used-by").await?;
+
+    app.click(&format!("key-revoke-{id}")).await?;
+    let affected = text_content(&app, &testid("revoke-affected-configs")).await?;
+    assert!(
+        affected.contains(&home.path().join(".cursor/mcp.json").display().to_string()),
+        "the revoke dialog names the config that will break: {affected}"
+    );
+    shot(&app, "revoke-affected").await?;
+    app.close().await
+}
+
+#[tokio::test]
+async fn every_client_found_is_listed_with_what_is_wrong_in_the_dark_theme() -> Result<()> {
+    let root = tempfile::tempdir()?;
+    copy_fixtures(root.path())?;
+    let home = root.path().join("home");
+    let home_path = home.to_str().context("a UTF-8 temp path")?;
+    let app = App::launch_with_env(
+        "ides-fixtures-dark",
+        &[("HOME", home_path), ("GTK_THEME", "Adwaita:dark")],
+    )
+    .await?;
+
+    app.click("nav-ides").await?;
+    for client in [
+        "claude-desktop",
+        "claude-code",
+        "cursor",
+        "vscode",
+        "zed",
+        "codex",
+    ] {
+        app.find(&testid(&format!("ide-client-{client}"))).await?;
+    }
+    // No connection knows the fixture keys; one of them is mistyped.
+    let cursor = text_content(&app, &testid("ide-client-cursor")).await?;
+    assert!(
+        cursor.contains("Unknown"),
+        "Cursor's key is unknown: {cursor}"
+    );
+    let reference = text_content(&app, &testid("ide-entry-env-CURSOR_SEARCH_KEY")).await?;
+    assert!(
+        reference.contains("$CURSOR_SEARCH_KEY") && reference.contains("Env variable"),
+        "a reference to an unset variable is shown as such: {reference}"
+    );
+    app.find("[data-testid^=ide-entry-][data-status=checksum_error]")
+        .await?;
+    // The fixture files are readable by everyone: doctor says so.
+    app.find(&testid("ide-finding-config_world_readable"))
+        .await?;
+    let background = app
+        .eval(
+            "return getComputedStyle(document.querySelector('[data-testid=ides-page]').closest('main')).backgroundColor",
+        )
+        .await?;
+    assert_eq!(
+        background.as_str(),
+        Some("rgb(17, 17, 19)"),
+        "the page takes the dark theme's background"
+    );
+    shot(&app, "ides").await?;
+    app.close().await
+}

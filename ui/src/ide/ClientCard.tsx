@@ -1,0 +1,143 @@
+import { useId } from "react";
+import type { ScanEntry } from "../bindings/ScanEntry";
+import { clientName } from "../model/ides";
+import type { ClientGroup } from "./grouping";
+import type { KnownNames } from "./names";
+import { ScanStatusBadge, ScopeBadge } from "./ScanBadges";
+
+type ClientCardProps = {
+  group: ClientGroup;
+  /** The number of this client's first config among all shown, for `ide-config-<n>`. */
+  firstConfigIndex: number;
+  names: KnownNames;
+};
+
+/** One client: each of its config files, and the keys in each. */
+export function ClientCard({ group, firstConfigIndex, names }: ClientCardProps) {
+  const titleId = useId();
+  const name = clientName(group.client);
+  return (
+    <section
+      className="ide-client"
+      aria-labelledby={titleId}
+      data-testid={`ide-client-${group.client}`}
+    >
+      <h3 id={titleId} className="ide-client__name">
+        {name}
+      </h3>
+      {group.configs.map((config, i) => (
+        <div
+          key={config.configPath}
+          className="ide-config"
+          data-testid={`ide-config-${firstConfigIndex + i}`}
+        >
+          <div className="ide-config__header">
+            <code className="ide-config__path" title={config.configPath}>
+              {config.configPath}
+            </code>
+            <ScopeBadge scope={config.scope} />
+          </div>
+          <table className="ide-entries" aria-label={`Keys in ${name}'s ${config.configPath}`}>
+            <thead>
+              <tr>
+                <th scope="col" className="ide-entries__col--key">
+                  Key
+                </th>
+                <th scope="col">Server</th>
+                <th scope="col">Identified as</th>
+                <th scope="col" className="ide-entries__col--status">
+                  Status
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {config.entries.map((entry, j) => (
+                <EntryRow
+                  key={`${entry.serverName}:${entry.field}:${j}`}
+                  entry={entry}
+                  names={names}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+/** A stable id for an entry's row: its key's prefix, else the variable it names. */
+function entryTestId(entry: ScanEntry): string {
+  return `ide-entry-${entry.keyPrefix ?? `env-${entry.envVar ?? entry.serverName}`}`;
+}
+
+/** Why an entry names no key of a connection, in words. */
+function unidentified(entry: ScanEntry): string {
+  switch (entry.status) {
+    case "env_reference":
+      return entry.keyPrefix === null
+        ? "The variable isn't set where MCP Keys runs"
+        : `Its value, ${entry.keyPrefix}, is no key a connection knows`;
+    case "checksum_error":
+      return "A mistyped key: no service accepts it";
+    case "foreign":
+      return "A key from another issuer";
+    default:
+      return "No connection knows this key";
+  }
+}
+
+function EntryRow({ entry, names }: { entry: ScanEntry; names: KnownNames }) {
+  const keyName = entry.keyId === null ? undefined : names.keyName(entry.keyId);
+  const surfaceName = entry.surfaceId === null ? undefined : names.surfaceName(entry.surfaceId);
+  const reference = entry.envVar === null ? null : `$${entry.envVar}`;
+  return (
+    <tr className="ide-entry" data-testid={entryTestId(entry)} data-status={entry.status}>
+      <td>
+        <code className="ide-entry__line" title={entry.keyPrefix ?? reference ?? undefined}>
+          {entry.status === "env_reference" ? reference : (entry.keyPrefix ?? "—")}
+        </code>
+        <span className="ide-entry__sub" title={entry.field}>
+          {entry.field}
+        </span>
+      </td>
+      <td>
+        <span className="ide-entry__line" title={entry.serverName}>
+          {entry.serverName}
+        </span>
+        {entry.url && (
+          <span className="ide-entry__sub ide-entry__url" title={entry.url}>
+            {entry.url}
+          </span>
+        )}
+      </td>
+      <td>
+        {entry.keyId === null ? (
+          <span className="ide-entry__muted">{unidentified(entry)}</span>
+        ) : (
+          <>
+            <span className="ide-entry__line" title={keyName ?? entry.keyId}>
+              {keyName ?? `Key ${entry.keyId}`}
+            </span>
+            {surfaceName && (
+              <span className="ide-entry__sub" title={surfaceName}>
+                {surfaceName}
+              </span>
+            )}
+          </>
+        )}
+      </td>
+      <td>
+        <span className="ide-entry__status">
+          <ScanStatusBadge status={entry.status} />
+          {entry.resolvedStatus && (
+            <span className="ide-entry__resolved">
+              <span className="visually-hidden">Its value: </span>
+              <ScanStatusBadge status={entry.resolvedStatus} />
+            </span>
+          )}
+        </span>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,70 @@
+/*
+ * Events Rust pushes to the UI (`app.emit`), heard through `listen`: the
+ * only place besides lib/ipc/reminders.ts (the due count) that subscribes.
+ */
+
+import { isTauri } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ReminderOpen } from "../../bindings/ReminderOpen";
+
+/** Stops a subscription; safe to call more than once. */
+export type Unsubscribe = () => void;
+
+/** Where a key lives, as a reminder names it: enough to open it with Roll ready. */
+export type KeyTarget = ReminderOpen;
+
+/** An IDE config the app watches was written: what the scan showed may be stale. */
+export const IDE_CONFIGS_CHANGED = "ide://configs-changed";
+/** A reminder's notification was clicked: open its key (payload: a `KeyTarget`). */
+export const REMINDER_OPEN = "reminder://open";
+
+/**
+ * Calls `handler` with the payload of each `event` Rust emits. Synchronous for
+ * the caller (an effect's cleanup), although Tauri registers listeners
+ * asynchronously. Events are a convenience: outside the desktop app (a
+ * browser, a component test) or when listening is refused, this is a quiet
+ * no-op and nothing else breaks.
+ */
+function subscribe<T>(event: string, handler: (payload: T) => void): Unsubscribe {
+  if (!isTauri()) {
+    return () => {};
+  }
+  let stopped = false;
+  let unlisten: UnlistenFn | undefined;
+  const stop = (fn: UnlistenFn) => {
+    // Tauri's unlisten is async and may reject (the bridge is gone on reload).
+    void Promise.resolve()
+      .then(fn)
+      .catch(() => {});
+  };
+  listen<T>(event, ({ payload }) => {
+    if (!stopped) {
+      handler(payload);
+    }
+  }).then(
+    (fn) => {
+      if (stopped) {
+        stop(fn);
+      } else {
+        unlisten = fn;
+      }
+    },
+    () => {},
+  );
+  return () => {
+    if (!stopped) {
+      stopped = true;
+      if (unlisten) {
+        stop(unlisten);
+      }
+    }
+  };
+}
+
+export function onIdeConfigsChanged(handler: () => void): Unsubscribe {
+  return subscribe<null>(IDE_CONFIGS_CHANGED, () => handler());
+}
+
+export function onReminderOpen(handler: (target: KeyTarget) => void): Unsubscribe {
+  return subscribe<KeyTarget>(REMINDER_OPEN, handler);
+}

@@ -1,0 +1,41 @@
+import { useId } from "react";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { Spinner } from "../components/Spinner";
+import { getSettings } from "../lib/ipc/settings";
+import { useLoad } from "../lib/useLoad";
+import { AutostartSetting } from "./AutostartSetting";
+import { SettingsForm } from "./SettingsForm";
+import "./SettingsPage.css";
+
+/**
+ * The app's settings (issues 6 and 7): how long a copied key stays on the
+ * clipboard, the default rotation periods, and starting at login.
+ */
+export function SettingsPage() {
+  const titleId = useId();
+  const settings = useLoad(getSettings, "settings");
+  const { state } = settings;
+  return (
+    <section className="settings-page" aria-labelledby={titleId} data-testid="settings-page">
+      <header className="settings-page__header">
+        <h1 id={titleId} className="settings-page__title">
+          Settings
+        </h1>
+        <p className="settings-page__description">
+          These apply to every connection on this computer.
+        </p>
+      </header>
+      {state.status === "loading" && (
+        <div className="settings-page__status" role="status" data-testid="settings-loading">
+          <Spinner />
+          Loading settings…
+        </div>
+      )}
+      {state.status === "error" && <ErrorBanner error={state.error} onRetry={settings.retry} />}
+      {state.status === "ready" && (
+        <SettingsForm settings={state.data} onSaved={(saved) => settings.update(() => saved)} />
+      )}
+      <AutostartSetting />
+    </section>
+  );
+}
