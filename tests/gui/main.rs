@@ -5,5 +5,6 @@ mod ides;
 mod keys;
 mod reminders;
 mod secrets;
+mod settings;
 mod shell;
 mod theme;

@@ -104,6 +104,12 @@ impl App {
         Ok(())
     }
 
+    /// Clicks the element matching `css` (for elements without a fixed test id).
+    pub async fn click_css(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
     /// Replaces the value of the input with `data-testid` `id` with `text`,
     /// typed as keystrokes the way a user would.
     pub async fn fill(&self, id: &str, text: &str) -> Result<()> {

@@ -56,7 +56,7 @@ impl Desktop {
                 .stderr(Stdio::null()),
         )?;
         let bus_address = first_line(&mut bus)?;
-        for dir in ["data", "config", "cache", "runtime", "app-data"] {
+        for dir in ["home", "data", "config", "cache", "runtime", "app-data"] {
             std::fs::create_dir_all(home.join(dir))?;
         }
         // The XDG runtime folder must be private, or GLib refuses to use it.
@@ -77,6 +77,9 @@ impl Desktop {
         let dir = |name: &str| self.home.join(name).display().to_string();
         vec![
             ("DISPLAY", self.display.clone()),
+            // A home of its own: the app scans IDE configs under it and
+            // writes its login item there, never in the real one.
+            ("HOME", dir("home")),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone()),
             ("XDG_DATA_HOME", dir("data")),
             ("XDG_CONFIG_HOME", dir("config")),

@@ -157,7 +157,9 @@ export function KeyTable({ keys, now, usedBy, onRoll, onRevoke }: KeyTableProps)
           </select>
         </label>
         <span className="key-table__count" aria-live="polite" data-testid="keys-count">
-          {filtered ? `${rows.length} of ${keys.length} keys` : `${keys.length} keys`}
+          {filtered
+            ? `${rows.length} of ${keys.length} ${keys.length === 1 ? "key" : "keys"}`
+            : `${keys.length} ${keys.length === 1 ? "key" : "keys"}`}
         </span>
       </div>
       <div
