@@ -4,6 +4,7 @@ mod connections;
 mod ides;
 mod keys;
 mod reminders;
+mod rotate;
 mod secrets;
 mod settings;
 mod shell;

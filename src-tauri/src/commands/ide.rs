@@ -24,7 +24,8 @@ fn home() -> IpcResult<PathBuf> {
         })
 }
 
-fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
+/// The scan options of the user's home and `projects`.
+pub(super) fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
     Ok(ScanOptions {
         home: home()?,
         projects: projects.into_iter().map(PathBuf::from).collect(),

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use mcp_keys_client::KeyMetadata;
-use mcp_keys_manager::GenerateKey;
+use mcp_keys_manager::{ConfigRollReport, GenerateKey};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
@@ -38,6 +38,10 @@ pub struct RollOutcome {
     /// The server had no roll endpoint: the app revokes the old key itself
     /// when the grace period ends.
     pub degraded: bool,
+    /// With `updateConfigs`: each IDE config that held the old key, now
+    /// holding the new one (or why not), whether the new key was verified
+    /// on the surface, and the clients to restart.
+    pub configs: Option<ConfigRollReport>,
 }
 
 /// The longest grace period offered.
@@ -85,8 +89,11 @@ pub async fn key_revoke<R: Runtime>(
 }
 
 /// Rolls a key: a new key with the same settings; the old one keeps
-/// working for `grace_seconds`.
+/// working for `grace_seconds`. With `update_configs`, every IDE config that
+/// held the old key (global ones, and those of `projects`) gets the new one
+/// in place, and the new key is verified on the surface.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)] // One IPC call, its arguments by name.
 pub async fn key_roll<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
@@ -94,6 +101,8 @@ pub async fn key_roll<R: Runtime>(
     surface_id: String,
     key_id: String,
     grace_seconds: u64,
+    update_configs: Option<bool>,
+    projects: Option<Vec<String>>,
 ) -> IpcResult<RollOutcome> {
     let grace = Duration::from_secs(grace_seconds);
     if grace > MAX_GRACE {
@@ -104,14 +113,31 @@ pub async fn key_roll<R: Runtime>(
     }
     let services = app.services();
     let session = services.manager.session(Some(&connection_id)).await?;
-    let rolled = session
-        .roll_key(&product_id, &surface_id, &key_id, grace, Utc::now())
-        .await?;
+    let (rolled, configs) = if update_configs.unwrap_or(false) {
+        let options = super::ide::options(projects.unwrap_or_default())?;
+        let done = session
+            .roll_key_updating_configs(
+                &product_id,
+                &surface_id,
+                &key_id,
+                grace,
+                &options,
+                Utc::now(),
+            )
+            .await?;
+        (done.rolled, Some(done.report))
+    } else {
+        let rolled = session
+            .roll_key(&product_id, &surface_id, &key_id, grace, Utc::now())
+            .await?;
+        (rolled, None)
+    };
     let reveal_id = services.reveals.hold(rolled.created.key)?;
     Ok(RollOutcome {
         reveal_id,
         key: rolled.created.metadata,
         old_key: rolled.old_key,
         degraded: rolled.degraded,
+        configs,
     })
 }

@@ -38,10 +38,14 @@ pub fn interval() -> Duration {
         .map_or(DEFAULT_INTERVAL, Duration::from_secs)
 }
 
-/// How long to wait before the first check: none unless a test asks.
+/// The first check waits this long by default: it diagnoses every IDE
+/// config, and the window's first paint should not share the CPU with it.
+const DEFAULT_START_DELAY: Duration = Duration::from_secs(5);
+
+/// How long to wait before the first check.
 pub fn start_delay() -> Duration {
     std::env::var(START_DELAY_VAR)
         .ok()
         .and_then(|seconds| seconds.trim().parse::<u64>().ok())
-        .map_or(Duration::ZERO, Duration::from_secs)
+        .map_or(DEFAULT_START_DELAY, Duration::from_secs)
 }

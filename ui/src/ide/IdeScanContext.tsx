@@ -92,3 +92,14 @@ export function useIdeScan(): IdeScanValue {
   }
   return value;
 }
+
+const NO_PROJECTS: readonly string[] = [];
+
+/**
+ * The project folders the shared scan reads (the IDEs page's list), for a
+ * roll that updates their configs too. Outside an `IdeScanProvider` there is
+ * no scan, so no config to update and no folder.
+ */
+export function useIdeProjects(): readonly string[] {
+  return useContext(IdeScanContext)?.projects ?? NO_PROJECTS;
+}

@@ -1,11 +1,17 @@
 import { act, cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ConfigRollReport } from "../bindings/ConfigRollReport";
+import { IdeScanProvider } from "../ide/IdeScanContext";
+import { saveProjectFolders } from "../ide/projectFolders";
 import { SurfaceView } from "../surface/SurfaceView";
+import { fakeEvents } from "../test/fakeEvents";
 import { callsOf, fakeInvoke, type Handler } from "../test/fakeInvoke";
-import { key, localConnection, product, surface } from "../test/fixtures";
+import { ideScan, key, localConnection, product, surface } from "../test/fixtures";
+import type { AffectedConfig } from "./RevokeDialog";
 
 vi.mock("@tauri-apps/api/core");
+vi.mock("@tauri-apps/api/event");
 
 // A reveal left open by a test is closed by its dialog's unmount, a tick later:
 // let that happen now, rather than inside the next test.
@@ -272,11 +278,13 @@ describe("roll", () => {
   it("rolls with the chosen grace period, then reveals the new key once", async () => {
     const oldKey = key({ expiresAt: "2099-01-01T00:00:00Z" });
     const calls = renderWith([key()], {
-      key_roll: () => ({ revealId: "rv_2", key: newKey, oldKey }),
+      key_roll: () => ({ revealId: "rv_2", key: newKey, oldKey, configs: null }),
     });
     await userEvent.click(await screen.findByTestId("key-roll-key_1"));
 
     expect(screen.getByTestId("roll-grace-86400")).toBeChecked();
+    // Without a scan naming a config that holds the key, there is nothing to update.
+    expect(screen.queryByTestId("roll-update-configs")).not.toBeInTheDocument();
     await userEvent.click(screen.getByTestId("roll-grace-3600"));
     await userEvent.click(screen.getByTestId("roll-submit"));
 
@@ -286,8 +294,11 @@ describe("roll", () => {
       surfaceId: "surf_1",
       keyId: "key_1",
       graceSeconds: 3600,
+      updateConfigs: false,
+      projects: [],
     });
     expect(await screen.findByTestId("reveal-dialog")).toHaveTextContent("Copy the new key");
+    expect(screen.queryByTestId("roll-config-report")).not.toBeInTheDocument();
     expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
     const table = screen.getByTestId("keys-table");
     expect(within(table).getByTestId("key-row-key_new")).toBeInTheDocument();
@@ -305,5 +316,199 @@ describe("roll", () => {
     for (const seconds of [0, 3600, 86400, 604800]) {
       expect(screen.getByTestId(`roll-grace-${seconds}`)).toBeInTheDocument();
     }
+  });
+});
+
+describe("roll that updates the IDE configs holding the key", () => {
+  const cursorConfig: AffectedConfig = {
+    client: "Cursor",
+    configPath: "/home/ada/.cursor/mcp.json",
+  };
+
+  /** The surface inside the shell's shared scan, whose configs hold `key_1` only. */
+  function renderScanned(handlers: Record<string, Handler> = {}) {
+    saveProjectFolders(["/home/ada/code/webapp"]);
+    const calls = fakeInvoke({
+      surface_get: () => surface({ keys: [key(), key({ id: "key_2", name: "MCP - Zed" })] }),
+      ide_scan: () => ideScan(),
+      reveal_show: () => SECRET,
+      reveal_close: () => null,
+      ...handlers,
+    });
+    fakeEvents();
+    render(
+      <IdeScanProvider>
+        <SurfaceView
+          connection={localConnection}
+          product={product}
+          surface={surface()}
+          affectedConfigs={(k) => (k.id === "key_1" ? [cursorConfig] : [])}
+        />
+      </IdeScanProvider>,
+    );
+    return calls;
+  }
+
+  function report(overrides: Partial<ConfigRollReport> = {}): ConfigRollReport {
+    return {
+      oldKeyId: "key_1",
+      newKeyId: "key_new",
+      configs: [
+        {
+          client: "cursor",
+          configPath: "/home/ada/.cursor/mcp.json",
+          updated: true,
+          replaced: 1,
+          backup: "/data/backups/mcp.json.20250605T100000Z.ab12.bak",
+          error: null,
+        },
+      ],
+      verified: true,
+      verifyCode: null,
+      restart: ["cursor"],
+      ...overrides,
+    };
+  }
+
+  afterEach(() => {
+    localStorage.clear();
+  });
+
+  it("lists the configs, checks the update box, and sends it with the IDEs page's folders", async () => {
+    const calls = renderScanned({
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
+        configs: report(),
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+
+    const configs = screen.getByTestId("roll-affected-configs");
+    expect(configs).toHaveTextContent("Cursor /home/ada/.cursor/mcp.json");
+    expect(within(configs).getByTestId("roll-update-configs")).toBeChecked();
+    expect(within(configs).getByLabelText("Update these IDE configs with the new key")).toBe(
+      screen.getByTestId("roll-update-configs"),
+    );
+    await userEvent.click(screen.getByTestId("roll-grace-0"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    expect(callsOf(calls, "key_roll")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      productId: "prod_1",
+      surfaceId: "surf_1",
+      keyId: "key_1",
+      graceSeconds: 0,
+      updateConfigs: true,
+      projects: ["/home/ada/code/webapp"],
+    });
+    expect(await screen.findByTestId("roll-config-report")).toBeInTheDocument();
+  });
+
+  it("leaves the configs alone when the box is unchecked", async () => {
+    const calls = renderScanned({
+      key_roll: () => ({ revealId: "rv_3", key: newKey, oldKey: key(), configs: null }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-update-configs"));
+    expect(screen.getByTestId("roll-update-configs")).not.toBeChecked();
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    expect(callsOf(calls, "key_roll")[0]?.args).toMatchObject({ updateConfigs: false });
+    expect(await screen.findByTestId("reveal-dialog")).toBeInTheDocument();
+    expect(screen.queryByTestId("roll-config-report")).not.toBeInTheDocument();
+  });
+
+  it("offers no update for a key that no config holds", async () => {
+    const calls = renderScanned({
+      key_roll: () => ({ revealId: "rv_3", key: newKey, oldKey: key(), configs: null }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_2"));
+
+    expect(screen.queryByTestId("roll-affected-configs")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("roll-update-configs")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("roll-submit"));
+    expect(callsOf(calls, "key_roll")[0]?.args).toMatchObject({
+      keyId: "key_2",
+      updateConfigs: false,
+    });
+  });
+
+  it("reports each config updated or not, the check of the new key, and who must restart", async () => {
+    renderScanned({
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
+        configs: report({
+          configs: [
+            ...report().configs,
+            {
+              client: "vscode",
+              configPath: "/home/ada/code/webapp/.vscode/mcp.json",
+              updated: false,
+              replaced: 0,
+              backup: null,
+              error: "the file changed while it was being edited",
+            },
+          ],
+        }),
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    const shown = await screen.findByTestId("roll-config-report");
+    expect(within(shown).getByTestId("roll-config-updated-0")).toHaveTextContent(
+      "Updated Cursor /home/ada/.cursor/mcp.json",
+    );
+    const failed = within(shown).getByTestId("roll-config-failed-1");
+    expect(failed).toHaveTextContent("Not updated VS Code /home/ada/code/webapp/.vscode/mcp.json");
+    expect(failed).toHaveTextContent("the file changed while it was being edited");
+    expect(within(shown).getByTestId("roll-config-verified")).toHaveTextContent(
+      "The surface accepts the new key.",
+    );
+    // Only the updated config's client needs a restart; the old key's end is a moment, in 2099.
+    const restart = within(shown).getByTestId("roll-config-restart");
+    expect(restart).toHaveTextContent(/^Restart Cursor so it picks up the new key\. /);
+    expect(restart).toHaveTextContent(/The old key keeps working until .*2099/);
+    expect(shown).toHaveTextContent("Copy the new key into the config not updated yourself.");
+    // The report is part of the reveal: the key itself is still shown once, from Rust.
+    expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
+  });
+
+  it("says when the new key was refused, and that the old one has stopped already", async () => {
+    renderScanned({
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
+        configs: report({
+          configs: [
+            ...report().configs,
+            {
+              ...report().configs[0]!,
+              client: "claude-code",
+              configPath: "/home/ada/.claude.json",
+            },
+          ],
+          verified: false,
+          verifyCode: "surface_inactive",
+          restart: ["claude-code", "cursor"],
+        }),
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    const verified = await screen.findByTestId("roll-config-verified");
+    expect(verified).toHaveAttribute("data-verified", "false");
+    expect(verified).toHaveTextContent("did not accept the new key (surface_inactive)");
+    expect(screen.getByTestId("roll-config-restart")).toHaveTextContent(
+      "Restart Claude Code and Cursor so they pick up the new key. The old key has already stopped working.",
+    );
+    expect(screen.getByTestId("roll-config-updated-1")).toHaveTextContent("Claude Code");
+    expect(screen.queryByTestId("roll-config-failed-0")).not.toBeInTheDocument();
   });
 });

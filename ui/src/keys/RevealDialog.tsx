@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -14,6 +14,8 @@ type RevealDialogProps = {
   errorContext?: ErrorContext | undefined;
   /** After the user confirmed and Rust forgot the key. */
   onClosed: () => void;
+  /** Shown under the key: what else happened (a roll's config report). */
+  children?: ReactNode;
 };
 
 /** `mcp_dev_Ab3dE5gH••••…x9Zq`: enough to recognize the key, nothing to use it. */
@@ -26,7 +28,13 @@ export function maskedKey(reveal: Reveal): string {
  * component only when the user presses Show, lives in its state alone (never
  * in storage, never logged), and is dropped before Rust zeroizes it on close.
  */
-export function RevealDialog({ reveal, title, errorContext, onClosed }: RevealDialogProps) {
+export function RevealDialog({
+  reveal,
+  title,
+  errorContext,
+  onClosed,
+  children,
+}: RevealDialogProps) {
   const { revealId } = reveal;
   const [keyText, setKeyText] = useState<string | null>(null);
   // When Rust clears the clipboard, and the clock the countdown to it is read from.
@@ -181,6 +189,7 @@ export function RevealDialog({ reveal, title, errorContext, onClosed }: RevealDi
             : "The clipboard was cleared."}
       </p>
       {error && <ErrorBanner error={error} context={errorContext} />}
+      {children}
     </Dialog>
   );
 }

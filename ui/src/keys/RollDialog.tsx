@@ -6,6 +6,8 @@ import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcErro
 import { rollKey, type SurfaceRef } from "../lib/ipc/keys";
 import type { KeyMetadata, RollOutcome } from "../model/workspace";
 import { RevealDialog } from "./RevealDialog";
+import type { AffectedConfig } from "./RevokeDialog";
+import { RollReport } from "./RollReport";
 import "../components/Field.css";
 import "./KeyDialogs.css";
 
@@ -20,21 +22,34 @@ export const GRACE_CHOICES = [
 type RollDialogProps = {
   surfaceRef: SurfaceRef;
   keyToRoll: KeyMetadata;
+  /** The IDE configs the shared scan found holding the key; the roll can update them. */
+  affectedConfigs?: readonly AffectedConfig[] | undefined;
+  /** The project folders scanned besides the home folder's configs (the IDEs page's list). */
+  projects?: readonly string[] | undefined;
   errorContext?: ErrorContext | undefined;
   /** The new key and the old one with its new expiry. */
   onRolled: (outcome: RollOutcome) => void;
   onClose: () => void;
 };
 
-/** Roll: a new key with the same settings, the old one kept for a grace period; then the reveal. */
+/**
+ * Roll: a new key with the same settings, the old one kept for a grace period;
+ * when IDE configs hold the key, Rust can write the new one into them in the
+ * same step. Then the reveal, with what happened to each config.
+ */
 export function RollDialog({
   surfaceRef,
   keyToRoll: key,
+  affectedConfigs = [],
+  projects = [],
   errorContext,
   onRolled,
   onClose,
 }: RollDialogProps) {
   const [grace, setGrace] = useState<number>(86400);
+  const [updateChecked, setUpdateChecked] = useState(true);
+  // With no config holding the key there is nothing to update, whatever the box said.
+  const updateConfigs = affectedConfigs.length > 0 && updateChecked;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
   const [outcome, setOutcome] = useState<RollOutcome | null>(null);
@@ -46,7 +61,9 @@ export function RollDialog({
         title="Copy the new key"
         errorContext={errorContext}
         onClosed={onClose}
-      />
+      >
+        {outcome.configs && <RollReport report={outcome.configs} oldKey={outcome.oldKey} />}
+      </RevealDialog>
     );
   }
 
@@ -58,7 +75,7 @@ export function RollDialog({
     setBusy(true);
     setError(null);
     try {
-      const result = await rollKey(surfaceRef, key.id, grace);
+      const result = await rollKey(surfaceRef, key.id, grace, { updateConfigs, projects });
       onRolled(result);
       setOutcome(result);
     } catch (e) {
@@ -70,7 +87,11 @@ export function RollDialog({
   return (
     <Dialog
       title={`Roll “${key.name}”`}
-      description="A new key with the same name, scopes and environment replaces this one. Put the new key in your IDE before the old one stops working."
+      description={
+        updateConfigs
+          ? "A new key with the same name, scopes and environment replaces this one, in the IDE configs below too. Restart those IDEs before the old key stops working."
+          : "A new key with the same name, scopes and environment replaces this one. Put the new key in your IDE before the old one stops working."
+      }
       onDismiss={() => !busy && onClose()}
       data-testid="roll-dialog"
     >
@@ -103,6 +124,27 @@ export function RollDialog({
             ))}
           </div>
         </fieldset>
+        {affectedConfigs.length > 0 && (
+          <div className="key-dialog__configs" data-testid="roll-affected-configs">
+            <p className="key-dialog__affected-title">IDE configs using this key</p>
+            <ul>
+              {affectedConfigs.map((config) => (
+                <li key={`${config.client}:${config.configPath}`}>
+                  {config.client} <code>{config.configPath}</code>
+                </li>
+              ))}
+            </ul>
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={updateChecked}
+                data-testid="roll-update-configs"
+                onChange={(event) => setUpdateChecked(event.target.checked)}
+              />
+              Update these IDE configs with the new key
+            </label>
+          </div>
+        )}
         {error && <ErrorBanner error={error} context={errorContext} />}
         <div className="dialog-form__actions">
           <Button onClick={onClose} disabled={busy} data-testid="roll-cancel">

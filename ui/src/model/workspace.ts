@@ -6,6 +6,7 @@
  * (`export type { KeyMetadata } from "../bindings/KeyMetadata";`).
  */
 
+import type { ConfigRollReport } from "../bindings/ConfigRollReport";
 import type { Environment } from "../bindings/Environment";
 import type { IpcError } from "../lib/ipc/ipcError";
 
@@ -146,6 +147,8 @@ export type RollOutcome = {
   revealId: string;
   key: KeyMetadata;
   oldKey: KeyMetadata;
+  /** With `updateConfigs`: the IDE configs that got the new key, its check, who must restart. */
+  configs: ConfigRollReport | null;
 };
 
 /** The kinds of connection a user can add; the local one always exists. */

@@ -4,6 +4,7 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { PanelHeader } from "../components/PanelHeader";
 import { Spinner } from "../components/Spinner";
+import { useIdeProjects } from "../ide/IdeScanContext";
 import { GenerateKeyDialog } from "../keys/GenerateKeyDialog";
 import { KeyTable } from "../keys/KeyTable";
 import { RevokeDialog, type AffectedConfig } from "../keys/RevokeDialog";
@@ -22,7 +23,7 @@ type KeysTabProps = {
   /** Puts a key's new metadata into the surface (adds it when new). */
   onKeyChanged: (key: KeyMetadata) => void;
   errorContext?: ErrorContext | undefined;
-  /** IDE configs that use a key, for the revoke warning. */
+  /** IDE configs that use a key: the revoke warning, and the configs a roll updates. */
   affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
   /** The clients whose configs hold a key ("Used by"); unknown without a scan. */
   usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;
@@ -54,6 +55,7 @@ export function KeysTab({
   now,
 }: KeysTabProps) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const projects = useIdeProjects();
   const [renderedAt] = useState(() => now ?? new Date());
   const close = () => setDialog(null);
 
@@ -142,6 +144,8 @@ export function KeysTab({
         <RollDialog
           surfaceRef={surfaceRef}
           keyToRoll={dialog.key}
+          affectedConfigs={affectedConfigs?.(dialog.key)}
+          projects={projects}
           errorContext={errorContext}
           onRolled={({ key, oldKey }) => {
             onKeyChanged(oldKey);

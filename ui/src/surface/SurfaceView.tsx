@@ -21,7 +21,7 @@ type SurfaceViewProps = {
   surface: Surface;
   /** Shown from the local cache: the server is unreachable. */
   offline?: boolean;
-  /** IDE configs that use a key, for the revoke warning (the IDE scan fills it). */
+  /** IDE configs that use a key, for revoke and roll (the IDE scan fills it). */
   affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
   /** The clients whose configs hold a key ("Used by"); unknown without a scan. */
   usedBy?: ((key: KeyMetadata) => readonly string[]) | undefined;

@@ -18,11 +18,26 @@ export function revokeKey(surface: SurfaceRef, keyId: string): Promise<KeyMetada
   return invokeCommand<KeyMetadata>("key_revoke", { ...surface, keyId });
 }
 
+/** What a roll does besides the roll itself. */
+export type RollOptions = {
+  /** Write the new key into every IDE config that held the old one, then verify it. */
+  updateConfigs: boolean;
+  /** The project folders whose configs are updated too, besides the home folder's. */
+  projects: readonly string[];
+};
+
 /** Replaces a key by a new one with the same settings; the old one works `graceSeconds` longer. */
 export function rollKey(
   surface: SurfaceRef,
   keyId: string,
   graceSeconds: number,
+  { updateConfigs, projects }: RollOptions,
 ): Promise<RollOutcome> {
-  return invokeCommand<RollOutcome>("key_roll", { ...surface, keyId, graceSeconds });
+  return invokeCommand<RollOutcome>("key_roll", {
+    ...surface,
+    keyId,
+    graceSeconds,
+    updateConfigs,
+    projects,
+  });
 }
