@@ -130,6 +130,10 @@ pub struct WatchPlan {
     files: BTreeSet<PathBuf>,
     /// Folders where any file with this extension is a config (`*.ext`).
     extensions: BTreeSet<(PathBuf, String)>,
+    /// Config folders not there yet, by their first missing folder (in a
+    /// watched one): creating it (`mkdir ~/.cursor`) concerns the plan, and
+    /// the scan that follows watches the new folder.
+    missing: BTreeSet<PathBuf>,
 }
 
 impl WatchPlan {
@@ -145,6 +149,9 @@ impl WatchPlan {
             };
             if folder.is_dir() {
                 folders.insert(folder.to_path_buf());
+            } else if let Some((existing, first_missing)) = nearest_existing(&place.base, folder) {
+                folders.insert(existing);
+                plan.missing.insert(first_missing);
             }
             let extension = path
                 .file_name()
@@ -173,7 +180,10 @@ impl WatchPlan {
     /// Whether a change at `path` (a file in one of the folders) may change
     /// a config: it is one, or is the folder of one.
     pub fn concerns(&self, path: &Path) -> bool {
-        if self.files.contains(path) || self.folders.iter().any(|folder| folder == path) {
+        if self.files.contains(path)
+            || self.missing.contains(path)
+            || self.folders.iter().any(|folder| folder == path)
+        {
             return true;
         }
         let (Some(folder), Some(extension)) = (
@@ -185,6 +195,22 @@ impl WatchPlan {
         self.extensions
             .contains(&(folder.to_path_buf(), extension.to_owned()))
     }
+}
+
+/// For `folder` (under `base`) that does not exist: its nearest existing
+/// ancestor, never above `base`, and the child of it on the way to `folder`.
+fn nearest_existing(base: &Path, folder: &Path) -> Option<(PathBuf, PathBuf)> {
+    let mut child = folder;
+    while let Some(parent) = child.parent() {
+        if !parent.starts_with(base) {
+            return None;
+        }
+        if parent.is_dir() {
+            return Some((parent.to_path_buf(), child.to_path_buf()));
+        }
+        child = parent;
+    }
+    None
 }
 
 /// The project folders to look at: given first, then recorded by the
