@@ -7,12 +7,19 @@
 //! test`. Every process a bench starts is stopped when it ends, on an error
 //! or on Ctrl-C too.
 
+mod app;
+mod child;
+mod desktop;
 mod interrupt;
+mod memory;
 mod postgres;
 mod report;
+mod scan;
 mod seed;
 mod server;
 mod service;
+mod stats;
+mod webdriver;
 mod wrk;
 
 use anyhow::{Context, Result};
@@ -22,12 +29,18 @@ use crate::{system, workspace};
 use report::Report;
 
 /// What can be benchmarked; each issue with a performance target adds its
-/// own suite here (the desktop app's scan and start-up are next).
+/// own suite here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Suite {
     /// The key service: health, MCP tools/list and key verification, cache
     /// hit and miss, on SQLite and PostgreSQL.
     Server,
+    /// The IDE scan of a home with every client configured and 500 project
+    /// folders, beside a `find` listing of the same files.
+    Scan,
+    /// The desktop app beside a minimal Tauri app: start to the Keys tab
+    /// with 1,000 keys, idle memory, stripped binary size.
+    App,
 }
 
 /// The databases the key service is measured on.
@@ -39,7 +52,8 @@ pub enum Database {
     Postgres,
 }
 
-/// How hard and how long each measurement loads the service.
+/// How much each suite measures: the key service's load, and how often the
+/// scan and the app are run.
 #[derive(Debug, Clone, Args)]
 pub struct Load {
     /// Open connections, all busy all the time.
@@ -62,26 +76,41 @@ pub struct Load {
     #[arg(long = "database", value_enum)]
     pub databases: Vec<Database>,
     /// Measure this `mcp-keys` binary instead of building one in release
-    /// (an installed build, or a quick check of the bench itself).
+    /// (an installed build, or a quick check of the bench itself); the app
+    /// suite seeds the app's data with it too.
     #[arg(long, value_name = "PATH")]
     pub server_binary: Option<std::path::PathBuf>,
+    /// Timed scans of the scan suite (and `find` runs beside them).
+    #[arg(long, default_value_t = 50)]
+    pub scan_runs: usize,
+    /// Measured launches of each app in the app suite, after one launch of
+    /// each that is not counted.
+    #[arg(long, default_value_t = 5)]
+    pub app_runs: usize,
 }
 
 /// Runs `suites` (all of them when empty) and writes the report.
 pub fn bench(suites: &[Suite], load: &Load) -> Result<()> {
-    system::ensure(system::Needs::Bench)?;
-    interrupt::install()?;
     let suites = if suites.is_empty() {
         Suite::value_variants().to_vec()
     } else {
         suites.to_vec()
     };
+    if suites.contains(&Suite::Server) {
+        system::ensure(system::Needs::Bench)?;
+    }
+    if suites.contains(&Suite::App) {
+        system::ensure(system::Needs::BenchApp)?;
+    }
+    interrupt::install()?;
     let dir = workspace::target_dir().join("bench");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let mut report = Report::new(load);
     for suite in suites {
         match suite {
             Suite::Server => server::run(load, &dir, &mut report)?,
+            Suite::Scan => scan::run(load, &mut report)?,
+            Suite::App => app::run(load, &dir, &mut report)?,
         }
     }
     let table = report.write(&dir)?;

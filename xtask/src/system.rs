@@ -41,6 +41,18 @@ const TEST: &[&str] = &[
 /// its own cluster).
 const BENCH: &[&str] = &["build-essential", "pkg-config", "wrk", "postgresql"];
 
+/// What the app benchmark needs besides the build's packages: a virtual
+/// display, the WebKit WebDriver that tauri-driver starts, a D-Bus session
+/// with a Secret Service (the app keeps its token in the keyring), and
+/// `strip` (binutils).
+const BENCH_APP: &[&str] = &[
+    "xvfb",
+    "webkit2gtk-driver",
+    "dbus-x11",
+    "gnome-keyring",
+    "binutils",
+];
+
 /// Which set of packages a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Needs {
@@ -50,6 +62,8 @@ pub enum Needs {
     Test,
     /// Building the key service and benchmarking it.
     Bench,
+    /// Building the app and a minimal Tauri app, and timing both in a window.
+    BenchApp,
 }
 
 /// Installs the missing packages with apt when running as root; otherwise
@@ -67,6 +81,7 @@ pub fn ensure(needs: Needs) -> Result<()> {
         Needs::Build => BUILD.to_vec(),
         Needs::Test => BUILD.iter().chain(TEST).copied().collect(),
         Needs::Bench => BENCH.to_vec(),
+        Needs::BenchApp => BUILD.iter().chain(BENCH_APP).copied().collect(),
     };
     let missing: Vec<&str> = wanted.into_iter().filter(|p| !installed(p)).collect();
     if missing.is_empty() {

@@ -23,15 +23,16 @@ pub struct Report {
     seconds: u32,
     warmup_seconds: u32,
     runs: Vec<Run>,
+    figures: Vec<Figure>,
     ratios: Vec<Ratio>,
     targets: Vec<Target>,
     notes: Vec<String>,
 }
 
-/// One measured run.
+/// One measured run of the key service under wrk's load.
 #[derive(Debug, Serialize)]
 pub struct Run {
-    /// `server`, later `scan` or `app`.
+    /// `server`.
     pub suite: &'static str,
     /// What it ran on (`SQLite`, `PostgreSQL`).
     pub database: String,
@@ -43,6 +44,20 @@ pub struct Run {
     pub note: Option<String>,
 }
 
+/// One measured figure of a suite that is not a load test (`scan`, `app`):
+/// a time, a size or an amount of memory, usually a median of several runs.
+#[derive(Debug, Serialize)]
+pub struct Figure {
+    /// `scan` or `app`.
+    pub suite: &'static str,
+    /// What was measured, on what.
+    pub name: String,
+    /// The figure, in `unit`.
+    pub value: f64,
+    /// `ms`, `MiB`, `files` or `keys`.
+    pub unit: &'static str,
+}
+
 /// A figure derived from two runs, reported without a target.
 #[derive(Debug, Serialize)]
 pub struct Ratio {
@@ -50,7 +65,7 @@ pub struct Ratio {
     pub name: String,
     /// The value, in `unit`.
     pub value: f64,
-    /// `%` or `ms`.
+    /// `%`, `ms` or `×`.
     pub unit: &'static str,
 }
 
@@ -63,7 +78,7 @@ pub struct Target {
     pub value: f64,
     /// The figure must stay below this.
     pub limit: f64,
-    /// `%` or `ms`.
+    /// `%`, `ms` or `×` (a ratio to a baseline).
     pub unit: &'static str,
     /// Whether it did.
     pub pass: bool,
@@ -82,6 +97,7 @@ impl Report {
             seconds: load.seconds,
             warmup_seconds: load.warmup_seconds,
             runs: Vec::new(),
+            figures: Vec::new(),
             ratios: Vec::new(),
             targets: Vec::new(),
             notes: Vec::new(),
@@ -91,6 +107,16 @@ impl Report {
     /// Adds a run.
     pub fn run(&mut self, run: Run) {
         self.runs.push(run);
+    }
+
+    /// Adds a measured figure of the `scan` or `app` suite.
+    pub fn figure(&mut self, suite: &'static str, name: String, value: f64, unit: &'static str) {
+        self.figures.push(Figure {
+            suite,
+            name,
+            value,
+            unit,
+        });
     }
 
     /// Adds a figure without a target.
@@ -131,17 +157,25 @@ impl Report {
     fn markdown(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "# Benchmarks (`cargo xtask bench`)\n");
-        let _ = writeln!(
-            out,
-            "{} CPUs shared by the load generator and the service; wrk with {} connections \
-             on {} threads, {} s per run after {} s of warm-up. Started at Unix time {}.\n",
-            self.cpus,
-            self.connections,
-            self.threads,
-            self.seconds,
-            self.warmup_seconds,
-            self.started_at
-        );
+        if self.runs.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} CPUs. Started at Unix time {}.\n",
+                self.cpus, self.started_at
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{} CPUs shared by the load generator and the service; wrk with {} connections \
+                 on {} threads, {} s per run after {} s of warm-up. Started at Unix time {}.\n",
+                self.cpus,
+                self.connections,
+                self.threads,
+                self.seconds,
+                self.warmup_seconds,
+                self.started_at
+            );
+        }
         if !self.targets.is_empty() {
             let _ = writeln!(out, "## Targets\n");
             let _ = writeln!(out, "| Target | Figure | Limit | Result |");
@@ -172,7 +206,46 @@ impl Report {
             }
             out.push('\n');
         }
-        let _ = writeln!(out, "## Measurements\n");
+        if !self.figures.is_empty() {
+            let _ = writeln!(out, "## Measurements\n");
+            let _ = writeln!(out, "| Suite | Measurement | Figure |");
+            let _ = writeln!(out, "|---|---|---:|");
+            for f in &self.figures {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} |",
+                    f.suite,
+                    f.name,
+                    figure(f.value, f.unit)
+                );
+            }
+            out.push('\n');
+        }
+        if !self.runs.is_empty() {
+            self.runs_table(&mut out);
+        }
+        let notes: Vec<String> = self
+            .runs
+            .iter()
+            .filter_map(|run| {
+                run.note
+                    .as_ref()
+                    .map(|note| format!("\\* {}, {}: {note}", run.database, run.scenario))
+            })
+            .chain(self.notes.iter().cloned())
+            .collect();
+        if !notes.is_empty() {
+            let _ = writeln!(out, "## Notes\n");
+            for note in notes {
+                let _ = writeln!(out, "- {note}");
+            }
+        }
+        out
+    }
+
+    /// The key service's runs under wrk.
+    fn runs_table(&self, out: &mut String) {
+        let _ = writeln!(out, "## Key service under load\n");
         let _ = writeln!(
             out,
             "| Suite | On | Request | req/s | p50 ms | p99 ms | server p50 ms | server p99 ms | errors |"
@@ -202,30 +275,32 @@ impl Report {
                 o.errors()
             );
         }
-        let notes: Vec<String> = self
-            .runs
-            .iter()
-            .filter_map(|run| {
-                run.note
-                    .as_ref()
-                    .map(|note| format!("\\* {}, {}: {note}", run.database, run.scenario))
-            })
-            .chain(self.notes.iter().cloned())
-            .collect();
-        if !notes.is_empty() {
-            let _ = writeln!(out, "\n## Notes\n");
-            for note in notes {
-                let _ = writeln!(out, "- {note}");
-            }
-        }
-        out
+        out.push('\n');
     }
+}
+
+/// The machine's load average over 1, 5 and 15 minutes (`0.52 0.58 0.59`),
+/// to say in a note how busy it was: on a shared machine, the figures move
+/// with it.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 fn figure(value: f64, unit: &str) -> String {
     match unit {
         "%" => format!("{value:+.1} %"),
         "ms" => format!("{value:.3} ms"),
+        "×" => format!("{value:.2}×"),
+        "MiB" => format!("{value:.1} MiB"),
+        "files" | "keys" => format!("{value:.0} {unit}"),
         _ => format!("{value:.2} {unit}"),
     }
 }

@@ -1,7 +1,9 @@
-//! What the key service's bench needs in its database, created over the
-//! management API like any client would: a product, a surface with three
-//! capabilities and one key for the cache-hit runs, and many keys on many
-//! such surfaces for the cache-miss runs. Keys stay in memory and in the plan files; they are never printed.
+//! What the benches need in a key service's database, created over the
+//! management API like any client would. For the key service's bench: a
+//! product, a surface with three capabilities and one key for the cache-hit
+//! runs, and many keys on many such surfaces for the cache-miss runs. For
+//! the app's: one surface with many keys. Keys stay in memory and in the
+//! plan files; they are never printed.
 
 use std::time::Duration;
 
@@ -48,36 +50,10 @@ pub struct Seeded {
 /// Creates a product, surfaces with their capabilities, and `miss_keys + 1`
 /// keys.
 pub fn seed(service: &Service, miss_keys: usize) -> Result<Seeded> {
-    let client = Client::builder().timeout(Duration::from_secs(30)).build()?;
-    let post = |path: &str, body: Value| -> Result<Value> {
-        let response = client
-            .post(format!("{}{path}", service.base))
-            .bearer_auth(&service.token)
-            .json(&body)
-            .send()
-            .with_context(|| format!("POST {path}"))?;
-        let status = response.status();
-        let answer: Value = response.json().with_context(|| format!("POST {path}"))?;
-        if !status.is_success() {
-            bail!("POST {path} answered {status}: {answer}");
-        }
-        Ok(answer)
-    };
-    let product = id(&post("/v1/products", json!({"name": "Bench"}))?)?;
-    let surface = |name: String| -> Result<Surface> {
-        let id = id(&post(
-            &format!("/v1/products/{product}/surfaces"),
-            json!({"name": name, "type": "mcp", "environment": "development"}),
-        )?)?;
-        let path = format!("/v1/products/{product}/surfaces/{id}");
-        for capability in CAPABILITIES {
-            post(
-                &format!("{path}/items"),
-                json!({"capabilityName": capability}),
-            )?;
-        }
-        Ok(Surface { path, id })
-    };
+    let api = Api::new(service)?;
+    let post = |path: &str, body: Value| api.post(path, body);
+    let product = api.product()?;
+    let surface = |name: String| api.surface(&product, name);
     let hit_surface = surface("Bench MCP".to_owned())?;
     let hit_key = key(&post(
         &format!("{}/keys", hit_surface.path),
@@ -121,6 +97,91 @@ pub fn seed(service: &Service, miss_keys: usize) -> Result<Seeded> {
         hit_key,
         miss_keys,
     })
+}
+
+/// Creates a product with one surface and `keys` keys on it, named
+/// `Bench key N`; returns the surface.
+pub fn one_surface(service: &Service, keys: usize) -> Result<Surface> {
+    let api = Api::new(service)?;
+    let product = api.product()?;
+    let surface = api.surface(&product, "Bench MCP".to_owned())?;
+    eprintln!("creating {keys} keys on one surface");
+    std::thread::scope(|scope| -> Result<()> {
+        let workers: Vec<_> = (0..SEED_THREADS)
+            .map(|worker| {
+                let (api, surface) = (&api, &surface);
+                scope.spawn(move || -> Result<()> {
+                    for number in (worker..keys).step_by(SEED_THREADS) {
+                        interrupt::check()?;
+                        let body = json!({"name": format!("Bench key {number}")});
+                        // The answer holds the key; it is not kept.
+                        api.post(&format!("{}/keys", surface.path), body)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker
+                .join()
+                .map_err(|_| anyhow!("a seeding thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    Ok(surface)
+}
+
+/// The management API of one service, with its first token.
+struct Api<'a> {
+    client: Client,
+    service: &'a Service,
+}
+
+impl<'a> Api<'a> {
+    fn new(service: &'a Service) -> Result<Self> {
+        Ok(Self {
+            client: Client::builder().timeout(Duration::from_secs(30)).build()?,
+            service,
+        })
+    }
+
+    /// POSTs `body` to `path`; the answer, which must be a success.
+    fn post(&self, path: &str, body: Value) -> Result<Value> {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.service.base))
+            .bearer_auth(&self.service.token)
+            .json(&body)
+            .send()
+            .with_context(|| format!("POST {path}"))?;
+        let status = response.status();
+        let answer: Value = response.json().with_context(|| format!("POST {path}"))?;
+        if !status.is_success() {
+            bail!("POST {path} answered {status}: {answer}");
+        }
+        Ok(answer)
+    }
+
+    /// A product named Bench; its id.
+    fn product(&self) -> Result<String> {
+        id(&self.post("/v1/products", json!({"name": "Bench"}))?)
+    }
+
+    /// An MCP surface of `product` with the bench's capabilities.
+    fn surface(&self, product: &str, name: String) -> Result<Surface> {
+        let id = id(&self.post(
+            &format!("/v1/products/{product}/surfaces"),
+            json!({"name": name, "type": "mcp", "environment": "development"}),
+        )?)?;
+        let path = format!("/v1/products/{product}/surfaces/{id}");
+        for capability in CAPABILITIES {
+            self.post(
+                &format!("{path}/items"),
+                json!({"capabilityName": capability}),
+            )?;
+        }
+        Ok(Surface { path, id })
+    }
 }
 
 fn id(body: &Value) -> Result<String> {

@@ -125,7 +125,7 @@ fn scratch_dir(dir: &Path, slug: &str) -> PathBuf {
 }
 
 /// `cargo build --release -p mcp-keys-cli`; the binary's path.
-fn build() -> Result<PathBuf> {
+pub fn build() -> Result<PathBuf> {
     process::run(Command::new("cargo").args([
         "build",
         "--release",
