@@ -11,20 +11,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use mcp_keys_e2e::{App, testid};
 
-/// Creates the first surface from the welcome screen; returns its MCP URL.
-async fn first_surface(app: &App) -> Result<String> {
-    app.click("first-surface-submit").await?;
-    app.find(&testid("surface-view")).await?;
-    app.click("tab-connect").await?;
-    let url = app.text(&testid("connect-url")).await?;
-    app.click("tab-keys").await?;
-    Ok(url.trim().to_owned())
-}
+use crate::flows::{close_reveal, first_surface, shot, show_key, text_content, wait_for_text_in};
 
 /// Generates a key named `name`; returns its text as Show displays it, with
 /// the reveal closed again.
@@ -32,20 +23,8 @@ async fn generate(app: &App, name: &str) -> Result<String> {
     app.click("generate-key").await?;
     app.fill("generate-name", name).await?;
     app.click("generate-submit").await?;
-    app.click("reveal-show").await?;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let key = loop {
-        let shown = app.text(&testid("reveal-key-text")).await?;
-        if shown.starts_with("mcp_") && !shown.contains('•') {
-            break shown.trim().to_owned();
-        }
-        if Instant::now() > deadline {
-            bail!("Show did not display the key; it shows {shown:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
-    app.click("reveal-close").await?;
-    app.click("reveal-close-confirm").await?;
+    let key = show_key(app).await?;
+    close_reveal(app).await?;
     Ok(key)
 }
 
@@ -73,41 +52,6 @@ fn write_cursor_config(dir: &Path, server: &str, url: &str, key: &str) -> Result
     });
     std::fs::write(&config, serde_json::to_string_pretty(&json)?)?;
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600))?;
-    Ok(())
-}
-
-/// The whole text of the first element matching `css`, once it is shown.
-/// (WebKitWebDriver's visible text leaves out what an ellipsis cuts short,
-/// and the page ellipsizes long paths and names.)
-async fn text_content(app: &App, css: &str) -> Result<String> {
-    app.find(css).await?;
-    let script = format!(
-        "return document.querySelector({})?.textContent ?? '';",
-        serde_json::to_string(css)?
-    );
-    let text = app.eval(&script).await?;
-    Ok(text.as_str().context("a string")?.to_owned())
-}
-
-/// Waits until the whole text of the element matching `css` contains `needle`.
-async fn wait_for_text_in(app: &App, css: &str, needle: &str) -> Result<String> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let text = text_content(app, css).await?;
-        if text.contains(needle) {
-            return Ok(text);
-        }
-        if Instant::now() > deadline {
-            bail!("`{css}` never showed {needle:?}; it shows:\n{text}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// A screenshot for people to look at, once the window has repainted.
-async fn shot(app: &App, label: &str) -> Result<()> {
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    app.screenshot(label).await?;
     Ok(())
 }
 

@@ -8,18 +8,10 @@ use anyhow::{Context, Result, bail};
 use mcp_keys_e2e::{App, mcp_tools_list, testid};
 use reqwest::StatusCode;
 
+use crate::flows::{close_reveal, first_surface, show_key};
+
 /// The clipboard delay the app is started with, so the test need not wait 45 s.
 const CLEAR_SECONDS: &str = "3";
-
-/// Creates the first surface from the welcome screen; returns its MCP URL.
-async fn first_surface(app: &App) -> Result<String> {
-    app.click("first-surface-submit").await?;
-    app.find(&testid("surface-view")).await?;
-    app.click("tab-connect").await?;
-    let url = app.text(&testid("connect-url")).await?;
-    app.click("tab-keys").await?;
-    Ok(url.trim().to_owned())
-}
 
 /// Generates a key named `name` and opens its reveal; returns the key text
 /// as the Show button displays it.
@@ -33,24 +25,7 @@ async fn generate(app: &App, name: &str) -> Result<String> {
         !masked.contains(|c: char| c.is_ascii_alphanumeric()) || masked.contains('•'),
         "before Show the key is masked, got {masked:?}"
     );
-    app.click("reveal-show").await?;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let shown = app.text(&testid("reveal-key-text")).await?;
-        if shown.starts_with("mcp_") && !shown.contains('•') {
-            return Ok(shown.trim().to_owned());
-        }
-        if Instant::now() > deadline {
-            bail!("Show did not display the key; it shows {shown:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn close_reveal(app: &App) -> Result<()> {
-    app.click("reveal-close").await?;
-    app.click("reveal-close-confirm").await?;
-    Ok(())
+    show_key(app).await
 }
 
 /// The key id: the 8 characters after `mcp_<env>_`.

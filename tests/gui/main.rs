@@ -1,6 +1,7 @@
 //! GUI tests: the real app in a real window under Xvfb, through tauri-driver.
 
 mod connections;
+mod flows;
 mod ides;
 mod keys;
 mod reminders;
