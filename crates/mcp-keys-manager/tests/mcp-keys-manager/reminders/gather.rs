@@ -1,0 +1,137 @@
+//! The facts reminders are computed from, gathered from a real key service
+//! or, offline, from the cache.
+
+use super::*;
+
+/// A real key service with an in-memory database on a free port.
+struct Service {
+    base: String,
+    token: String,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Service {
+    async fn start() -> Result<Self> {
+        let db = Db::connect("sqlite::memory:").await?;
+        let dir = tempfile::tempdir()?;
+        let token_file = dir.path().join("token");
+        init_token_file(&db, &token_file).await?;
+        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let state = AppState::new(db, Config::new(base.clone()));
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            base,
+            token,
+            stop: Some(stop),
+        })
+    }
+
+    fn client(&self) -> Result<Client> {
+        Ok(Client::new(&self.base, Sensitive::new(self.token.clone()))?)
+    }
+
+    fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+#[tokio::test]
+async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<()> {
+    let mut service = Service::start().await?;
+    let client = service.client()?;
+    let product = client.create_product("Docs").await?;
+    let mut new_surface = NewSurface::mcp("Docs MCP");
+    new_surface.environment = Some(mcp_keys_core::Environment::Production);
+    let surface = client.create_surface(&product.id, &new_surface).await?;
+    let created = client
+        .create_key(&product.id, &surface.id, &NewKey::named("MCP - Cursor"))
+        .await?;
+    let created_at = created.metadata.created_at;
+
+    let local = Local::new().await?;
+    let connection = local
+        .manager
+        .store()
+        .add_connection(
+            &NewConnection {
+                name: "Docs".to_owned(),
+                kind: ConnectionKind::McpKeys,
+                base_url: service.base.clone(),
+            },
+            Utc::now(),
+        )
+        .await?;
+    local.secrets.set(
+        connection.keyring_account(),
+        &Sensitive::new(service.token.clone()),
+    )?;
+
+    let today = local.manager.due_reminders(Utc::now(), &[]).await?;
+    assert!(today.reminders.is_empty(), "a new key is not due");
+    assert!(today.unreachable.is_empty());
+
+    let in_100_days = created_at + days(100);
+    let report = local.manager.due_reminders(in_100_days, &[]).await?;
+    let reminder = report.reminders.first().context("the key is overdue")?;
+    assert_eq!(reminder.due.key_id, created.metadata.id);
+    assert_eq!(reminder.due.reason, ReminderReason::RotationOverdue);
+    assert_eq!(reminder.due.due_at, created_at + days(90));
+    assert_eq!(
+        reminder.connection_id.as_deref(),
+        Some(connection.id.as_str())
+    );
+    assert_eq!(reminder.product_id.as_deref(), Some(product.id.as_str()));
+
+    local
+        .manager
+        .snooze_reminders(&created.metadata.id, Snooze::Week, in_100_days)
+        .await?;
+    service.stop();
+    let offline = local.manager.due_reminders(in_100_days, &[]).await?;
+    assert_eq!(offline.unreachable.len(), 1, "the server is gone");
+    assert_eq!(offline.unreachable[0].connection_id, connection.id);
+    let cached = offline
+        .reminders
+        .first()
+        .context("the cache still knows the key")?;
+    assert_eq!(cached.due.key_id, created.metadata.id);
+    assert_eq!(cached.snoozed_until, Some(in_100_days + days(7)));
+    Ok(())
+}
+
+#[test]
+fn doctor_findings_of_keys_tracked_by_git_become_leaks_and_others_do_not() {
+    use mcp_keys_manager::mcp_keys_ide::{Finding, FindingCode, Severity};
+    let finding = |code, prefix: Option<&str>| Finding {
+        severity: Severity::Error,
+        code,
+        client: None,
+        config_path: Some("/src/app/.cursor/mcp.json".to_owned()),
+        key_prefix: prefix.map(str::to_owned),
+        message: String::new(),
+        fix: String::new(),
+    };
+    let leaks = TrackedLeak::from_findings(
+        &[
+            finding(FindingCode::PlaintextKeyTrackedByGit, Some("mcp_prod_k1")),
+            finding(FindingCode::PlaintextKeyNotGitignored, Some("mcp_prod_k2")),
+            finding(FindingCode::PlaintextKeyTrackedByGit, None),
+        ],
+        now(),
+    );
+    assert_eq!(
+        leaks,
+        [TrackedLeak {
+            key_prefix: "mcp_prod_k1".to_owned(),
+            config_path: "/src/app/.cursor/mcp.json".to_owned(),
+            found_at: now(),
+        }]
+    );
+}
