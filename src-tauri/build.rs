@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "ide_fix",
     "key_usage",
     "reminders_list",
+    "reminders_due_count",
     "reminder_snooze",
     "reminder_mute",
     "autostart_get",

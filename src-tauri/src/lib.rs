@@ -5,6 +5,7 @@
 mod commands;
 mod error;
 mod local;
+mod preload;
 mod reminders;
 mod reveal;
 mod services;
@@ -30,6 +31,8 @@ pub fn run() {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        // With `RUST_LOG=mcp_keys_desktop=debug`, each command's time.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();
@@ -38,6 +41,10 @@ pub fn run() {
         .setup(|app| {
             // The store, the keyring and the embedded key service, once.
             let services = tauri::async_runtime::block_on(Services::start())?;
+            // The first screen's data, while the window and WebView start.
+            let preload = preload::Preload::default();
+            preload.start(services.manager.clone());
+            app.manage(preload);
             app.manage(services);
             app.manage(watch::ConfigWatcher::default());
             reminders::init(app.handle());
@@ -74,6 +81,7 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
             commands::ide::ide_fix,
             commands::ide::key_usage,
             commands::reminders::reminders_list,
+            commands::reminders::reminders_due_count,
             commands::reminders::reminder_snooze,
             commands::reminders::reminder_mute,
             commands::reminders::autostart_get,

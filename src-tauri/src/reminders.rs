@@ -71,9 +71,26 @@ impl From<&Reminder> for OpenKey {
 pub struct Reminders {
     /// Wakes the scheduler for a check now (after a snooze, a mute, a roll).
     nudge: Notify,
+    /// How many keys the last check found due; `None` before the first.
+    due: std::sync::Mutex<Option<usize>>,
 }
 
 impl Reminders {
+    /// How many keys the last check found due; `None` before the first.
+    pub fn last_due_count(&self) -> Option<usize> {
+        *self
+            .due
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn set_due_count(&self, count: usize) {
+        *self
+            .due
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(count);
+    }
+
     /// Asks the scheduler to check again now.
     pub fn check_soon(&self) {
         self.nudge.notify_one();
@@ -196,11 +213,21 @@ pub async fn due<R: Runtime>(
 
 /// Shows the count of due keys in the tray and tells the UI.
 pub fn publish<R: Runtime>(app: &AppHandle<R>, report: &DueReport) {
-    let count = due_count(report);
-    crate::tray::set_due_count(app, count);
+    let count = remember(app, report);
     if let Err(error) = app.emit(CHANGED_EVENT, count) {
         tracing::warn!(%error, "could not tell the UI about due keys");
     }
+}
+
+/// Shows the count of due keys in the tray and keeps it for
+/// `reminders_due_count`, without telling the UI; returns it.
+pub fn remember<R: Runtime>(app: &AppHandle<R>, report: &DueReport) -> usize {
+    let count = due_count(report);
+    crate::tray::set_due_count(app, count);
+    if let Some(reminders) = app.try_state::<Reminders>() {
+        reminders.set_due_count(count);
+    }
+    count
 }
 
 /// How many keys `report` is about (a key can be due for several reasons).
@@ -239,3 +266,47 @@ pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
 
 /// How long the scheduler waits between checks when nothing wakes it.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(3600);
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use mcp_keys_manager::{DueReminder, DueReport, Reminder};
+    use mcp_keys_store::ReminderReason;
+
+    use super::due_count;
+
+    fn reminder(key_id: &str, reason: ReminderReason) -> Reminder {
+        Reminder {
+            due: DueReminder {
+                key_id: key_id.to_owned(),
+                key_prefix: "mcp_dev_Zz9yX8wV".to_owned(),
+                name: "MCP - Zed".to_owned(),
+                surface_id: None,
+                reason,
+                due_at: Utc::now(),
+            },
+            connection_id: None,
+            product_id: None,
+            snoozed_until: None,
+        }
+    }
+
+    #[test]
+    fn a_key_due_for_two_reasons_is_counted_once() {
+        let report = DueReport {
+            reminders: vec![
+                reminder("key_2", ReminderReason::RotationOverdue),
+                reminder("key_1", ReminderReason::Expiring),
+                reminder("key_2", ReminderReason::Expiring),
+            ],
+            unreachable: Vec::new(),
+        };
+
+        assert_eq!(due_count(&report), 2);
+        let none = DueReport {
+            reminders: Vec::new(),
+            unreachable: Vec::new(),
+        };
+        assert_eq!(due_count(&none), 0);
+    }
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use mcp_keys_client::Client;
 use mcp_keys_core::Sensitive;
-use mcp_keys_store::{Connection, SecretStore, Store};
+use mcp_keys_store::{Connection, ConnectionKind, SecretStore, Store};
 
 use crate::{Error, Session, Target};
 
@@ -92,7 +92,7 @@ impl Manager {
         connection: Connection,
         token: Sensitive<String>,
     ) -> Result<Session, Error> {
-        let client = client(&connection.base_url, token)?;
+        let client = saved_client(&connection, token)?;
         Ok(Session::new(
             self.clone(),
             client,
@@ -108,7 +108,7 @@ impl Manager {
             .ok_or_else(|| Error::NoToken {
                 name: connection.name.clone(),
             })?;
-        let client = client(&connection.base_url, token)?;
+        let client = saved_client(&connection, token)?;
         Ok(Session::new(
             self.clone(),
             client,
@@ -129,3 +129,18 @@ impl Manager {
 pub(crate) fn client(url: &str, token: Sensitive<String>) -> Result<Client, Error> {
     Ok(Client::new(url, token)?)
 }
+
+/// A client for a saved connection. Our own service lists up to
+/// [`OWN_SERVICE_PAGE`] rows a page, so a surface's 1,000 keys take 5
+/// requests instead of 20; Runtype gets its own default page size.
+fn saved_client(connection: &Connection, token: Sensitive<String>) -> Result<Client, Error> {
+    let builder = Client::builder(&connection.base_url, token);
+    let builder = match connection.kind {
+        ConnectionKind::Local | ConnectionKind::McpKeys => builder.page_size(OWN_SERVICE_PAGE),
+        ConnectionKind::Runtype => builder,
+    };
+    Ok(builder.build()?)
+}
+
+/// The largest page `mcp-keys serve` gives (`PageRequest::MAX_LIMIT` there).
+const OWN_SERVICE_PAGE: u32 = 200;

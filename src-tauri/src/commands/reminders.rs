@@ -12,12 +12,22 @@ use crate::services::ServicesExt;
 
 /// Every key that needs attention now, and which connections were offline.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reminders_list<R: Runtime>(app: AppHandle<R>) -> IpcResult<DueReport> {
     let report = reminders::due(&app, reminders::now()).await?;
     // The tray follows; the UI asked, so it is not told again (a listener
     // that re-fetches on `reminder://changed` would loop).
-    crate::tray::set_due_count(&app, reminders::due_count(&report));
+    reminders::remember(&app, &report);
     Ok(report)
+}
+
+/// How many keys the last check found due, without checking again: what the
+/// window shows at start, until `reminder://changed` brings a newer count.
+/// `None` before the first check (a few seconds after the app starts).
+#[tauri::command]
+pub fn reminders_due_count<R: Runtime>(app: AppHandle<R>) -> Option<usize> {
+    app.try_state::<Reminders>()
+        .and_then(|reminders| reminders.last_due_count())
 }
 
 /// No reminder about `key_id` for a day or a week; returns until when.

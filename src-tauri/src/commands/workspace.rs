@@ -6,10 +6,11 @@ use mcp_keys_core::Environment;
 use mcp_keys_manager::{ConnectionTree, ProductTree};
 use mcp_keys_store::Connection;
 use serde::Serialize;
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager as _, Runtime};
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::preload::{Preload, SurfaceRef};
 use crate::services::ServicesExt;
 
 /// Everything the sidebar shows.
@@ -56,9 +57,17 @@ impl From<ConnectionTree> for ConnectionView {
 
 /// Reads every connection's tree (cached ones when a server is unreachable).
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<WorkspaceTree> {
     let services = app.services();
-    let connections = services.manager.tree(Utc::now()).await?;
+    let preloaded = match app.try_state::<Preload>() {
+        Some(preload) => preload.tree().await,
+        None => None,
+    };
+    let connections = match preloaded {
+        Some(preloaded) => preloaded?,
+        None => services.manager.tree(Utc::now()).await?,
+    };
     Ok(WorkspaceTree {
         connections: connections.into_iter().map(ConnectionView::from).collect(),
         local_error: services.local_error.clone(),
@@ -68,15 +77,30 @@ pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<Workspac
 
 /// One surface with its capabilities and all its keys.
 #[tauri::command]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn surface_get<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
     product_id: String,
     surface_id: String,
 ) -> IpcResult<Surface> {
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let wanted = SurfaceRef {
+        connection_id,
+        product_id,
+        surface_id,
+    };
+    if let Some(preload) = app.try_state::<Preload>()
+        && let Some(preloaded) = preload.surface(&wanted).await
+    {
+        return Ok(preloaded?);
+    }
+    let session = app
+        .services()
+        .manager
+        .session(Some(&wanted.connection_id))
+        .await?;
     Ok(session
-        .surface(&product_id, &surface_id, Utc::now())
+        .surface(&wanted.product_id, &wanted.surface_id, Utc::now())
         .await?)
 }
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 import type { AppInfo } from "../bindings/AppInfo";
 import { IdeScanProvider } from "../ide/IdeScanContext";
 import { onReminderOpen, type KeyTarget } from "../lib/ipc/appEvents";
-import { listReminders, onRemindersChanged } from "../lib/ipc/reminders";
+import { dueRemindersCount, onRemindersChanged } from "../lib/ipc/reminders";
 import { findSelectedSurface, firstSurface, type Selection } from "../model/selection";
 import type { Product, Surface, WorkspaceTree } from "../model/workspace";
 import { withSurface } from "../model/workspaceTree";
@@ -69,9 +69,10 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
   useEffect(() => onReminderOpen(onNotificationClicked), [onNotificationClicked]);
   useEffect(() => {
     let current = true;
-    // Rust's first count may be sent before this window listens: ask once.
-    listReminders().then(
-      (report) => current && setDueCount(new Set(report.reminders.map((r) => r.keyId)).size),
+    // Rust's last count may have been sent before this window listened: ask
+    // for it once (cheap: nothing is checked again while the window starts).
+    dueRemindersCount().then(
+      (count) => current && count !== null && setDueCount((shown) => shown ?? count),
       () => {},
     );
     const stop = onRemindersChanged(setDueCount);

@@ -202,18 +202,26 @@ describe("AppShell pages and the shared IDE scan", () => {
     expect(screen.getByTestId("surface-view")).toHaveTextContent("Billing");
   });
 
-  it("shows how many keys are due on Reminders, as Rust counts them", async () => {
-    const { events } = renderShell({
-      reminders_list: () =>
-        due([reminder(), reminder({ reason: "expiring" }), reminder({ keyId: "key_1" })]),
-    });
+  it("shows how many keys are due on Reminders, as Rust last counted them, without a check", async () => {
+    const { calls, events } = renderShell({ reminders_due_count: () => 2 });
 
-    // Two keys, one of them with two reasons.
     expect(await screen.findByTestId("nav-reminders-count")).toHaveTextContent("2");
+    // Starting the window checks nothing again (a check runs doctor and reads every key).
+    expect(callsOf(calls, "reminders_list")).toHaveLength(0);
     await waitFor(() => expect(events.listening(REMINDERS_CHANGED_EVENT)).toBe(true));
     events.emit(REMINDERS_CHANGED_EVENT, 5);
     expect(screen.getByTestId("nav-reminders-count")).toHaveTextContent("5");
     events.emit(REMINDERS_CHANGED_EVENT, 0);
     expect(screen.queryByTestId("nav-reminders-count")).not.toBeInTheDocument();
+  });
+
+  it("shows no count before Rust's first check, and the count the check reports", async () => {
+    const { events } = renderShell({ reminders_due_count: () => null });
+    await waitFor(() => expect(events.listening(REMINDERS_CHANGED_EVENT)).toBe(true));
+    expect(screen.queryByTestId("nav-reminders-count")).not.toBeInTheDocument();
+
+    events.emit(REMINDERS_CHANGED_EVENT, 3);
+
+    expect(await screen.findByTestId("nav-reminders-count")).toHaveTextContent("3");
   });
 });

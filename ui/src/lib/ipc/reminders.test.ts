@@ -1,7 +1,10 @@
 import { invoke, isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { describe, expect, it, vi } from "vitest";
-import { listReminders, muteReminder, onRemindersChanged, snoozeReminder } from "./reminders";
+import {
+  dueRemindersCount,
+  listReminders,
+  muteReminder, onRemindersChanged, snoozeReminder } from "./reminders";
 
 vi.mock("@tauri-apps/api/core");
 vi.mock("@tauri-apps/api/event");
@@ -12,11 +15,13 @@ describe("reminder commands", () => {
     vi.mocked(invoke).mockResolvedValue(null);
 
     await listReminders();
+    await dueRemindersCount();
     await snoozeReminder("key_1", "week");
     await muteReminder("key_1", true);
 
     expect(vi.mocked(invoke).mock.calls).toEqual([
       ["reminders_list", undefined],
+      ["reminders_due_count", undefined],
       ["reminder_snooze", { keyId: "key_1", snooze: "week" }],
       ["reminder_mute", { keyId: "key_1", muted: true }],
     ]);

@@ -12,6 +12,15 @@ export function listReminders(): Promise<DueReport> {
   return invokeCommand<DueReport>("reminders_list");
 }
 
+/**
+ * How many keys the app's last check found due, without checking again (a
+ * check runs doctor and reads every key); `null` before the first check, a few
+ * seconds after the app starts, which `reminder://changed` then reports.
+ */
+export function dueRemindersCount(): Promise<number | null> {
+  return invokeCommand<number | null>("reminders_due_count");
+}
+
 /** No reminder about the key for a day or a week; resolves with until when (RFC 3339). */
 export function snoozeReminder(keyId: string, snooze: ReminderSnooze): Promise<string> {
   return invokeCommand<string>("reminder_snooze", { keyId, snooze });
