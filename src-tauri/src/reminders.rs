@@ -97,11 +97,13 @@ impl Reminders {
     }
 }
 
-/// Adds what reminders need before the app starts: the notification and
-/// login-item plugins, and closing the main window to the tray.
+/// Adds what reminders need before the app starts: the notification plugin
+/// (not on Linux, where notify-rust talks to the desktop directly), the
+/// login-item plugin, and closing the main window to the tray.
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    #[cfg(not(target_os = "linux"))]
+    let builder = builder.plugin(tauri_plugin_notification::init());
     builder
-        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec![HIDDEN_FLAG]),

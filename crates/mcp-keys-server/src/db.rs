@@ -19,8 +19,7 @@ mod tokens;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
+use sqlx::{Any, AnyPool, Executor};
 
 use cache::VerificationCache;
 pub use events::EventFilter;
@@ -43,6 +42,40 @@ pub struct Db {
     listener: Option<Arc<Listener>>,
 }
 
+/// A PostgreSQL pool and the listener that keeps this instance's cache in
+/// step with the others'.
+#[cfg(feature = "postgres")]
+async fn postgres(
+    url: &str,
+    cache: &Arc<VerificationCache>,
+) -> Result<(AnyPool, Option<Arc<Listener>>), Error> {
+    use sqlx::any::AnyPoolOptions;
+    use sqlx::{AnyConnection, Connection};
+
+    // One plain connection first: a wrong host or port fails now with its
+    // own error, where the pool would retry a refused connection until its
+    // acquire timeout.
+    AnyConnection::connect(url).await?.close().await?;
+    let pool = AnyPoolOptions::new().connect(url).await?;
+    // Listening before serving: a revocation committed from now on reaches
+    // this instance's cache.
+    let listener = notify::listen(url, cache).await?;
+    Ok((pool, Some(Arc::new(listener))))
+}
+
+/// This build has no PostgreSQL driver (the desktop app's embedded service).
+#[cfg(not(feature = "postgres"))]
+async fn postgres(
+    _url: &str,
+    _cache: &Arc<VerificationCache>,
+) -> Result<(AnyPool, Option<Arc<Listener>>), Error> {
+    Err(Error::Config(
+        "this build of the key service has no PostgreSQL driver: run `mcp-keys serve` for a \
+         PostgreSQL database"
+            .into(),
+    ))
+}
+
 impl Db {
     /// Opens (creating it if needed) and migrates the database at `url`:
     /// `sqlite://PATH` for a file, `sqlite::memory:` for a private in-memory
@@ -54,15 +87,7 @@ impl Db {
         let (pool, listener) = if url.starts_with("sqlite:") {
             (sqlite::connect(url).await?, None)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // One plain connection first: a wrong host or port fails now
-            // with its own error, where the pool would retry a refused
-            // connection until its acquire timeout.
-            AnyConnection::connect(url).await?.close().await?;
-            let pool = AnyPoolOptions::new().connect(url).await?;
-            // Listening before serving: a revocation committed from now on
-            // reaches this instance's cache.
-            let listener = notify::listen(url, &cache).await?;
-            (pool, Some(Arc::new(listener)))
+            postgres(url, &cache).await?
         } else {
             return Err(Error::Config(
                 "unsupported database URL: expected sqlite://PATH, sqlite::memory: or postgres://…"

@@ -4,7 +4,6 @@ use mcp_keys_core::AppInfo;
 
 /// Name, version and the address of the embedded local key service.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip_all)]
 pub fn app_info() -> AppInfo {
     AppInfo::current(env!("CARGO_PKG_VERSION"))
 }

@@ -36,7 +36,6 @@ pub(super) fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
 /// also saved for "Used by" and the revoke dialog, and its configs are
 /// watched from then on.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ide_scan<R: Runtime>(app: AppHandle<R>, projects: Vec<String>) -> IpcResult<IdeScan> {
     let options = options(projects)?;
     let scan = app.services().manager.scan(&options, Utc::now()).await?;

@@ -12,7 +12,6 @@ use crate::services::ServicesExt;
 
 /// Every key that needs attention now, and which connections were offline.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reminders_list<R: Runtime>(app: AppHandle<R>) -> IpcResult<DueReport> {
     let report = reminders::due(&app, reminders::now()).await?;
     // The tray follows; the UI asked, so it is not told again (a listener

@@ -10,7 +10,7 @@ use tauri::{AppHandle, Manager as _, Runtime};
 use ts_rs::TS;
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
-use crate::preload::{Preload, SurfaceRef};
+use crate::preload::{OpenedSurface, Preload};
 use crate::services::ServicesExt;
 
 /// Everything the sidebar shows.
@@ -25,6 +25,9 @@ pub struct WorkspaceTree {
     /// Why the OS keyring cannot be used, if it cannot (tokens are then
     /// kept for this run only).
     pub keyring_error: Option<String>,
+    /// The surface the window opens first, with its keys, when they were
+    /// read while the window started; `None` means ask `surface_get`.
+    pub opened: Option<OpenedSurface>,
 }
 
 /// One connection in the sidebar, with its error as the UI's error type.
@@ -56,51 +59,38 @@ impl From<ConnectionTree> for ConnectionView {
 }
 
 /// Reads every connection's tree (cached ones when a server is unreachable).
+/// The first call answers with what was read while the window started, the
+/// first surface's keys included (see `preload`).
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip_all)]
 pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<WorkspaceTree> {
     let services = app.services();
     let preloaded = match app.try_state::<Preload>() {
-        Some(preload) => preload.tree().await,
+        Some(preload) => preload.take().await,
         None => None,
     };
-    let connections = match preloaded {
-        Some(preloaded) => preloaded?,
-        None => services.manager.tree(Utc::now()).await?,
+    let (connections, opened) = match preloaded {
+        Some(first) => (first.trees?, first.opened),
+        None => (services.manager.tree(Utc::now()).await?, None),
     };
     Ok(WorkspaceTree {
         connections: connections.into_iter().map(ConnectionView::from).collect(),
         local_error: services.local_error.clone(),
         keyring_error: services.keyring_error.clone(),
+        opened,
     })
 }
 
 /// One surface with its capabilities and all its keys.
 #[tauri::command]
-#[tracing::instrument(level = "debug", skip_all)]
 pub async fn surface_get<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
     product_id: String,
     surface_id: String,
 ) -> IpcResult<Surface> {
-    let wanted = SurfaceRef {
-        connection_id,
-        product_id,
-        surface_id,
-    };
-    if let Some(preload) = app.try_state::<Preload>()
-        && let Some(preloaded) = preload.surface(&wanted).await
-    {
-        return Ok(preloaded?);
-    }
-    let session = app
-        .services()
-        .manager
-        .session(Some(&wanted.connection_id))
-        .await?;
+    let session = app.services().manager.session(Some(&connection_id)).await?;
     Ok(session
-        .surface(&wanted.product_id, &wanted.surface_id, Utc::now())
+        .surface(&product_id, &surface_id, Utc::now())
         .await?)
 }
 

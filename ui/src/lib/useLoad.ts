@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { toIpcError, type IpcError } from "./ipc/ipcError";
 
 export type LoadState<T> =
@@ -7,21 +7,30 @@ export type LoadState<T> =
 /**
  * Runs `load` on mount and whenever `key` changes, and again on `retry()`.
  * `update` changes the loaded data in place (after a command answered with the
- * new state of one item), without a reload.
+ * new state of one item), without a reload. `initial` is data already loaded
+ * for the first `key`: it is shown at once and the first load is skipped.
  */
 export function useLoad<T>(
   load: () => Promise<T>,
   key: string,
+  initial?: T,
 ): {
   state: LoadState<T>;
   retry: () => void;
   reload: () => void;
   update: (change: (data: T) => T) => void;
 } {
-  const [state, setState] = useState<LoadState<T>>({ status: "loading" });
+  const [state, setState] = useState<LoadState<T>>(() =>
+    initial === undefined ? { status: "loading" } : { status: "ready", data: initial },
+  );
   const [attempt, setAttempt] = useState(0);
+  const skipFirstLoad = useRef(initial !== undefined);
 
   useEffect(() => {
+    if (skipFirstLoad.current) {
+      skipFirstLoad.current = false;
+      return;
+    }
     // A late answer must not overwrite a newer attempt, nor touch an unmounted component.
     let current = true;
     load().then(

@@ -119,6 +119,18 @@ export type WorkspaceTree = {
   localError?: string | null;
   /** Why the OS keyring cannot be used, if it cannot (tokens then last for this run only). */
   keyringError?: string | null;
+  /**
+   * The surface the window opens first, with its keys, read while the window
+   * started (first load only): the Keys tab is drawn without asking again.
+   */
+  opened?: OpenedSurface | null;
+};
+
+/** A surface with its keys, and where it is. */
+export type OpenedSurface = {
+  connectionId: string;
+  productId: string;
+  surface: Surface;
 };
 
 /** What `key_generate` needs; `null` days mean never. */

@@ -32,6 +32,8 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
   const [rollRequest, setRollRequest] = useState<RollRequest | null>(null);
   const [lostKey, setLostKey] = useState<string | null>(null);
   const [dueCount, setDueCount] = useState<number | null>(null);
+  // The first surface's keys as read while the window started: used once.
+  const [opened, setOpened] = useState(workspace.opened ?? null);
   // A surface that went away (its connection was removed) falls back to the first one.
   const selection = findSelectedSurface(workspace, picked) ? picked : firstSurface(workspace);
 
@@ -42,6 +44,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
     }
     setRollRequest(null);
     setLostKey(null);
+    setOpened(null);
   };
 
   const onSurfaceCreated = (connectionId: string, product: Product, surface: Surface) => {
@@ -118,6 +121,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
             workspace={workspace}
             selection={selection}
             rollRequest={rollRequest}
+            opened={opened}
             onOpenKey={openKey}
             onSurfaceCreated={onSurfaceCreated}
           />

@@ -103,6 +103,40 @@ describe("AppShell pages and the shared IDE scan", () => {
     expect(screen.queryByTestId("revoke-affected-configs")).not.toBeInTheDocument();
   });
 
+  it("draws the first surface's keys read while the window started, and asks again once left", async () => {
+    const calls = fakeInvoke({
+      surface_get: (args) =>
+        args["surfaceId"] === "surf_2"
+          ? { ...billing, keys: [billingKey] }
+          : surface({ keys: [key({ name: "Fresh" })] }),
+      ide_scan: () => ideScan(),
+    });
+    fakeEvents();
+    const workspace = {
+      ...workspaceWith([surface(), billing]),
+      opened: {
+        connectionId: "conn_local",
+        productId: "prod_1",
+        surface: surface({ keys: [key({ name: "Preloaded" })] }),
+      },
+    };
+    render(<AppShell appInfo={appInfo} workspace={workspace} />);
+
+    expect(screen.getByTestId("key-row-key_1")).toHaveTextContent("Preloaded");
+    expect(callsOf(calls, "surface_get")).toHaveLength(0);
+
+    await userEvent.click(screen.getByTestId("surface-surf_2"));
+    expect(await screen.findByTestId("key-row-key_2")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("surface-surf_1"));
+
+    // Back on it, the preloaded keys are old: they are read again.
+    await waitFor(() => expect(screen.getByTestId("key-row-key_1")).toHaveTextContent("Fresh"));
+    expect(callsOf(calls, "surface_get").map((call) => call.args?.["surfaceId"])).toEqual([
+      "surf_2",
+      "surf_1",
+    ]);
+  });
+
   it("opens IDEs, Reminders and Settings from the sidebar, and a surface again", async () => {
     renderShell();
     await screen.findByTestId("surface-view");

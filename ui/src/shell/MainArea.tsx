@@ -9,7 +9,7 @@ import {
   localConnection,
   type Selection,
 } from "../model/selection";
-import type { Product, Surface, WorkspaceTree } from "../model/workspace";
+import type { OpenedSurface, Product, Surface, WorkspaceTree } from "../model/workspace";
 import { RemindersPage } from "../reminders/RemindersPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SurfaceView } from "../surface/SurfaceView";
@@ -24,6 +24,8 @@ type MainAreaProps = {
   workspace: WorkspaceTree;
   selection: Selection;
   rollRequest: RollRequest | null;
+  /** The first surface's keys, read while the window started; null once anything else is picked. */
+  opened?: OpenedSurface | null | undefined;
   onOpenKey: (target: KeyTarget) => void;
   onSurfaceCreated: (connectionId: string, product: Product, surface: Surface) => void;
 };
@@ -37,6 +39,7 @@ export function MainArea({
   workspace,
   selection,
   rollRequest,
+  opened,
   onOpenKey,
   onSurfaceCreated,
 }: MainAreaProps) {
@@ -53,6 +56,7 @@ export function MainArea({
           workspace={workspace}
           selection={selection}
           rollRequest={rollRequest}
+          opened={opened}
           onSurfaceCreated={onSurfaceCreated}
         />
       )}
@@ -62,7 +66,13 @@ export function MainArea({
 
 type SurfaceAreaProps = Omit<MainAreaProps, "page" | "onOpenKey">;
 
-function SurfaceArea({ workspace, selection, rollRequest, onSurfaceCreated }: SurfaceAreaProps) {
+function SurfaceArea({
+  workspace,
+  selection,
+  rollRequest,
+  opened,
+  onSurfaceCreated,
+}: SurfaceAreaProps) {
   const ideScan = useIdeScan();
   const selected = findSelectedSurface(workspace, selection);
   const local = localConnection(workspace);
@@ -81,6 +91,14 @@ function SurfaceArea({ workspace, selection, rollRequest, onSurfaceCreated }: Su
         affectedConfigs={entries ? (key) => configsUsing(entries, key.id) : undefined}
         onKeysChanged={ideScan.refresh}
         openRollFor={rollRequest?.keyId}
+        preloaded={
+          opened &&
+          opened.connectionId === selected.connection.id &&
+          opened.productId === selected.product.id &&
+          opened.surface.id === selected.surface.id
+            ? opened.surface
+            : undefined
+        }
       />
     );
   }

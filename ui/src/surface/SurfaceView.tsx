@@ -29,6 +29,8 @@ type SurfaceViewProps = {
   onKeysChanged?: (() => void) | undefined;
   /** Opens the Roll dialog on this key once the keys are loaded (a reminder was clicked). */
   openRollFor?: string | undefined;
+  /** The surface with its keys, read while the window started: shown without asking again. */
+  preloaded?: Surface | undefined;
 };
 
 /** Puts a key's new metadata in its place, or first when it is new. */
@@ -50,6 +52,7 @@ export function SurfaceView({
   usedBy,
   onKeysChanged,
   openRollFor,
+  preloaded,
 }: SurfaceViewProps) {
   const titleId = useId();
   // Asked once per opening: switching tabs and back must not roll again.
@@ -63,6 +66,7 @@ export function SurfaceView({
   const detail = useLoad(
     () => getSurface(connection.id, product.id, surface.id),
     `${connection.id}/${product.id}/${surface.id}`,
+    preloaded,
   );
   const { update } = detail;
   const onKeyChanged = useCallback(

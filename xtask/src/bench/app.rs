@@ -86,6 +86,9 @@ struct Launch {
     end_ms: f64,
     /// The processes after [`IDLE`].
     memory: Vec<Process>,
+    /// The page's own User Timing marks (the UI marks each command's first
+    /// call), by name, in ms after the navigation start.
+    marks: Vec<(String, f64)>,
 }
 
 impl Launch {
@@ -289,6 +292,7 @@ fn launch(driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
         }
     };
     let end_ms = ms(started.elapsed());
+    let marks = page_marks(&session)?;
     let memory = if measure {
         interrupt::sleep(IDLE)?;
         let pid = memory::find(driver.pid(), &subject.binary)
@@ -304,7 +308,38 @@ fn launch(driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
         page_ms: page.held_ms,
         end_ms,
         memory,
+        marks,
     })
+}
+
+/// The UI's User Timing marks (`MARK_PREFIX` in ui/src/lib/ipc/invoke.ts).
+fn page_marks(session: &Session<'_>) -> Result<Vec<(String, f64)>> {
+    let marks = session.execute(
+        "return performance.getEntriesByType('mark')\
+           .filter((mark) => mark.name.startsWith('mcp-keys '))\
+           .map((mark) => [mark.name.slice('mcp-keys '.length), mark.startTime]);",
+    )?;
+    serde_json::from_value(marks).context("reading the page's User Timing marks")
+}
+
+/// Each mark every run has, with its median time, earliest first.
+fn mark_medians(runs: &[Launch]) -> Vec<(String, f64)> {
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    let mut medians: Vec<(String, f64)> = first
+        .marks
+        .iter()
+        .filter_map(|(name, _)| {
+            let times = runs
+                .iter()
+                .map(|run| run.marks.iter().find(|(n, _)| n == name).map(|(_, at)| *at))
+                .collect::<Option<Vec<f64>>>()?;
+            Some((name.clone(), median(&times)))
+        })
+        .collect();
+    medians.sort_by(|a, b| a.1.total_cmp(&b.1));
+    medians
 }
 
 fn page_text(session: &Session<'_>) -> String {
@@ -390,6 +425,9 @@ fn add_to_report(report: &mut Report, apps: [(&Subject, &Vec<Launch>, (u64, u64)
                 med(runs, &|l| l.first_paint_ms.unwrap_or(f64::NAN)),
                 "ms",
             );
+        }
+        for (name, at) in mark_medians(runs) {
+            figure(format!("in the page: {name}, median"), at, "ms");
         }
         for (index, (name, _)) in subject.milestones.iter().enumerate() {
             figure(

@@ -8,15 +8,15 @@
 //! the bound then, and a reconnect clears the whole cache since whatever
 //! was sent meanwhile is lost.
 
-use std::sync::{Arc, Weak};
-use std::time::Duration;
+#[cfg(feature = "postgres")]
+mod listen;
 
-use sqlx::postgres::PgListener;
 use sqlx::{Any, Executor};
 use tokio::task::JoinHandle;
 
-use super::cache::VerificationCache;
 use crate::Error;
+#[cfg(feature = "postgres")]
+pub use listen::listen;
 
 /// The channel every instance listens on.
 const CHANNEL: &str = "mcp_keys_verification";
@@ -49,39 +49,6 @@ pub async fn publish<'e>(
         .execute(executor)
         .await?;
     Ok(())
-}
-
-/// The task that applies other instances' notifications to `cache`. It is
-/// listening when this returns, so no change committed afterwards is missed;
-/// it stops when aborted or when the cache is gone.
-pub async fn listen(url: &str, cache: &Arc<VerificationCache>) -> Result<Listener, Error> {
-    let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
-    let cache = Arc::downgrade(cache);
-    Ok(Listener(tokio::spawn(run(listener, cache))))
-}
-
-async fn run(mut listener: PgListener, cache: Weak<VerificationCache>) {
-    loop {
-        let received = listener.try_recv().await;
-        let Some(cache) = cache.upgrade() else {
-            return;
-        };
-        match received {
-            Ok(Some(notification)) => match notification.payload() {
-                EVERY_KEY => cache.clear(),
-                key_id => cache.forget(key_id),
-            },
-            // The connection dropped: notifications sent until it is back
-            // are lost, so nothing cached before can be trusted.
-            Ok(None) => cache.clear(),
-            Err(error) => {
-                cache.clear();
-                tracing::warn!(%error, "listening for revocations failed; retrying");
-                tokio::time::sleep(Duration::from_millis(250)).await;
-            }
-        }
-    }
 }
 
 /// The running listener task, stopped when the last [`super::Db`] sharing

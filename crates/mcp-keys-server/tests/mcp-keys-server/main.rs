@@ -9,6 +9,7 @@ mod limits;
 mod logs;
 mod management_auth;
 mod mcp;
+#[cfg(feature = "postgres")]
 mod postgres;
 mod products;
 mod revocation_race;

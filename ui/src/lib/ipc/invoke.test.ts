@@ -1,6 +1,6 @@
 import { invoke, isTauri } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { invokeCommand } from "./invoke";
+import { invokeCommand, MARK_PREFIX } from "./invoke";
 
 vi.mock("@tauri-apps/api/core");
 
@@ -37,5 +37,21 @@ describe("invokeCommand", () => {
       code: "internal",
       message: expect.stringContaining("desktop app") as unknown,
     });
+  });
+
+  it("marks when a command is first asked and answered, and only the first time", async () => {
+    invokeMock.mockResolvedValue(null);
+
+    await invokeCommand("surface_get");
+    await invokeCommand("surface_get");
+
+    const marks = performance
+      .getEntriesByType("mark")
+      .map((mark) => mark.name)
+      .filter((name) => name.startsWith(`${MARK_PREFIX}surface_get`));
+    expect(marks).toEqual([
+      `${MARK_PREFIX}surface_get asked`,
+      `${MARK_PREFIX}surface_get answered`,
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { toIpcError } from "./ipcError";
  * Only the modules of `lib/ipc/` call this; components call them.
  */
 export async function invokeCommand<T>(command: string, args?: InvokeArgs): Promise<T> {
+  const answered = markFirstCall(command);
   try {
     return await invoke<T>(command, args);
   } catch (error) {
@@ -18,5 +19,27 @@ export async function invokeCommand<T>(command: string, args?: InvokeArgs): Prom
       );
     }
     throw toIpcError(error);
+  } finally {
+    answered?.();
   }
+}
+
+/** The prefix of this app's User Timing marks. */
+export const MARK_PREFIX = "mcp-keys ";
+
+/** Commands whose first call was marked. */
+const marked = new Set<string>();
+
+/**
+ * Marks when each command is first asked and answered (User Timing, read by
+ * `cargo xtask bench app` to see where start-up time goes). Only first calls:
+ * marks are kept until the page unloads.
+ */
+function markFirstCall(command: string): (() => void) | null {
+  if (marked.has(command) || typeof performance === "undefined" || !performance.mark) {
+    return null;
+  }
+  marked.add(command);
+  performance.mark(`${MARK_PREFIX}${command} asked`);
+  return () => performance.mark(`${MARK_PREFIX}${command} answered`);
 }

@@ -4,7 +4,10 @@ import { describe, expect, it, vi } from "vitest";
 import {
   dueRemindersCount,
   listReminders,
-  muteReminder, onRemindersChanged, snoozeReminder } from "./reminders";
+  muteReminder,
+  onRemindersChanged,
+  snoozeReminder,
+} from "./reminders";
 
 vi.mock("@tauri-apps/api/core");
 vi.mock("@tauri-apps/api/event");
