@@ -12,6 +12,7 @@ mod services;
 mod settings;
 mod tray;
 mod watch;
+mod webview;
 
 use std::io::IsTerminal;
 
@@ -45,6 +46,7 @@ pub fn run() {
             app.manage(preload);
             app.manage(services);
             app.manage(watch::ConfigWatcher::default());
+            webview::configure(app.handle());
             reminders::init(app.handle());
             Ok(())
         })
