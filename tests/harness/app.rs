@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 /// The file under the desktop's folder that receives the app's output.
 const LOG_FILE: &str = "app.log";
 
+/// The main window's title (tauri.conf.json), by which it is captured.
+const WINDOW_TITLE: &str = "MCP Keys";
+
 /// How long the UI may take to show something before a test fails.
 const UI_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -177,12 +180,25 @@ impl App {
 
     /// Saves a screenshot to `target/screenshots/<test>-<label>.png` for
     /// people to look at; tests assert on text, never on pixels.
+    ///
+    /// Taken from the X display, as a person would see the window: WebDriver's
+    /// own screenshot waits for a composited frame, which never comes while
+    /// the app paints without compositing (src-tauri/src/webview.rs).
     pub async fn screenshot(&self, label: &str) -> Result<PathBuf> {
-        let png = self.client.screenshot().await?;
         let dir = paths::target_dir().join("screenshots");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{}-{label}.png", self.name));
-        std::fs::write(&path, png)?;
+        let output = Command::new("import")
+            .args(["-display", self.desktop.display(), "-window", WINDOW_TITLE])
+            .arg(&path)
+            .output()
+            .context("running ImageMagick's import (cargo xtask test installs it)")?;
+        if !output.status.success() {
+            bail!(
+                "import could not capture the window: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
         Ok(path)
     }
 

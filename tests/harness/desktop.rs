@@ -89,6 +89,11 @@ impl Desktop {
         ]
     }
 
+    /// The X display, such as `:99`.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
     /// The folder holding this desktop's files.
     pub fn home(&self) -> &std::path::Path {
         &self.home
