@@ -26,7 +26,9 @@ beforeEach(() => {
   });
 });
 
-function fireChanged(count: number) {
+/** Fires the event once the page listens: it subscribes asynchronously, after its first render. */
+async function fireChanged(count: number) {
+  await waitFor(() => expect(changedListeners.length).toBeGreaterThan(0));
   act(() => {
     for (const listener of changedListeners) {
       listener({ event: "reminder://changed", id: 1, payload: count });
@@ -219,7 +221,7 @@ describe("RemindersPage", () => {
     await screen.findByTestId("reminder-key_1");
 
     report = threeDueKeys();
-    fireChanged(3);
+    await fireChanged(3);
 
     expect(await screen.findByTestId("reminder-key_2")).toBeInTheDocument();
     expect(callsOf(calls, "reminders_list")).toHaveLength(2);
@@ -231,8 +233,8 @@ describe("RemindersPage", () => {
     await screen.findByTestId("reminder-key_1");
 
     // reminders_list itself emits reminder://changed: re-fetching on it would never end.
-    fireChanged(3);
-    fireChanged(3);
+    await fireChanged(3);
+    await fireChanged(3);
 
     expect(callsOf(calls, "reminders_list")).toHaveLength(1);
   });
