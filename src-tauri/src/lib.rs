@@ -19,7 +19,7 @@ use std::io::IsTerminal;
 use tauri::Manager as _;
 
 pub use error::{ErrorCode, IpcError};
-use services::Services;
+use services::Startup;
 
 /// Builds the app and runs it until the last window closes.
 ///
@@ -38,13 +38,13 @@ pub fn run() {
     #[allow(clippy::expect_used)] // Startup failure is fatal and the message says why.
     configure(tauri::Builder::default())
         .setup(|app| {
-            // The store, the keyring and the embedded key service, once.
-            let services = tauri::async_runtime::block_on(Services::start())?;
-            // The first screen's data, while the window and WebView start.
+            // The store, the keyring and the embedded key service, then the
+            // first screen's data, while the window and WebView start.
+            app.manage(Startup::default());
+            Startup::begin(app.handle());
             let preload = preload::Preload::default();
-            preload.start(services.manager.clone());
+            preload.start(app.handle());
             app.manage(preload);
-            app.manage(services);
             app.manage(watch::ConfigWatcher::default());
             webview::configure(app.handle());
             reminders::init(app.handle());

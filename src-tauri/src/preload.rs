@@ -16,8 +16,11 @@ use chrono::Utc;
 use mcp_keys_client::Surface;
 use mcp_keys_manager::{ConnectionTree, Error, Manager};
 use serde::Serialize;
+use tauri::{AppHandle, Runtime};
 use tokio::sync::oneshot;
 use ts_rs::TS;
+
+use crate::services::ServicesExt as _;
 
 /// How long after the start the preloaded screen may still be handed out.
 const FRESH_FOR: Duration = Duration::from_secs(20);
@@ -51,13 +54,18 @@ pub struct Preload {
 }
 
 impl Preload {
-    /// Starts fetching the first screen in the background.
-    pub fn start(&self, manager: Manager) {
+    /// Starts fetching the first screen in the background, once the app's
+    /// services have started.
+    pub fn start<R: Runtime>(&self, app: &AppHandle<R>) {
         let (sender, receiver) = oneshot::channel();
         *self.pending.lock().unwrap_or_else(PoisonError::into_inner) =
             Some((Instant::now(), receiver));
+        let app = app.clone();
         tauri::async_runtime::spawn(async move {
-            let _ = sender.send(first_screen(&manager).await);
+            // Without services nothing is sent: `workspace_load` says why.
+            if let Ok(services) = app.services().await {
+                let _ = sender.send(first_screen(&services.manager).await);
+            }
         });
     }
 

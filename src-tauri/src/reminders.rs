@@ -172,8 +172,14 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
 /// this app won the claims for.
 pub async fn check<R: Runtime>(app: &AppHandle<R>) {
     let now = now();
-    let manager = &app.services().manager;
-    let report = match due(app, now).await {
+    let manager = match app.services().await {
+        Ok(services) => &services.manager,
+        Err(error) => {
+            tracing::warn!(%error, "no reminders without the app's services");
+            return;
+        }
+    };
+    let report = match due(app, manager, now).await {
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "could not find which keys are due");
@@ -197,9 +203,9 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>) {
 /// (revoked keys still configured, plaintext keys in git-tracked files).
 pub async fn due<R: Runtime>(
     app: &AppHandle<R>,
+    manager: &mcp_keys_manager::Manager,
     now: DateTime<Utc>,
 ) -> Result<DueReport, mcp_keys_manager::Error> {
-    let manager = &app.services().manager;
     match app.path().home_dir() {
         Ok(home) => {
             manager

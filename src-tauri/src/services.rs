@@ -1,5 +1,8 @@
 //! The app's state, built once at startup: the manager over the local store
 //! and the keyring, the embedded key service, and the keys being revealed.
+//! It starts in the background while the window opens (opening the
+//! databases, asking the keyring and binding the service's port take about
+//! a tenth of a second); commands wait for it.
 
 use std::sync::Arc;
 
@@ -7,7 +10,9 @@ use mcp_keys_manager::{Actor, Manager};
 use mcp_keys_server::Embedded;
 use mcp_keys_store::{KeyringSecrets, MemorySecrets, SecretStore, Store};
 use tauri::{Manager as _, Runtime};
+use tokio::sync::OnceCell;
 
+use crate::error::{ErrorCode, IpcError};
 use crate::local;
 use crate::reveal::Reveals;
 
@@ -70,14 +75,45 @@ fn keyring() -> (Arc<dyn SecretStore>, Option<String>) {
     }
 }
 
+/// The app's [`Services`], once started; managed by the app from its setup.
+#[derive(Debug, Default)]
+pub struct Startup(OnceCell<Result<Services, String>>);
+
+impl Startup {
+    /// Starts the services in the background; commands that come first wait.
+    pub fn begin<R: Runtime>(app: &tauri::AppHandle<R>) {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = app.services().await {
+                tracing::error!(%error, "MCP Keys could not start");
+            }
+        });
+    }
+
+    /// The services, started by the first caller; the others wait for it.
+    /// Failing to start (the local database cannot be opened) is final.
+    pub async fn services(&self) -> Result<&Services, IpcError> {
+        self.0
+            .get_or_init(Services::start)
+            .await
+            .as_ref()
+            .map_err(|error| {
+                IpcError::new(
+                    ErrorCode::Internal,
+                    format!("MCP Keys could not start: {error}."),
+                )
+            })
+    }
+}
+
 /// Reaches the app's [`Services`] from anything that has the app handle.
 pub trait ServicesExt {
-    /// The app's services.
-    fn services(&self) -> &Services;
+    /// The app's services, once started.
+    fn services(&self) -> impl Future<Output = Result<&Services, IpcError>> + Send;
 }
 
 impl<R: Runtime> ServicesExt for tauri::AppHandle<R> {
-    fn services(&self) -> &Services {
-        self.state::<Services>().inner()
+    async fn services(&self) -> Result<&Services, IpcError> {
+        self.state::<Startup>().inner().services().await
     }
 }

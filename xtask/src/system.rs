@@ -16,6 +16,9 @@ const BUILD: &[&str] = &[
     "librsvg2-dev",
     "libxdo-dev",
     "libsecret-1-dev",
+    // The keyring (Secret Service) and desktop notifications talk D-Bus
+    // through libdbus, as the window toolkit does.
+    "libdbus-1-dev",
 ];
 
 /// What the tests need: a virtual display, the WebKit WebDriver that

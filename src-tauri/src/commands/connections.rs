@@ -17,6 +17,7 @@ pub async fn connection_add<R: Runtime>(
 ) -> IpcResult<Connection> {
     Ok(app
         .services()
+        .await?
         .manager
         .add_connection(request, Utc::now())
         .await?)
@@ -29,6 +30,7 @@ pub async fn connection_remove<R: Runtime>(
     connection_id: String,
 ) -> IpcResult<()> {
     app.services()
+        .await?
         .manager
         .remove_connection(&connection_id)
         .await?;

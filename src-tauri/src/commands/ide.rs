@@ -38,7 +38,12 @@ pub(super) fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
 #[tauri::command]
 pub async fn ide_scan<R: Runtime>(app: AppHandle<R>, projects: Vec<String>) -> IpcResult<IdeScan> {
     let options = options(projects)?;
-    let scan = app.services().manager.scan(&options, Utc::now()).await?;
+    let scan = app
+        .services()
+        .await?
+        .manager
+        .scan(&options, Utc::now())
+        .await?;
     // From now on, a change to one of these configs refreshes the page.
     crate::watch::follow(&app, &options);
     Ok(scan)
@@ -52,6 +57,7 @@ pub async fn ide_doctor<R: Runtime>(
 ) -> IpcResult<IdeDoctor> {
     Ok(app
         .services()
+        .await?
         .manager
         .doctor(&options(projects)?, Utc::now())
         .await?)
@@ -63,6 +69,7 @@ pub async fn ide_doctor<R: Runtime>(
 pub async fn ide_fix<R: Runtime>(app: AppHandle<R>, config_path: String) -> IpcResult<String> {
     let written = app
         .services()
+        .await?
         .manager
         .ignore_config(&PathBuf::from(config_path))?;
     Ok(written.display().to_string())
@@ -74,5 +81,5 @@ pub async fn key_usage<R: Runtime>(
     app: AppHandle<R>,
     key_id: String,
 ) -> IpcResult<Vec<ScanResult>> {
-    Ok(app.services().manager.key_usage(&key_id).await?)
+    Ok(app.services().await?.manager.key_usage(&key_id).await?)
 }

@@ -56,7 +56,7 @@ pub async fn key_generate<R: Runtime>(
     surface_id: String,
     request: GenerateKey,
 ) -> IpcResult<Reveal> {
-    let services = app.services();
+    let services = app.services().await?;
     let session = services.manager.session(Some(&connection_id)).await?;
     let created = session
         .generate_key(&product_id, &surface_id, &request, Utc::now())
@@ -77,7 +77,12 @@ pub async fn key_revoke<R: Runtime>(
     surface_id: String,
     key_id: String,
 ) -> IpcResult<KeyMetadata> {
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let session = app
+        .services()
+        .await?
+        .manager
+        .session(Some(&connection_id))
+        .await?;
     let revoked = session
         .revoke_key(&product_id, &surface_id, &key_id, Utc::now())
         .await?;
@@ -111,7 +116,7 @@ pub async fn key_roll<R: Runtime>(
             "The grace period can be at most 7 days.",
         ));
     }
-    let services = app.services();
+    let services = app.services().await?;
     let session = services.manager.session(Some(&connection_id)).await?;
     let (rolled, configs) = if update_configs.unwrap_or(false) {
         let options = super::ide::options(projects.unwrap_or_default())?;

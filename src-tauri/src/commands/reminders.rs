@@ -13,7 +13,8 @@ use crate::services::ServicesExt;
 /// Every key that needs attention now, and which connections were offline.
 #[tauri::command]
 pub async fn reminders_list<R: Runtime>(app: AppHandle<R>) -> IpcResult<DueReport> {
-    let report = reminders::due(&app, reminders::now()).await?;
+    let services = app.services().await?;
+    let report = reminders::due(&app, &services.manager, reminders::now()).await?;
     // The tray follows; the UI asked, so it is not told again (a listener
     // that re-fetches on `reminder://changed` would loop).
     reminders::remember(&app, &report);
@@ -38,6 +39,7 @@ pub async fn reminder_snooze<R: Runtime>(
 ) -> IpcResult<DateTime<Utc>> {
     let until = app
         .services()
+        .await?
         .manager
         .snooze_reminders(&key_id, snooze, reminders::now())
         .await?;
@@ -53,6 +55,7 @@ pub async fn reminder_mute<R: Runtime>(
     muted: bool,
 ) -> IpcResult<()> {
     app.services()
+        .await?
         .manager
         .mute_reminders(&key_id, muted, reminders::now())
         .await?;

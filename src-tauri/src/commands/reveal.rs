@@ -18,8 +18,8 @@ pub struct CopyOutcome {
 
 /// The key's text: called only when the user clicks Show.
 #[tauri::command]
-pub fn reveal_show<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResult<String> {
-    app.services().reveals.show(&reveal_id)
+pub async fn reveal_show<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResult<String> {
+    app.services().await?.reveals.show(&reveal_id)
 }
 
 /// Copies the key to the clipboard from Rust, and clears it later.
@@ -28,7 +28,7 @@ pub async fn reveal_copy<R: Runtime>(
     app: AppHandle<R>,
     reveal_id: String,
 ) -> IpcResult<CopyOutcome> {
-    let services = app.services();
+    let services = app.services().await?;
     let clear_after = crate::settings::clipboard_clear_after(&services.manager).await?;
     services.reveals.copy(&app, &reveal_id, clear_after)?;
     Ok(CopyOutcome {
@@ -38,6 +38,6 @@ pub async fn reveal_copy<R: Runtime>(
 
 /// Forgets the key for good (it is zeroized).
 #[tauri::command]
-pub fn reveal_close<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResult<()> {
-    app.services().reveals.close(&reveal_id)
+pub async fn reveal_close<R: Runtime>(app: AppHandle<R>, reveal_id: String) -> IpcResult<()> {
+    app.services().await?.reveals.close(&reveal_id)
 }

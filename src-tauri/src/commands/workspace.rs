@@ -63,7 +63,7 @@ impl From<ConnectionTree> for ConnectionView {
 /// first surface's keys included (see `preload`).
 #[tauri::command]
 pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<WorkspaceTree> {
-    let services = app.services();
+    let services = app.services().await?;
     let preloaded = match app.try_state::<Preload>() {
         Some(preload) => preload.take().await,
         None => None,
@@ -88,7 +88,12 @@ pub async fn surface_get<R: Runtime>(
     product_id: String,
     surface_id: String,
 ) -> IpcResult<Surface> {
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let session = app
+        .services()
+        .await?
+        .manager
+        .session(Some(&connection_id))
+        .await?;
     Ok(session
         .surface(&product_id, &surface_id, Utc::now())
         .await?)
@@ -107,7 +112,12 @@ pub async fn product_create<R: Runtime>(
             "A product needs a name.",
         ));
     }
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let session = app
+        .services()
+        .await?
+        .manager
+        .session(Some(&connection_id))
+        .await?;
     Ok(session
         .client()
         .create_product(name.trim())
@@ -125,7 +135,12 @@ pub async fn surface_create<R: Runtime>(
     environment: Environment,
     capabilities: Vec<String>,
 ) -> IpcResult<Surface> {
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let session = app
+        .services()
+        .await?
+        .manager
+        .session(Some(&connection_id))
+        .await?;
     Ok(session
         .create_surface(&product_id, &name, environment, &capabilities, Utc::now())
         .await?)
@@ -138,7 +153,12 @@ pub async fn events_list<R: Runtime>(
     connection_id: String,
     surface_id: String,
 ) -> IpcResult<Vec<Event>> {
-    let session = app.services().manager.session(Some(&connection_id)).await?;
+    let session = app
+        .services()
+        .await?
+        .manager
+        .session(Some(&connection_id))
+        .await?;
     let filter = EventFilter {
         surface_id: Some(surface_id),
         ..EventFilter::default()

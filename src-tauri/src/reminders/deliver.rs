@@ -66,7 +66,13 @@ impl Choice {
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 async fn act<R: Runtime>(app: &AppHandle<R>, notification: &Notification, choice: Choice) {
     use crate::services::ServicesExt as _;
-    let manager = &app.services().manager;
+    let manager = match app.services().await {
+        Ok(services) => &services.manager,
+        Err(error) => {
+            tracing::warn!(%error, "a notification's action needs the app's services");
+            return;
+        }
+    };
     let now = super::now();
     let outcome = match choice {
         Choice::Open => {
@@ -118,19 +124,20 @@ mod linux {
         if notification.key_ids.len() == 1 {
             message.action("mute", "Stop reminding");
         }
-        let handle = match message.show() {
-            Ok(handle) => handle,
-            Err(error) => {
-                tracing::warn!(%error, "could not show the reminder notification");
-                return;
-            }
-        };
         let app = app.clone();
-        // Waiting for the answer blocks until the notification is clicked
-        // or closed: on a thread of its own, never on the async runtime.
+        // Showing it and waiting for the answer, which blocks until the
+        // notification is clicked or closed, happen on a thread of their own
+        // (the D-Bus connection stays on it), never on the async runtime.
         let spawned = std::thread::Builder::new()
             .name("reminder-notification".to_owned())
             .spawn(move || {
+                let handle = match message.show() {
+                    Ok(handle) => handle,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not show the reminder notification");
+                        return;
+                    }
+                };
                 let mut choice = Choice::Dismissed;
                 handle.wait_for_action(|action| choice = Choice::from_action(action));
                 if choice != Choice::Dismissed {

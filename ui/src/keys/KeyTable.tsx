@@ -14,6 +14,7 @@ import {
 import type { Environment, KeyMetadata } from "../model/workspace";
 import { EnvironmentBadge } from "../surface/EnvironmentBadge";
 import { KeyStateBadge } from "../surface/KeyStateBadge";
+import { markOnce } from "../lib/marks";
 import "./KeyTable.css";
 
 /** Height of a row in px; the same as `--key-row-height` in tokens.css. */
@@ -72,6 +73,12 @@ export function KeyTable({ keys, now, usedBy, onRoll, onRevoke }: KeyTableProps)
   const [filter, setFilter] = useState<KeyFilter>(NO_FILTER);
   const [sort, setSort] = useState<KeySort>({ column: "createdAt", direction: "descending" });
   const rows = useMemo(() => keyRows(keys, filter, sort, now), [keys, filter, sort, now]);
+  // For the bench: when the first rows reached the DOM, and the frame after.
+  useLayoutEffect(() => {
+    if (markOnce("keys table committed")) {
+      requestAnimationFrame(() => markOnce("keys table frame"));
+    }
+  });
 
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);

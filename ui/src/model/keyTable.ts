@@ -33,6 +33,8 @@ export type KeyRow = {
   key: KeyMetadata;
   state: KeyState;
   rotationDue: Date;
+  /** The timestamps as numbers, parsed once rather than in every comparison of the sort. */
+  times: { createdAt: number; expiresAt: number; lastUsedAt: number };
 };
 
 function time(timestamp: string | null): number {
@@ -49,11 +51,9 @@ function compare(a: KeyRow, b: KeyRow, column: SortColumn): number {
     case "scopes":
       return a.key.scopes.join(",").localeCompare(b.key.scopes.join(","));
     case "createdAt":
-      return time(a.key.createdAt) - time(b.key.createdAt);
     case "expiresAt":
-      return time(a.key.expiresAt) - time(b.key.expiresAt);
     case "lastUsedAt":
-      return time(a.key.lastUsedAt) - time(b.key.lastUsedAt);
+      return a.times[column] - b.times[column];
     case "rotationDue":
       return a.rotationDue.getTime() - b.rotationDue.getTime();
     case "status":
@@ -87,9 +87,16 @@ export function keyRows(
   const needle = filter.text.trim().toLowerCase();
   const sign = sort.direction === "ascending" ? 1 : -1;
   return keys
-    .map((key) => ({ key, state: keyState(key, now), rotationDue: rotationDueAt(key) }))
+    .map((key) => ({
+      key,
+      state: keyState(key, now),
+      rotationDue: rotationDueAt(key),
+      times: {
+        createdAt: time(key.createdAt),
+        expiresAt: time(key.expiresAt),
+        lastUsedAt: time(key.lastUsedAt),
+      },
+    }))
     .filter((row) => matches(row, filter, needle))
-    .sort(
-      (a, b) => sign * compare(a, b, sort.column) || time(b.key.createdAt) - time(a.key.createdAt),
-    );
+    .sort((a, b) => sign * compare(a, b, sort.column) || b.times.createdAt - a.times.createdAt);
 }

@@ -97,7 +97,7 @@ fn classify(error: keyring::Error) -> SecretError {
 /// What the Secret Service's own error means, when it is one.
 #[cfg(target_os = "linux")]
 fn platform_error(error: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<SecretError> {
-    use secret_service::Error as Ss;
+    use dbus_secret_service::Error as Ss;
 
     let error = error.downcast_ref::<Ss>()?;
     Some(match error {
@@ -111,7 +111,7 @@ fn platform_error(error: &(dyn std::error::Error + Send + Sync + 'static)) -> Op
         },
         // The bus failed, or has no Secret Service on it (the common
         // case of a headless session without gnome-keyring).
-        Ss::Zbus(_) | Ss::ZbusFdo(_) => SecretError::Unavailable {
+        Ss::Dbus(_) => SecretError::Unavailable {
             detail: format!("D-Bus: {error}"),
         },
         other => SecretError::Other {
@@ -132,14 +132,14 @@ mod tests {
 
     /// The keyring crate's error as it wraps a Secret Service error.
     #[cfg(target_os = "linux")]
-    fn no_access(error: secret_service::Error) -> keyring::Error {
+    fn no_access(error: dbus_secret_service::Error) -> keyring::Error {
         keyring::Error::NoStorageAccess(Box::new(error))
     }
 
     #[cfg(target_os = "linux")]
     #[test]
     fn secret_service_failures_map_to_stable_codes() {
-        use secret_service::Error as Ss;
+        use dbus_secret_service::Error as Ss;
 
         let code = |error| classify(error).code();
         assert_eq!(code(no_access(Ss::Locked)), SecretErrorCode::Locked);
@@ -149,7 +149,7 @@ mod tests {
             SecretErrorCode::Unavailable
         );
         assert_eq!(
-            code(keyring::Error::PlatformFailure(Box::new(Ss::Crypto("bad")))),
+            code(keyring::Error::PlatformFailure(Box::new(Ss::Parse))),
             SecretErrorCode::Other
         );
     }

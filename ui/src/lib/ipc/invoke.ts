@@ -1,5 +1,8 @@
 import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import { markOnce } from "../marks";
 import { toIpcError } from "./ipcError";
+
+export { MARK_PREFIX } from "../marks";
 
 /**
  * Calls a Tauri command. Resolves with its result; rejects only with an
@@ -24,22 +27,13 @@ export async function invokeCommand<T>(command: string, args?: InvokeArgs): Prom
   }
 }
 
-/** The prefix of this app's User Timing marks. */
-export const MARK_PREFIX = "mcp-keys ";
-
-/** Commands whose first call was marked. */
-const marked = new Set<string>();
-
 /**
- * Marks when each command is first asked and answered (User Timing, read by
- * `cargo xtask bench app` to see where start-up time goes). Only first calls:
- * marks are kept until the page unloads.
+ * Marks when each command is first asked and answered, so that the bench
+ * sees where start-up time goes.
  */
 function markFirstCall(command: string): (() => void) | null {
-  if (marked.has(command) || typeof performance === "undefined" || !performance.mark) {
+  if (!markOnce(`${command} asked`)) {
     return null;
   }
-  marked.add(command);
-  performance.mark(`${MARK_PREFIX}${command} asked`);
-  return () => performance.mark(`${MARK_PREFIX}${command} answered`);
+  return () => markOnce(`${command} answered`);
 }
