@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use mcp_keys_manager::{Actor, Manager};
+use mcp_keys_manager::{Actor, Manager, Session};
 use mcp_keys_server::Embedded;
 use mcp_keys_store::{KeyringSecrets, MemorySecrets, SecretStore, Store};
 use tauri::{Manager as _, Runtime};
@@ -110,10 +110,25 @@ impl Startup {
 pub trait ServicesExt {
     /// The app's services, once started.
     fn services(&self) -> impl Future<Output = Result<&Services, IpcError>> + Send;
+
+    /// A session on the saved connection `connection_id`.
+    fn session(
+        &self,
+        connection_id: &str,
+    ) -> impl Future<Output = Result<Session, IpcError>> + Send;
 }
 
 impl<R: Runtime> ServicesExt for tauri::AppHandle<R> {
     async fn services(&self) -> Result<&Services, IpcError> {
         self.state::<Startup>().inner().services().await
+    }
+
+    async fn session(&self, connection_id: &str) -> Result<Session, IpcError> {
+        Ok(self
+            .services()
+            .await?
+            .manager
+            .session(Some(connection_id))
+            .await?)
     }
 }

@@ -77,12 +77,7 @@ pub async fn key_revoke<R: Runtime>(
     surface_id: String,
     key_id: String,
 ) -> IpcResult<KeyMetadata> {
-    let session = app
-        .services()
-        .await?
-        .manager
-        .session(Some(&connection_id))
-        .await?;
+    let session = app.session(&connection_id).await?;
     let revoked = session
         .revoke_key(&product_id, &surface_id, &key_id, Utc::now())
         .await?;

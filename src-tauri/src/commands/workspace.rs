@@ -88,12 +88,7 @@ pub async fn surface_get<R: Runtime>(
     product_id: String,
     surface_id: String,
 ) -> IpcResult<Surface> {
-    let session = app
-        .services()
-        .await?
-        .manager
-        .session(Some(&connection_id))
-        .await?;
+    let session = app.session(&connection_id).await?;
     Ok(session
         .surface(&product_id, &surface_id, Utc::now())
         .await?)
@@ -112,12 +107,7 @@ pub async fn product_create<R: Runtime>(
             "A product needs a name.",
         ));
     }
-    let session = app
-        .services()
-        .await?
-        .manager
-        .session(Some(&connection_id))
-        .await?;
+    let session = app.session(&connection_id).await?;
     Ok(session
         .client()
         .create_product(name.trim())
@@ -135,12 +125,7 @@ pub async fn surface_create<R: Runtime>(
     environment: Environment,
     capabilities: Vec<String>,
 ) -> IpcResult<Surface> {
-    let session = app
-        .services()
-        .await?
-        .manager
-        .session(Some(&connection_id))
-        .await?;
+    let session = app.session(&connection_id).await?;
     Ok(session
         .create_surface(&product_id, &name, environment, &capabilities, Utc::now())
         .await?)
@@ -153,12 +138,7 @@ pub async fn events_list<R: Runtime>(
     connection_id: String,
     surface_id: String,
 ) -> IpcResult<Vec<Event>> {
-    let session = app
-        .services()
-        .await?
-        .manager
-        .session(Some(&connection_id))
-        .await?;
+    let session = app.session(&connection_id).await?;
     let filter = EventFilter {
         surface_id: Some(surface_id),
         ..EventFilter::default()

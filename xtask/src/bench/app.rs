@@ -312,7 +312,7 @@ fn launch(driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
     })
 }
 
-/// The UI's User Timing marks (`MARK_PREFIX` in ui/src/lib/ipc/invoke.ts).
+/// The UI's User Timing marks (`MARK_PREFIX` in ui/src/lib/marks.ts).
 fn page_marks(session: &Session<'_>) -> Result<Vec<(String, f64)>> {
     let marks = session.execute(
         "return performance.getEntriesByType('mark')\

@@ -1,6 +1,7 @@
 import { invoke, isTauri } from "@tauri-apps/api/core";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { invokeCommand, MARK_PREFIX } from "./invoke";
+import { MARK_PREFIX } from "../marks";
+import { invokeCommand } from "./invoke";
 
 vi.mock("@tauri-apps/api/core");
 

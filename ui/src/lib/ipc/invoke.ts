@@ -2,8 +2,6 @@ import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
 import { markOnce } from "../marks";
 import { toIpcError } from "./ipcError";
 
-export { MARK_PREFIX } from "../marks";
-
 /**
  * Calls a Tauri command. Resolves with its result; rejects only with an
  * `IpcError`, so callers can branch on `code` without guessing the shape.
