@@ -244,8 +244,8 @@ fn file_findings(collected: &Collected, findings: &mut Vec<Finding>) {
                     path.display()
                 ),
                 format!(
-                    "Restrict it to your user: chmod 600 '{}'.",
-                    occurrence.file.target.display()
+                    "Restrict it to your user: chmod 600 {}",
+                    crate::shell::quote(&occurrence.file.target.display().to_string())
                 ),
             ));
         }
@@ -273,7 +273,10 @@ fn file_findings(collected: &Collected, findings: &mut Vec<Finding>) {
                     occurrence,
                     Some(prefix),
                     message,
-                    "Treat the key as leaked: roll it (mcp-keys keys roll --update-configs), move the new key to an environment variable reference, and untrack the file (git rm --cached, plus a .gitignore entry).".to_owned(),
+                    format!(
+                        "Treat the key as leaked: roll it (mcp-keys keys roll --update-configs), move the new key to an environment variable reference, and untrack the file (git rm --cached -- {}, plus a .gitignore entry).",
+                        crate::shell::quote(&occurrence.file.target.display().to_string())
+                    ),
                 ));
             } else if !facts.ignored {
                 findings.push(finding(

@@ -28,6 +28,7 @@ mod finding;
 mod lookup;
 pub mod registry;
 mod scan;
+mod shell;
 mod syntax;
 
 pub use discover::{
