@@ -229,6 +229,15 @@ pub fn collect(options: &DiscoverOptions) -> Collected {
         };
         let outcome = parsed.entry(file.target.clone()).or_insert_with(|| {
             let text = match fs::read(&file.target) {
+                Ok(bytes) if is_utf16(&bytes) => {
+                    collected.problems.push(problem(
+                        &file,
+                        FindingCode::UnparseableConfig,
+                        "This config is encoded as UTF-16, which MCP Keys does not read or edit, so its keys are unknown.".to_owned(),
+                        "Save the file as UTF-8 (every client reads UTF-8), then scan again.",
+                    ));
+                    return Err(());
+                }
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) => {
                     collected.problems.push(problem(
@@ -268,6 +277,11 @@ pub fn collect(options: &DiscoverOptions) -> Collected {
         collected.files.push(file);
     }
     collected
+}
+
+/// Whether `bytes` start with a UTF-16 byte-order mark (either order).
+fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
 }
 
 fn problem(file: &ConfigFile, code: FindingCode, message: String, fix: &str) -> Finding {

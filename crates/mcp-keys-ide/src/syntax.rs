@@ -2,6 +2,7 @@
 //! the file, so extraction is written once and an edit knows exactly which
 //! bytes a key occupies.
 
+mod depth;
 mod json;
 mod toml;
 mod yaml;
@@ -50,12 +51,46 @@ impl Node {
     }
 }
 
+/// The deepest nesting of maps and lists a config may have. Real configs
+/// stay under ten levels; the parsers and every walk of the tree recurse,
+/// so a hostile file nested thousands of levels deep would overflow the
+/// stack and abort scan, doctor or a roll. One limit for every format.
+pub const MAX_DEPTH: usize = 128;
+
+/// The UTF-8 byte-order mark some Windows editors write.
+const BOM: &str = "\u{feff}";
+
 /// Parses `text` as `format`. The error is the parser's message, with
-/// positions but never the file's values.
+/// positions but never the file's values. A leading byte-order mark is
+/// skipped (spans stay positions in `text`, so an edit keeps it); a file
+/// nested deeper than [`MAX_DEPTH`] is an error before any parser sees it.
 pub fn parse(format: Format, text: &str) -> Result<Node, String> {
-    match format {
-        Format::Json | Format::Jsonc => json::parse(text),
-        Format::Toml => toml::parse(text),
-        Format::Yaml => yaml::parse(text),
+    let body = text.strip_prefix(BOM).unwrap_or(text);
+    let offset = text.len() - body.len();
+    if depth::exceeds(format, body, MAX_DEPTH) {
+        return Err(format!("nested deeper than {MAX_DEPTH} levels"));
+    }
+    let mut node = match format {
+        Format::Json | Format::Jsonc => json::parse(body),
+        Format::Toml => toml::parse(body),
+        Format::Yaml => yaml::parse(body, MAX_DEPTH),
+    }?;
+    if offset > 0 {
+        node.shift_spans(offset);
+    }
+    Ok(node)
+}
+
+impl Node {
+    /// Moves every span `by` bytes later (past a byte-order mark).
+    fn shift_spans(&mut self, by: usize) {
+        match self {
+            Self::Map(members) => members
+                .iter_mut()
+                .for_each(|(_, node)| node.shift_spans(by)),
+            Self::List(items) => items.iter_mut().for_each(|node| node.shift_spans(by)),
+            Self::Str { span, .. } => *span = span.start + by..span.end + by,
+            Self::Other => {}
+        }
     }
 }

@@ -7,8 +7,11 @@ use saphyr_parser::{Event, Parser, Span};
 
 use super::Node;
 
-/// Parses the first YAML document. An empty file is an empty map.
-pub fn parse(text: &str) -> Result<Node, String> {
+/// Parses the first YAML document. An empty file is an empty map. YAML's
+/// block nesting is indentation, which no cheap pre-scan measures, so the
+/// depth is checked here, on the builder stack: `max_depth` open
+/// collections at most.
+pub fn parse(text: &str, max_depth: usize) -> Result<Node, String> {
     // Byte offset of every character index, plus the end.
     let mut offsets: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
     offsets.push(text.len());
@@ -19,6 +22,9 @@ pub fn parse(text: &str) -> Result<Node, String> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|error| error.to_string())?;
         let node = match event {
+            Event::MappingStart(..) | Event::SequenceStart(..) if stack.len() >= max_depth => {
+                return Err(format!("nested deeper than {max_depth} levels"));
+            }
             Event::MappingStart(..) => {
                 stack.push(Builder::Map(Vec::new(), None));
                 continue;

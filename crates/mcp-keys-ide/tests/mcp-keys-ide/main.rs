@@ -6,6 +6,7 @@ mod crash;
 mod discovery;
 mod doctor;
 mod edits;
+mod hostile_configs;
 mod git_safety;
 mod properties;
 mod registry;
