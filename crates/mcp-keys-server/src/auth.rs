@@ -11,17 +11,15 @@ use crate::{AppState, Error};
 
 /// Lets a request through only with a valid management token. Failures
 /// count against the client address like failed key authentications, so
-/// tokens cannot be guessed faster than keys.
+/// tokens cannot be guessed faster than keys; a valid token is never
+/// refused for them, because the address (127.0.0.1 above all) is shared
+/// with every other local program, a web page's requests included.
 pub async fn require_management_token(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, Error> {
     let address = client_address(request.extensions());
-    state
-        .limits
-        .check_address(address)
-        .map_err(|retry_after| Error::RateLimited { retry_after })?;
     let valid = match bearer(request.headers()) {
         Bearer::Credential(text) => match ManagementToken::parse(text) {
             Ok(token) => state.db.token_is_valid(&token).await?,
@@ -32,7 +30,8 @@ pub async fn require_management_token(
     if !valid {
         state
             .limits
-            .record_failure(address)
+            .check_address(address)
+            .and_then(|()| state.limits.record_failure(address))
             .map_err(|retry_after| Error::RateLimited { retry_after })?;
         return Err(Error::Unauthorized);
     }

@@ -31,11 +31,29 @@ pub async fn init_token_file(db: &Db, path: &Path) -> Result<bool, Error> {
 }
 
 /// Writes `text` and a newline to `path`, readable by the owner only.
+///
+/// A symbolic link at `path` is refused, not followed: the token file is
+/// often in a shared folder, where a link planted by someone else would
+/// make this truncate and overwrite whatever it points at.
 fn write_private(path: &Path, text: &str) -> Result<(), Error> {
+    if let Ok(metadata) = std::fs::symlink_metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(Error::Config(format!(
+            "{} is a symbolic link or not a regular file; the token file must be a plain file \
+             (remove it or choose another path)",
+            path.display()
+        )));
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The check above races with a link created in between; the open
+        // itself refuses to follow one.
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
     let mut file = options.open(path)?;
     // `mode` only applies to a new file; an existing one is narrowed too.
     #[cfg(unix)]

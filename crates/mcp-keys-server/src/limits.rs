@@ -44,8 +44,9 @@ impl KeyLimit {
 pub struct Limits {
     failures: DefaultKeyedRateLimiter<IpAddr>,
     /// Addresses over their failure quota, until when. While blocked, an
-    /// address's requests are refused before any key is looked at, so the
-    /// limit really bounds how many guesses an address gets.
+    /// address's failing requests are answered 429 (not 401), so a guesser
+    /// learns nothing more; a request with valid credentials still passes,
+    /// since the address may be shared (127.0.0.1 is every local program).
     blocked: Mutex<HashMap<IpAddr, Instant>>,
     keys: Mutex<HashMap<String, Arc<KeyLimiter>>>,
 }

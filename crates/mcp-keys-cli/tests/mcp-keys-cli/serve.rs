@@ -98,3 +98,45 @@ async fn the_init_token_file_is_written_with_mode_0600_only_when_the_database_ha
     second.wait().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn the_database_and_its_wal_are_readable_by_the_owner_only() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let mut serve = Serve::start(dir.path(), &sqlite_url(dir.path()), &[]).await?;
+    for name in ["keys.db", "keys.db-wal", "keys.db-shm"] {
+        let path = dir.path().join(name);
+        if name == "keys.db" || path.exists() {
+            let mode = std::fs::metadata(&path)?.permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{name} holds fingerprints and the audit log");
+        }
+    }
+    serve.signal("TERM")?;
+    serve.wait().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_init_token_file_that_is_a_symlink_is_refused_and_its_target_kept() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious\n")?;
+    let link = dir.path().join("token");
+    std::os::unix::fs::symlink(&victim, &link)?;
+    let listen = free_address()?.to_string();
+    let stderr = serve_failure(&[
+        "--listen",
+        &listen,
+        "--db",
+        &sqlite_url(dir.path()),
+        "--init-token-file",
+        &link.display().to_string(),
+    ])
+    .await?;
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&victim)?,
+        "precious\n",
+        "the link's target is untouched"
+    );
+    Ok(())
+}

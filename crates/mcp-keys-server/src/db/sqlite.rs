@@ -22,6 +22,9 @@ pub async fn connect(url: &str) -> Result<AnyPool, Error> {
     };
     AnyConnectOptions::from_str(&url)
         .map_err(|error| Error::Config(format!("invalid database URL: {error}")))?;
+    if !memory {
+        create_private(&url)?;
+    }
     let options = AnyPoolOptions::new()
         .after_connect(|connection, _| {
             Box::pin(async move {
@@ -80,5 +83,29 @@ mod tests {
         assert_eq!(foreign_keys, 1);
         pool.close().await;
         Ok(())
+    }
+}
+
+/// Creates the database file of `url` readable by its owner only, before
+/// SQLite would create it with the process umask (0644 by default): it
+/// holds key fingerprints and the audit log. SQLite gives its `-wal` and
+/// `-shm` files the database file's mode. An existing file is left as it is.
+fn create_private(url: &str) -> Result<(), Error> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A missing folder and the like: SQLite's own error says it better.
+        Err(_) => Ok(()),
     }
 }

@@ -55,13 +55,6 @@ async fn authenticate(
         return Err(Answer::Origin);
     }
     let address = client_address(request.extensions());
-    state
-        .limits
-        .check_address(address)
-        .map_err(|wait| Answer::RateLimited {
-            reason: "too_many_failures",
-            wait,
-        })?;
 
     let (mut parts, body) = request.into_parts();
     let body = to_bytes(body, state.config.max_body_bytes)
@@ -129,7 +122,14 @@ async fn refuse(
     address: std::net::IpAddr,
     refused: Refused,
 ) -> Answer {
-    if let Err(wait) = state.limits.record_failure(address) {
+    // Only a refused attempt meets the per-address limit: a valid key is
+    // never refused because others at the same address (every local
+    // program shares 127.0.0.1) failed.
+    if let Err(wait) = state
+        .limits
+        .check_address(address)
+        .and_then(|()| state.limits.record_failure(address))
+    {
         return Answer::RateLimited {
             reason: "too_many_failures",
             wait,

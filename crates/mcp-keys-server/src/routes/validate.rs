@@ -5,7 +5,11 @@ use crate::Error;
 /// The longest name of a product, surface or key.
 const MAX_NAME_CHARS: usize = 200;
 
-/// `name` trimmed, if it is 1 to 200 characters long.
+/// `name` trimmed, if it is 1 to 200 characters long and holds no control
+/// characters. Names are printed by terminals (the CLI's tables) and
+/// shown in the app: an ESC, BEL or OSC sequence in a stored name would
+/// drive the terminal of whoever lists it, and a bidi override would
+/// make it read as something else.
 pub fn name(name: &str) -> Result<String, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
@@ -13,7 +17,23 @@ pub fn name(name: &str) -> Result<String, Error> {
             "name must be 1 to {MAX_NAME_CHARS} characters"
         )));
     }
+    if name.chars().any(is_forbidden) {
+        return Err(Error::Invalid(
+            "name must not contain control characters (such as ESC or BEL) or bidirectional overrides"
+                .into(),
+        ));
+    }
     Ok(name.to_owned())
+}
+
+/// C0 and C1 controls, DEL, and the Unicode bidirectional formatting
+/// characters (embeddings, overrides, isolates, marks).
+fn is_forbidden(character: char) -> bool {
+    character.is_control()
+        || matches!(
+            character,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// Whether `name` can be an MCP tool name: 1 to 64 of `A-Z a-z 0-9 _ - .`.
@@ -40,6 +60,20 @@ mod tests {
         assert_eq!(name("  docs ").ok().as_deref(), Some("docs"));
         assert!(name("   ").is_err());
         assert!(name(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn names_with_terminal_escapes_or_bidi_overrides_are_refused() {
+        for bad in [
+            "\u{1b}]0;pwned\u{7}",
+            "a\u{7}b",
+            "x\u{9b}31m",
+            "evil\u{202E}txt.exe",
+            "tab\tname",
+        ] {
+            assert!(name(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(name("Café — docs ✓").ok().as_deref(), Some("Café — docs ✓"));
     }
 
     #[test]

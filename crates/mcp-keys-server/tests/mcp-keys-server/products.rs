@@ -84,3 +84,26 @@ async fn an_oversized_body_is_413() -> Result<()> {
     assert_eq!(body["error"]["code"], "payload_too_large");
     Ok(())
 }
+
+#[tokio::test]
+async fn names_with_terminal_escape_sequences_are_refused_everywhere() -> Result<()> {
+    let server = Server::start().await?;
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let (status, body) = server
+        .post("/v1/products", &json!({"name": hostile}))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let surface = server.surface("development", &["search"]).await?;
+    let (status, _) = server
+        .post(
+            &format!("{}/keys", surface.path()),
+            &json!({"name": "ide\u{202E}txt"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = server
+        .put(surface.path().as_str(), &json!({"name": "a\u{7}"}))
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    Ok(())
+}
