@@ -131,7 +131,10 @@ pub async fn surface_create<R: Runtime>(
         .await?)
 }
 
-/// The surface's audit events, newest first.
+/// How far back the Activity tab reads a surface's events.
+const EVENTS_DAYS: i64 = 30;
+
+/// The surface's audit events of the last 30 days, newest first.
 #[tauri::command]
 pub async fn events_list<R: Runtime>(
     app: AppHandle<R>,
@@ -139,8 +142,11 @@ pub async fn events_list<R: Runtime>(
     surface_id: String,
 ) -> IpcResult<Vec<Event>> {
     let session = app.session(&connection_id).await?;
+    // The last 30 days, as long as the service keeps failures: the log of
+    // a surface under attack is counted rows, but still not read whole.
     let filter = EventFilter {
         surface_id: Some(surface_id),
+        since: Some(Utc::now() - chrono::TimeDelta::days(EVENTS_DAYS)),
         ..EventFilter::default()
     };
     let mut events = session

@@ -30,6 +30,11 @@ keyId: string | null,
  */
 reason: string | null, 
 /**
- * When it happened.
+ * When it happened (for a counted failure, the first of them).
  */
-createdAt: string, };
+createdAt: string, 
+/**
+ * How many times: our service counts failed authentications alike
+ * within an hour as one event. Absent from servers that do not count.
+ */
+count?: bigint, };

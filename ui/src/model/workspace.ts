@@ -95,6 +95,8 @@ export type Event = {
   /** Why an authentication failed (`revoked`, `expired`, …); null for other events. */
   reason: string | null;
   createdAt: string;
+  /** Failed authentications alike within an hour, counted as one event. */
+  count?: number;
 };
 
 /** A product with its surfaces (listed without keys). */

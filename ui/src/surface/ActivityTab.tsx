@@ -99,7 +99,10 @@ export function ActivityTab({
                   className={`activity-list__item activity-list__item--${event.type}`}
                   data-testid={`event-${event.id}`}
                 >
-                  <span className="activity-list__type">{labels[event.type]}</span>
+                  <span className="activity-list__type">
+                    {labels[event.type]}
+                    {event.count !== undefined && event.count > 1 && ` ×${event.count}`}
+                  </span>
                   <span className="activity-list__what">
                     {key && <code>{key}</code>}
                     {event.type === "auth_failed" && event.reason !== null && (

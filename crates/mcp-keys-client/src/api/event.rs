@@ -29,8 +29,13 @@ pub struct Event {
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     #[serde(default)]
     pub reason: Option<String>,
-    /// When it happened.
+    /// When it happened (for a counted failure, the first of them).
     pub created_at: DateTime<Utc>,
+    /// How many times: our service counts failed authentications alike
+    /// within an hour as one event. Absent from servers that do not count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub count: Option<u64>,
 }
 
 /// What an event records.

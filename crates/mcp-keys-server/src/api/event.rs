@@ -25,8 +25,11 @@ pub struct Event {
     pub key_id: Option<String>,
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     pub reason: Option<String>,
-    /// When it happened.
+    /// When it happened (for a counted failure, the first of them).
     pub created_at: Timestamp,
+    /// How many times: failed authentications alike within an hour are
+    /// one event; every other event is 1.
+    pub count: u64,
 }
 
 /// What an event records.

@@ -8,6 +8,13 @@ use crate::api::{Event, EventType, Page, PageRequest};
 use crate::time::{self, Timestamp};
 use crate::{Error, ids};
 
+/// Failed authentications with the same surface, key and reason within
+/// this window are one event with a count.
+const AGGREGATE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// Failed authentications older than this are deleted.
+const FAILURE_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
 /// An event to record.
 #[derive(Debug, Clone)]
 pub(crate) struct NewEvent {
@@ -54,6 +61,7 @@ struct EventRow {
     key_id: Option<String>,
     reason: Option<String>,
     created_at: i64,
+    count: i64,
 }
 
 /// Records `event` through `executor`, so it can join a transaction.
@@ -78,9 +86,38 @@ pub(super) async fn insert_event<'e>(
 }
 
 impl Db {
-    /// Records `event` on its own.
+    /// Records `event` on its own. A failed authentication like one in the
+    /// last hour (same surface, key and reason) adds to that event's count
+    /// instead of adding a row, and a new row deletes failures older than
+    /// 30 days: a flood of refused requests grows the log by a row an hour.
     pub(crate) async fn record_event(&self, event: &NewEvent) -> Result<(), Error> {
-        insert_event(&self.pool, event).await
+        if event.kind != EventType::AuthFailed {
+            return insert_event(&self.pool, event).await;
+        }
+        let counted = sqlx::query(
+            "UPDATE events SET count = count + 1 WHERE id = (
+                 SELECT id FROM events
+                 WHERE type = 'auth_failed' AND created_at >= $1
+                   AND COALESCE(surface_id, '') = COALESCE($2, '')
+                   AND COALESCE(key_id, '') = COALESCE($3, '')
+                   AND COALESCE(reason, '') = COALESCE($4, '')
+                 ORDER BY created_at DESC LIMIT 1)",
+        )
+        .bind(time::to_millis(event.created_at - AGGREGATE_WINDOW))
+        .bind(event.surface_id.as_deref())
+        .bind(event.key_id.as_deref())
+        .bind(event.reason.as_deref())
+        .execute(&self.pool)
+        .await?;
+        if counted.rows_affected() > 0 {
+            return Ok(());
+        }
+        insert_event(&self.pool, event).await?;
+        sqlx::query("DELETE FROM events WHERE type = 'auth_failed' AND created_at < $1")
+            .bind(time::to_millis(event.created_at - FAILURE_RETENTION))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// One page of the events that match `filter`, oldest first.
@@ -91,7 +128,7 @@ impl Db {
     ) -> Result<Page<Event>, Error> {
         let (after_millis, after_id) = page.after.clone().unwrap_or((i64::MIN, String::new()));
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, type, product_id, surface_id, key_id, reason, created_at FROM events
+            "SELECT id, type, product_id, surface_id, key_id, reason, created_at, count FROM events
              WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
                AND ($3 IS NULL OR created_at >= $3)
                AND (created_at > $4 OR (created_at = $4 AND id > $5))
@@ -127,11 +164,65 @@ impl Db {
                     surface_id: row.surface_id,
                     key_id: row.key_id,
                     reason: row.reason,
+                    count: u64::try_from(row.count).unwrap_or(1),
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(page.page(events, count(total), |event| {
             (time::to_millis(event.created_at), event.id.clone())
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NewEvent;
+    use crate::api::{EventType, PageRequest};
+    use crate::db::EventFilter;
+    use crate::{Db, Error, time};
+
+    fn failure(reason: &str, days_ago: i64) -> NewEvent {
+        NewEvent {
+            kind: EventType::AuthFailed,
+            product_id: Some("prd".to_owned()),
+            surface_id: Some("srf".to_owned()),
+            key_id: None,
+            reason: Some(reason.to_owned()),
+            created_at: time::now() - chrono::TimeDelta::days(days_ago),
+        }
+    }
+
+    #[tokio::test]
+    async fn repeated_failures_are_one_counted_event_and_old_ones_expire() -> Result<(), Error> {
+        let db = Db::connect("sqlite::memory:").await?;
+        db.record_event(&failure("unknown", 40)).await?;
+        for _ in 0..1_000 {
+            db.record_event(&failure("unknown", 0)).await?;
+        }
+        db.record_event(&failure("revoked", 0)).await?;
+
+        let page = db
+            .list_events(
+                &EventFilter::default(),
+                &PageRequest {
+                    limit: 50,
+                    after: None,
+                },
+            )
+            .await?;
+        let counts: Vec<(Option<String>, u64)> = page
+            .data
+            .iter()
+            .map(|event| (event.reason.clone(), event.count))
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                (Some("unknown".to_owned()), 1_000),
+                (Some("revoked".to_owned()), 1)
+            ],
+            "the 40-day-old failure expired; the rest are two rows"
+        );
+        Ok(())
     }
 }

@@ -319,15 +319,22 @@ impl Db {
         let mut tx = self.pool.begin().await?;
         // The write comes first so the transaction takes SQLite's write lock
         // at once instead of upgrading a read lock, which can fail under load.
-        sqlx::query(
+        // Only an unrevoked key is rolled, decided inside this transaction:
+        // the caller's earlier read may predate a revocation that committed
+        // since, and the new key must not bring a revoked key's name, scopes
+        // and limits back to life.
+        let shortened = sqlx::query(
             "UPDATE api_keys SET expires_at = CASE
                  WHEN expires_at IS NOT NULL AND expires_at < $1 THEN expires_at ELSE $1 END
-             WHERE id = $2",
+             WHERE id = $2 AND revoked_at IS NULL",
         )
         .bind(time::to_millis(grace_end))
         .bind(old_id)
         .execute(&mut *tx)
         .await?;
+        if shortened.rows_affected() == 0 {
+            return Err(Error::Conflict("a revoked key cannot be rolled".into()));
+        }
         if !insert(&mut tx, new, now).await? {
             return Ok(None);
         }
@@ -432,4 +439,67 @@ fn limit(value: Option<i64>) -> Result<Option<u32>, Error> {
             u32::try_from(value).map_err(|_| Error::Corrupt(format!("rate limit {value}")))
         })
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use mcp_keys_core::{ApiKey, Environment};
+
+    use super::NewKey;
+    use crate::api::SurfaceStatus;
+    use crate::db::NewSurface;
+    use crate::{Db, Error, time};
+
+    fn new_key(surface_id: &str, product_id: &str) -> Result<(ApiKey, NewKey), Error> {
+        let key = ApiKey::generate(Environment::Development)?;
+        let new = NewKey {
+            id: key.id().to_owned(),
+            surface_id: surface_id.to_owned(),
+            product_id: product_id.to_owned(),
+            name: "ide".to_owned(),
+            fingerprint: key.fingerprint(),
+            key_prefix: key.key_prefix().to_owned(),
+            key_hint: key.key_hint().to_owned(),
+            scopes: Vec::new(),
+            environment: Environment::Development,
+            expires_at: None,
+            rate_limit_per_minute: None,
+            rate_limit_per_day: None,
+        };
+        Ok((key, new))
+    }
+
+    /// The roll route reads the key, then rolls it; a revocation can commit
+    /// in between. The roll itself must then refuse.
+    #[tokio::test]
+    async fn a_roll_that_races_a_revocation_creates_no_key() -> Result<(), Error> {
+        let db = Db::connect("sqlite::memory:").await?;
+        let now = time::now();
+        let product = db.create_product("P", now).await?;
+        let surface = db
+            .create_surface(
+                &product.id,
+                &NewSurface {
+                    name: "S".to_owned(),
+                    status: SurfaceStatus::Active,
+                    environment: Environment::Development,
+                },
+                now,
+                "http://127.0.0.1",
+            )
+            .await?;
+        let (_, old) = new_key(&surface.id, &product.id)?;
+        db.insert_key(&old, now).await?;
+        db.revoke_key(&surface.id, &old.id, now).await?;
+
+        let (_, successor) = new_key(&surface.id, &product.id)?;
+        let rolled = db.roll_key(&old.id, &successor, now, now).await;
+
+        assert!(matches!(rolled, Err(Error::Conflict(_))), "{rolled:?}");
+        assert!(
+            db.key(&successor.id).await?.is_none(),
+            "no key was created from the revoked one"
+        );
+        Ok(())
+    }
 }

@@ -53,6 +53,30 @@ pub async fn connect(url: &str) -> Result<AnyPool, Error> {
     Ok(options.connect(&url).await?)
 }
 
+/// Creates the database file of `url` readable by its owner only, before
+/// SQLite would create it with the process umask (0644 by default): it
+/// holds key fingerprints and the audit log. SQLite gives its `-wal` and
+/// `-shm` files the database file's mode. An existing file is left as it is.
+fn create_private(url: &str) -> Result<(), Error> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A missing folder and the like: SQLite's own error says it better.
+        Err(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::Row;
@@ -83,29 +107,5 @@ mod tests {
         assert_eq!(foreign_keys, 1);
         pool.close().await;
         Ok(())
-    }
-}
-
-/// Creates the database file of `url` readable by its owner only, before
-/// SQLite would create it with the process umask (0644 by default): it
-/// holds key fingerprints and the audit log. SQLite gives its `-wal` and
-/// `-shm` files the database file's mode. An existing file is left as it is.
-fn create_private(url: &str) -> Result<(), Error> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let path = path.split_once('?').map_or(path, |(path, _)| path);
-    if path.is_empty() {
-        return Ok(());
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        // A missing folder and the like: SQLite's own error says it better.
-        Err(_) => Ok(()),
     }
 }
