@@ -59,7 +59,7 @@ pub fn code_of(code: &str) -> ErrorCode {
             ErrorCode::InvalidInput
         }
         "not_found" | "no_connection" => ErrorCode::NotFound,
-        "unreachable" => ErrorCode::Unreachable,
+        "unreachable" | "not_our_service" => ErrorCode::Unreachable,
         "token_rejected" | "no_token" => ErrorCode::TokenRejected,
         "rate_limited" => ErrorCode::RateLimited,
         "server_error" | "protocol" => ErrorCode::ServerError,

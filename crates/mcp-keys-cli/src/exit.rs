@@ -82,7 +82,7 @@ impl Exit {
         match error {
             Error::NotFound { .. } => Self::NotFound,
             Error::TokenRejected { .. } => Self::TokenRejected,
-            Error::Unreachable { .. } => Self::Unreachable,
+            Error::Unreachable { .. } | Error::NotOurService { .. } => Self::Unreachable,
             Error::RateLimited { .. } => Self::RateLimited,
             Error::Server { .. } => Self::ServerFailed,
             Error::InvalidUrl { .. } | Error::InvalidToken => Self::Usage,

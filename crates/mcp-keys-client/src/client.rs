@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use mcp_keys_core::Sensitive;
@@ -9,6 +10,7 @@ use reqwest::Url;
 use reqwest::header::HeaderValue;
 use reqwest::redirect;
 
+use crate::identity::Identity;
 use crate::{Error, RetryPolicy};
 
 /// A client of one key service's management API: our `mcp-keys serve`, the
@@ -42,6 +44,9 @@ pub struct Client {
     pub(crate) retry: RetryPolicy,
     /// The page size `…_all` walks ask for; the server's default if `None`.
     pub(crate) page_size: Option<u32>,
+    /// The service's proof of identity, required before the token crosses
+    /// plain HTTP (`identity.rs`).
+    pub(crate) identity: Option<Arc<Identity>>,
 }
 
 impl Client {
@@ -135,7 +140,14 @@ impl ClientBuilder {
         let mut authorization =
             HeaderValue::from_str(header.expose()).map_err(|_| Error::InvalidToken)?;
         authorization.set_sensitive(true);
-        let http = reqwest::Client::builder()
+        let identity = Identity::needed(&base, self.token.expose());
+        let mut http = reqwest::Client::builder();
+        if is_loopback(&base) {
+            // A proxy from the environment (`http_proxy`, `ALL_PROXY`) would
+            // receive the token in the clear on its way to this machine.
+            http = http.no_proxy();
+        }
+        let http = http
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             // A redirect could take the token to another host or to plain
@@ -150,6 +162,7 @@ impl ClientBuilder {
             authorization,
             retry: self.retry,
             page_size: self.page_size,
+            identity,
         })
     }
 }

@@ -32,6 +32,17 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// Over plain HTTP, whatever answers at the URL did not prove that it is
+    /// the MCP Keys service holding this token: another program may hold the
+    /// port. The token was not sent.
+    #[error(
+        "the service at {url} did not prove it is MCP Keys; another program may be listening \
+         on that port (the management token was not sent)"
+    )]
+    NotOurService {
+        /// The URL that was asked.
+        url: String,
+    },
     /// 401 or 403 on the management API: the token is wrong, revoked, or not
     /// allowed to do this.
     #[error("the key service rejected the management token (HTTP {status})")]
@@ -96,6 +107,7 @@ impl Error {
             Self::InvalidToken => "invalid_token",
             Self::Setup(_) => "setup",
             Self::Unreachable { .. } => "unreachable",
+            Self::NotOurService { .. } => "not_our_service",
             Self::TokenRejected { .. } => "token_rejected",
             Self::NotFound { .. } => "not_found",
             Self::RateLimited { .. } => "rate_limited",

@@ -28,6 +28,7 @@ mod client;
 mod error;
 mod events;
 mod extension;
+mod identity;
 mod keys;
 mod pages;
 mod products;

@@ -55,6 +55,7 @@ impl Client {
         body: Option<Vec<u8>>,
         retry: Retry,
     ) -> Result<Answer, Error> {
+        self.prove_identity().await?;
         let attempts = match retry {
             Retry::Idempotent => self.retry.max_attempts.max(1),
             Retry::Never => 1,
@@ -217,7 +218,7 @@ impl Answer {
 
 /// `Retry-After` in seconds (the HTTP-date form is not used by key services
 /// and reads as absent).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
         .get(header::RETRY_AFTER)?
         .to_str()

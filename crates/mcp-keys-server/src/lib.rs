@@ -67,6 +67,7 @@ pub use verify::Refusal;
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(routes::management(state.clone()))
+        .merge(routes::identity())
         .merge(mcp::router(state.clone()))
         .route("/health", get(routes::health))
         .route(openapi::PATH, get(openapi::document))

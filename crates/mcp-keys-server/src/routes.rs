@@ -3,6 +3,7 @@
 
 mod events;
 mod health;
+mod identity;
 mod items;
 mod keys;
 mod products;
@@ -14,6 +15,7 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 
 pub use health::health;
+pub use identity::router as identity;
 
 use crate::AppState;
 use crate::auth::require_management_token;

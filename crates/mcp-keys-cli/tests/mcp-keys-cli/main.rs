@@ -6,6 +6,7 @@ mod concurrency;
 mod connections;
 mod crash_safety;
 mod failures;
+mod impostor;
 mod lifecycle;
 mod no_secrets;
 mod output;

@@ -106,13 +106,10 @@ async fn a_wrong_token_is_rejected_and_then_rate_limited_with_the_wait() -> Resu
         wait >= Duration::from_secs(1) && wait <= Duration::from_secs(60),
         "{wait:?}"
     );
-    // The right token is blocked as well while the address is: no guess
-    // gets through, and the client says so rather than "rejected".
-    let error = service.client()?.list_products_all().await.err();
-    assert!(
-        matches!(error, Some(Error::RateLimited { .. })),
-        "{error:?}"
-    );
+    // The right token still works: the address (127.0.0.1) is shared with
+    // every local program, and others' failures must not lock it out.
+    let products = service.client()?.list_products_all().await;
+    assert!(products.is_ok(), "{products:?}");
     Ok(())
 }
 

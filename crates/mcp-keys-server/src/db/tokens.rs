@@ -62,6 +62,20 @@ impl Db {
         Ok(revoked.rows_affected() == 1)
     }
 
+    /// The fingerprint of the unrevoked management token with public id
+    /// `id`, for the identity proof.
+    pub async fn token_fingerprint(&self, id: &str) -> Result<Option<Fingerprint>, Error> {
+        let stored: Option<String> = sqlx::query_scalar(
+            "SELECT fingerprint FROM management_tokens WHERE id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        stored
+            .map(|stored| parse_stored("token fingerprint", &stored))
+            .transpose()
+    }
+
     /// Whether `token` is a stored, unrevoked management token. The lookup
     /// is by the public id; the fingerprints are compared in constant time.
     pub async fn token_is_valid(&self, token: &ManagementToken) -> Result<bool, Error> {

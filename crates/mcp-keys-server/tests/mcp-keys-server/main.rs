@@ -4,6 +4,7 @@
 mod daily_limit;
 mod embedded;
 mod events;
+mod identity;
 mod keys;
 mod limits;
 mod logs;

@@ -2,6 +2,7 @@
 //! DELETE returned may be accepted.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -22,14 +23,16 @@ async fn no_request_that_starts_after_the_revoke_returned_is_accepted() -> Resul
         created["id"].as_str().unwrap_or_default()
     );
     let revoked_at: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+    let answered = Arc::new(AtomicUsize::new(0));
 
     let mut workers = Vec::new();
     for _ in 0..8 {
-        let (server, surface, key, revoked_at) = (
+        let (server, surface, key, revoked_at, answered) = (
             Arc::clone(&server),
             surface.clone(),
             key.clone(),
             Arc::clone(&revoked_at),
+            Arc::clone(&answered),
         );
         workers.push(tokio::spawn(async move {
             let mut accepted_after = 0;
@@ -39,6 +42,7 @@ async fn no_request_that_starts_after_the_revoke_returned_is_accepted() -> Resul
                 let response = server
                     .mcp(&surface, Some(&key), &rpc("tools/list", json!({})))
                     .await?;
+                answered.fetch_add(1, Ordering::SeqCst);
                 let after_revoke = revoked_at.lock().await.is_some_and(|at| started > at);
                 match response.status() {
                     StatusCode::OK if after_revoke => accepted_after += 1,
@@ -49,7 +53,11 @@ async fn no_request_that_starts_after_the_revoke_returned_is_accepted() -> Resul
             anyhow::Ok((accepted_after, refused))
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // Revoke once the workers are under way (a tenth of their requests
+    // answered), however fast or slow this machine is: the rest overlap.
+    while answered.load(Ordering::SeqCst) < 32 {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
     let (status, _) = server.delete(&revoke).await?;
     assert_eq!(status, StatusCode::OK);
     *revoked_at.lock().await = Some(Instant::now());
