@@ -30,6 +30,11 @@ pub struct ServeArgs {
     /// (scheme://host[:port]); repeat for more.
     #[arg(long = "allowed-origin", value_name = "ORIGIN")]
     allowed_origins: Vec<String>,
+    /// A `Host` name (host:port) a loopback service also answers to; repeat
+    /// for more. A service on 127.0.0.1 or [::1] answers only to its
+    /// loopback names otherwise (DNS rebinding).
+    #[arg(long = "allow-host", value_name = "HOST:PORT")]
+    allowed_hosts: Vec<String>,
     /// The URL clients reach this service at, when it is not the listen
     /// address (behind a proxy); surfaces report their MCP URL under it.
     #[arg(long, value_name = "URL")]
@@ -57,12 +62,21 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (is the port in use?)", args.listen))?;
     let address = listener.local_addr()?;
+    let public_host = args.public_url.as_deref().and_then(authority);
     let mut config = Config::new(
         args.public_url
+            .clone()
             .unwrap_or_else(|| format!("http://{address}")),
     );
     config.failed_auth_per_minute = args.failed_auth_per_minute;
     config.allowed_origins = args.allowed_origins;
+    if address.ip().is_loopback() {
+        let mut hosts = mcp_keys_server::loopback_hosts(address.port());
+        hosts.extend(args.allowed_hosts);
+        // Behind a reverse proxy, requests name the public host.
+        hosts.extend(public_host);
+        config.allowed_hosts = Some(hosts);
+    }
     tracing::info!(%address, "key service listening");
     serve(
         listener,
@@ -73,6 +87,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("key service stopped");
     Ok(())
+}
+
+/// The `host[:port]` of `url`, as a `Host` header names it.
+fn authority(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty()).then(|| authority.to_owned())
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

@@ -17,6 +17,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// The largest request body accepted, in bytes; larger ones get 413.
     pub max_body_bytes: usize,
+    /// The `Host` names (`host:port`) the service answers to; `None` for
+    /// any. A service on loopback sets [`crate::loopback_hosts`] so a page
+    /// on a rebound DNS name cannot reach it.
+    pub allowed_hosts: Option<Vec<String>>,
 }
 
 impl Config {
@@ -27,6 +31,7 @@ impl Config {
             failed_auth_per_minute: NonZeroU32::MIN.saturating_add(29),
             allowed_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
+            allowed_hosts: None,
         }
     }
 }

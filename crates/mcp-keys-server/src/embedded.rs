@@ -44,8 +44,11 @@ impl Embedded {
                  MCP_KEYS_LOCAL_PORT chooses another"
             ))
         })?;
-        let url = format!("http://{}", listener.local_addr()?);
-        let state = AppState::new(db.clone(), Config::new(url.clone()));
+        let bound = listener.local_addr()?;
+        let url = format!("http://{bound}");
+        let mut config = Config::new(url.clone());
+        config.allowed_hosts = Some(crate::loopback_hosts(bound.port()));
+        let state = AppState::new(db.clone(), config);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async {
             let _ = stopped.await;

@@ -22,6 +22,14 @@ pub enum Error {
     /// 401 `unauthorized`: no management token, or not a valid one.
     #[error("a valid management token is required (Authorization: Bearer mgmt_...)")]
     Unauthorized,
+    /// 403 `forbidden_origin`: a browser sent this from a page of another
+    /// site (`Origin`, `Sec-Fetch-Site`).
+    #[error("requests from web pages of other sites are refused")]
+    ForbiddenOrigin,
+    /// 403 `forbidden_host`: the `Host` is not a name of this service (a
+    /// rebound DNS name pointing at loopback).
+    #[error("this service does not answer to that Host name")]
+    ForbiddenHost,
     /// 404 `not_found`: no such product, surface or key.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -67,6 +75,7 @@ impl Error {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::ForbiddenOrigin | Self::ForbiddenHost => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -86,6 +95,8 @@ impl Error {
         match self {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized => "unauthorized",
+            Self::ForbiddenOrigin => "forbidden_origin",
+            Self::ForbiddenHost => "forbidden_host",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::PayloadTooLarge => "payload_too_large",

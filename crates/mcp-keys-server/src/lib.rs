@@ -28,6 +28,7 @@ pub mod api;
 mod auth;
 mod bearer;
 mod bootstrap;
+mod browser;
 mod client_address;
 mod config;
 mod db;
@@ -49,12 +50,14 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use tokio::net::TcpListener;
 
 // Public for the fuzz target of the header parsing (`fuzz/`).
 pub use bearer::{Bearer, bearer};
 pub use bootstrap::init_token_file;
+pub use browser::loopback_hosts;
 pub use config::Config;
 pub use db::Db;
 pub use embedded::{Embedded, LocalToken};
@@ -73,6 +76,10 @@ pub fn app(state: AppState) -> Router {
         .route(openapi::PATH, get(openapi::document))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn_with_state(
+            state.clone(),
+            browser::require_known_host,
+        ))
         .with_state(state)
 }
 

@@ -19,6 +19,7 @@ pub use identity::router as identity;
 
 use crate::AppState;
 use crate::auth::require_management_token;
+use crate::browser::refuse_cross_site;
 
 /// Every route of the management API.
 pub fn management(state: AppState) -> Router<AppState> {
@@ -29,5 +30,8 @@ pub fn management(state: AppState) -> Router<AppState> {
         .merge(keys::router())
         .merge(verify::router())
         .merge(events::router())
-        .route_layer(from_fn_with_state(state, require_management_token))
+        .route_layer(from_fn_with_state(state.clone(), require_management_token))
+        // Outermost: a cross-site page is refused before its request
+        // counts as a failed login.
+        .route_layer(from_fn_with_state(state, refuse_cross_site))
 }

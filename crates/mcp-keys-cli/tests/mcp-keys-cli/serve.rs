@@ -140,3 +140,26 @@ async fn an_init_token_file_that_is_a_symlink_is_refused_and_its_target_kept() -
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_service_on_loopback_refuses_a_rebound_host_name() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let serve = Serve::start(dir.path(), &sqlite_url(dir.path()), &[]).await?;
+    let port = serve.base.rsplit(':').next().unwrap_or_default().to_owned();
+    let client = reqwest::Client::new();
+    let (status, body) = json(
+        client
+            .get(format!("{}/health", serve.base))
+            .header(reqwest::header::HOST, format!("evil.example:{port}")),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, _) = json(
+        client
+            .get(format!("{}/health", serve.base))
+            .header(reqwest::header::HOST, format!("localhost:{port}")),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    Ok(())
+}

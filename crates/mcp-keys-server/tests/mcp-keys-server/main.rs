@@ -1,6 +1,7 @@
 //! Integration tests of the key service: real HTTP on 127.0.0.1, real
 //! SQLite files and a real PostgreSQL server, one module per area.
 
+mod browser;
 mod daily_limit;
 mod embedded;
 mod events;
