@@ -1,6 +1,7 @@
 //! What an operator can tune about a running key service.
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 /// Settings of one key service instance.
 #[derive(Debug, Clone)]
@@ -21,6 +22,13 @@ pub struct Config {
     /// any. A service on loopback sets [`crate::loopback_hosts`] so a page
     /// on a rebound DNS name cannot reach it.
     pub allowed_hosts: Option<Vec<String>>,
+    /// How long a client may take to send a request's head (HTTP/1); idle
+    /// keep-alive connections close after it too.
+    pub header_read_timeout: Duration,
+    /// How long a request body may pause between chunks.
+    pub body_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -32,6 +40,9 @@ impl Config {
             allowed_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
             allowed_hosts: None,
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 512,
         }
     }
 }

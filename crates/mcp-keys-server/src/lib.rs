@@ -37,6 +37,7 @@ mod error;
 mod extract;
 mod ids;
 mod limits;
+mod listen;
 mod mcp;
 mod openapi;
 mod routes;
@@ -46,7 +47,6 @@ mod usage;
 mod verify;
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -85,16 +85,15 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves [`app`] on `listener` until `shutdown` completes, then lets the
 /// requests in flight finish. Client addresses are taken from the
-/// connections, for the per-address limit on failed authentications.
+/// connections, for the per-address limit on failed authentications; the
+/// time and connection limits of [`Config`] apply.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let config = state.config.clone();
+    listen::serve(listener, app(state), &config, shutdown).await
 }
 
 async fn not_found() -> Error {

@@ -2,6 +2,7 @@
 //! SQLite files and a real PostgreSQL server, one module per area.
 
 mod browser;
+mod connections;
 mod daily_limit;
 mod embedded;
 mod events;
