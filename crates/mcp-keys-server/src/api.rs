@@ -5,9 +5,11 @@ mod key;
 mod page;
 mod product;
 mod surface;
+mod token;
 
 pub use event::{Event, EventType};
 pub use key::{CreatedKey, KeyMetadata, RolledKey};
 pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
 pub use surface::{Item, Surface, SurfaceStatus};
+pub use token::{CreatedToken, TokenMetadata};

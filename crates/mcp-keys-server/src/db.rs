@@ -27,6 +27,7 @@ pub(crate) use events::NewEvent;
 pub use keys::{NewKey, StoredKey};
 use notify::{Change, Listener};
 pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate};
+pub use tokens::EMBEDDED_TOKEN_NAME;
 
 use crate::Error;
 

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::db::EMBEDDED_TOKEN_NAME;
 use crate::{AppState, Config, Db, Error, serve, time};
 
 /// A running embedded key service. Dropping it without [`Embedded::stop`]
@@ -75,8 +76,16 @@ impl Embedded {
         {
             return Ok(LocalToken::Kept);
         }
+        // The keyring lost the token (or it was revoked): the tokens minted
+        // for the app before are revoked, so none stays valid unseen.
+        let now = time::now();
+        self.db
+            .revoke_tokens_named(EMBEDDED_TOKEN_NAME, now)
+            .await?;
         let token = ManagementToken::generate()?;
-        self.db.insert_token(&token, time::now()).await?;
+        self.db
+            .insert_token(&token, EMBEDDED_TOKEN_NAME, now)
+            .await?;
         Ok(LocalToken::Minted(token))
     }
 

@@ -36,6 +36,10 @@ pub enum Error {
     /// 409 `conflict`: the request contradicts the current state.
     #[error("{0}")]
     Conflict(String),
+    /// 409 `last_token`: revoking the last management token would lock
+    /// everyone out of the management API.
+    #[error("this is the last management token; create another one before revoking it")]
+    LastToken,
     /// 413 `payload_too_large`: the body exceeds the service's limit.
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -77,7 +81,7 @@ impl Error {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::ForbiddenOrigin | Self::ForbiddenHost => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::LastToken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -99,6 +103,7 @@ impl Error {
             Self::ForbiddenHost => "forbidden_host",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::LastToken => "last_token",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Invalid(_) => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",

@@ -8,6 +8,7 @@ mod items;
 mod keys;
 mod products;
 mod surfaces;
+mod tokens;
 mod validate;
 mod verify;
 
@@ -30,6 +31,7 @@ pub fn management(state: AppState) -> Router<AppState> {
         .merge(keys::router())
         .merge(verify::router())
         .merge(events::router())
+        .merge(tokens::router())
         .route_layer(from_fn_with_state(state.clone(), require_management_token))
         // Outermost: a cross-site page is refused before its request
         // counts as a failed login.

@@ -248,7 +248,7 @@ fn ids_exhausted() -> Error {
 }
 
 /// A JSON answer that carries a plaintext key: no cache may keep it.
-fn no_store(status: StatusCode, body: &impl Serialize) -> Response {
+pub(super) fn no_store(status: StatusCode, body: &impl Serialize) -> Response {
     let mut response = (status, axum::Json(body)).into_response();
     response
         .headers_mut()

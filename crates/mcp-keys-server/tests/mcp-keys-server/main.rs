@@ -18,4 +18,5 @@ mod products;
 mod revocation_race;
 mod support;
 mod surfaces;
+mod tokens;
 mod verify;

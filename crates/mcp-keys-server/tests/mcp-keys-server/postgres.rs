@@ -46,6 +46,12 @@ async fn a_key_lives_its_whole_life_on_postgres() -> Result<()> {
 }
 
 #[tokio::test]
+async fn management_tokens_live_their_whole_life_on_postgres() -> Result<()> {
+    let (server, _database) = postgres_server().await?;
+    crate::tokens::token_lifecycle(&server).await
+}
+
+#[tokio::test]
 async fn lists_page_and_filter_alike_on_sqlite() -> Result<()> {
     lists_page_and_filter(&Server::start().await?).await
 }
