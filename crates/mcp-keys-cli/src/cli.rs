@@ -81,6 +81,9 @@ pub enum Command {
     /// API keys of a surface.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Management tokens of the key service: list, mint, revoke.
+    #[command(subcommand)]
+    Tokens(TokensCommand),
     /// Which IDE config uses which key (DESIGN §5).
     Scan(IdeArgs),
     /// Why a client would get 401/403, leaked keys, and the fixes; exits 1
@@ -131,6 +134,28 @@ pub enum ConnectionsCommand {
     Default {
         /// Its name or id.
         connection: String,
+    },
+}
+
+/// `mcp-keys tokens …`
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// List the management tokens (never the tokens themselves).
+    List,
+    /// Mint a management token; it is printed once, on stdout.
+    Create {
+        /// What the token is for (a machine, a script).
+        #[arg(long, default_value = "mcp-keys CLI")]
+        name: String,
+    },
+    /// Revoke a management token: it stops working on the next request.
+    /// The last one cannot be revoked.
+    Revoke {
+        /// The token's id (the 8 characters after mgmt_).
+        token: String,
+        /// Do not ask for confirmation (required when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 

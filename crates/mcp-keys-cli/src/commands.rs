@@ -9,6 +9,7 @@ mod products;
 pub mod reminders;
 mod scan;
 pub mod surfaces;
+mod tokens;
 
 use std::io::Write;
 
@@ -56,5 +57,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             reminders::run(&context.manager, &context.output, args).await
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
+        Command::Tokens(command) => tokens::run(&Context::open(cli.global).await?, command).await,
     }
 }

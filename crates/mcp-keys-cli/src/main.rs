@@ -44,7 +44,8 @@ fn main() -> ExitCode {
         Err(error) => {
             // `{:#}` prints the cause chain on one line. No message of ours
             // or of the crates below holds a key or a token.
-            eprintln!("error: {error:#}");
+            // A server's message is printed too: made printable.
+            eprintln!("error: {}", output::printable(&format!("{error:#}"), true));
             Exit::of(&error).into()
         }
     }

@@ -31,9 +31,9 @@ impl Output {
         Ok(())
     }
 
-    /// Prints one line of text.
+    /// Prints one line of text, its control characters made visible.
     pub fn line(&self, text: &str) -> anyhow::Result<()> {
-        writeln!(std::io::stdout().lock(), "{text}")?;
+        writeln!(std::io::stdout().lock(), "{}", printable(text, true))?;
         Ok(())
     }
 
@@ -63,14 +63,17 @@ impl Output {
         if !self.color {
             table.force_no_tty();
         }
+        let mut stdout = std::io::stdout().lock();
         for line in table.lines() {
-            self.line(line.trim_end())?;
+            // Cells were made printable above; the table's own color codes
+            // must pass.
+            writeln!(stdout, "{}", line.trim_end())?;
         }
         Ok(())
     }
 
     fn cell(&self, value: &Styled) -> Cell {
-        let cell = Cell::new(&value.text);
+        let cell = Cell::new(printable(&value.text, false));
         match (self.color, value.tone) {
             (true, Tone::Good) => cell.fg(Color::Green),
             (true, Tone::Bad) => cell.fg(Color::Red),
@@ -79,6 +82,33 @@ impl Output {
             _ => cell,
         }
     }
+}
+
+/// `text` with every character that could drive a terminal written out as
+/// an escape (`\u{1b}`): names and paths come from servers and config files
+/// that nobody vouched for, and an ESC, BEL or OSC sequence in them would
+/// otherwise retitle the window, rewrite the screen or fake a line; a bidi
+/// override would make text read as something else. Newlines stay when
+/// `keep_newlines` (a message of several lines).
+pub fn printable(text: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        let unsafe_char = (character.is_control() && !(keep_newlines && character == '\n'))
+            || matches!(
+                character,
+                '\u{061C}'
+                    | '\u{200E}'
+                    | '\u{200F}'
+                    | '\u{202A}'..='\u{202E}'
+                    | '\u{2066}'..='\u{2069}'
+            );
+        if unsafe_char {
+            out.extend(character.escape_unicode());
+        } else {
+            out.push(character);
+        }
+    }
+    out
 }
 
 /// A table cell's text and how it reads at a glance.
@@ -193,7 +223,7 @@ fn largest_unit(seconds: u64) -> (u64, &'static str) {
 mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
-    use super::relative;
+    use super::{printable, relative};
 
     #[test]
     fn times_read_as_people_say_them() {
@@ -206,5 +236,17 @@ mod tests {
         assert_eq!(relative(now + Duration::hours(5), now), "in 5 hours");
         assert_eq!(relative(now + Duration::days(90), now), "in 3 months");
         assert_eq!(relative(now - Duration::days(800), now), "2 years ago");
+    }
+
+    #[test]
+    fn terminal_controls_are_written_out_and_text_is_kept() {
+        assert_eq!(
+            printable("\u{1b}]0;pwned\u{7}key", false),
+            "\\u{1b}]0;pwned\\u{7}key"
+        );
+        assert_eq!(printable("a\nb", true), "a\nb");
+        assert_eq!(printable("a\nb", false), "a\\u{a}b");
+        assert_eq!(printable("evil\u{202e}txt", false), "evil\\u{202e}txt");
+        assert_eq!(printable("Café ✓ — ok", false), "Café ✓ — ok");
     }
 }

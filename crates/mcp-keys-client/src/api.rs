@@ -13,6 +13,7 @@ mod page;
 mod product;
 mod request;
 mod surface;
+mod token;
 mod verify;
 
 pub use event::{Event, EventFilter, EventType};
@@ -22,4 +23,5 @@ pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
 pub use request::{NewKey, NewSurface, SurfaceFilter, SurfaceUpdate};
 pub use surface::{Item, Surface, SurfaceStatus};
+pub use token::{CreatedToken, TokenMetadata};
 pub use verify::{VerifyRequest, VerifyResult};

@@ -35,13 +35,14 @@ mod products;
 mod retry;
 mod roll;
 mod surfaces;
+mod tokens;
 mod transport;
 mod verification;
 
 pub use api::{
-    CreatedKey, Event, EventFilter, EventType, IdentifiedKey, Item, KeyMetadata, NewKey,
-    NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface, SurfaceFilter,
-    SurfaceStatus, SurfaceUpdate, VerifyRequest, VerifyResult,
+    CreatedKey, CreatedToken, Event, EventFilter, EventType, IdentifiedKey, Item, KeyMetadata,
+    NewKey, NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface, SurfaceFilter,
+    SurfaceStatus, SurfaceUpdate, TokenMetadata, VerifyRequest, VerifyResult,
 };
 pub use client::{Client, ClientBuilder};
 pub use error::Error;

@@ -222,7 +222,7 @@ fn print_key(created: &CreatedKey) -> anyhow::Result<()> {
 }
 
 /// Asks on the terminal; without one, refuses (a script must say `--yes`).
-fn confirm(question: &str) -> anyhow::Result<()> {
+pub(super) fn confirm(question: &str) -> anyhow::Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(CliError::Refused(

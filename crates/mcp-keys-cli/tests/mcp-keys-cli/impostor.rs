@@ -12,14 +12,14 @@ use crate::cli::{Cli, KeyService};
 
 /// What a fake server on a loopback port saw.
 #[derive(Debug, Default)]
-struct Seen {
-    connections: AtomicUsize,
-    authorization: AtomicBool,
+pub struct Seen {
+    pub connections: AtomicUsize,
+    pub authorization: AtomicBool,
 }
 
 /// A program on a loopback port that answers every request with `answer`
 /// (a whole HTTP response) and records what it was sent.
-async fn listener(answer: &'static str) -> Result<(String, Arc<Seen>)> {
+pub async fn listener(answer: &'static str) -> Result<(String, Arc<Seen>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let seen = Arc::new(Seen::default());

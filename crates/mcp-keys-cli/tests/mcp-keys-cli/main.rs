@@ -13,3 +13,4 @@ mod output;
 mod reminders;
 mod serve;
 mod support;
+mod tokens;

@@ -100,3 +100,29 @@ async fn help_has_examples_and_exit_codes() -> Result<()> {
     assert!(keys.contains("--yes"), "{keys}");
     Ok(())
 }
+
+#[tokio::test]
+async fn names_with_terminal_escapes_from_a_server_are_printed_inert() -> Result<()> {
+    // A server of another kind (Runtype's API, an older service) that
+    // stored a hostile name; ours refuses such names.
+    const ANSWER: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 180\r\n\r\n{\"data\":[{\"id\":\"p1\",\"name\":\"\\u001b]0;pwned\\u0007\\u001b[2J\\u202etxt\",\"createdAt\":\"2026-01-01T00:00:00Z\"}],\"pagination\":{\"nextCursor\":null,\"hasMore\":false,\"limit\":50,\"totalCount\":1}}";
+    let (url, _) = crate::impostor::listener(ANSWER).await?;
+    let cli = crate::cli::Cli::ad_hoc_with(&url, "rt_live_abcdefghijklmnop")?;
+    let run = cli
+        .run(&["products", "list"])
+        .await?
+        .success(&["products", "list"])?;
+    assert!(
+        !run.stdout.contains('\u{1b}')
+            && !run.stdout.contains('\u{7}')
+            && !run.stdout.contains('\u{202e}'),
+        "no control character reaches the terminal: {:?}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("pwned"),
+        "the name is still shown: {}",
+        run.stdout
+    );
+    Ok(())
+}
