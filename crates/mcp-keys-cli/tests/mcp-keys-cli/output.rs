@@ -107,7 +107,7 @@ async fn names_with_terminal_escapes_from_a_server_are_printed_inert() -> Result
     // stored a hostile name; ours refuses such names.
     const ANSWER: &str = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: 180\r\n\r\n{\"data\":[{\"id\":\"p1\",\"name\":\"\\u001b]0;pwned\\u0007\\u001b[2J\\u202etxt\",\"createdAt\":\"2026-01-01T00:00:00Z\"}],\"pagination\":{\"nextCursor\":null,\"hasMore\":false,\"limit\":50,\"totalCount\":1}}";
     let (url, _) = crate::impostor::listener(ANSWER).await?;
-    let cli = crate::cli::Cli::ad_hoc_with(&url, "rt_live_abcdefghijklmnop")?;
+    let cli = Cli::ad_hoc_with(&url, "rt_live_abcdefghijklmnop")?;
     let run = cli
         .run(&["products", "list"])
         .await?
