@@ -24,9 +24,10 @@ mod atomic;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use mcp_keys_core::{ApiKey, Fingerprint};
+use chrono::{DateTime, Utc};
+use mcp_keys_core::{ApiKey, Fingerprint, find_candidates};
 
-pub use atomic::{content_hash, write_atomic};
+pub use atomic::{content_hash, prune_backups, write_atomic};
 
 use crate::extract::{Found, ServerItem, extract_from, is_variable_name};
 use crate::registry::{self, ClientSpec, Location};
@@ -55,11 +56,20 @@ impl From<&Occurrence> for Target {
 }
 
 /// Where backups go and what to report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct EditOptions {
     /// The folder for restorable copies of edited files (created, 0700).
     pub backup_dir: PathBuf,
+    /// When the backups written now may be deleted: the end of the grace
+    /// period of the key they hold (after it, the copy holds a dead key and
+    /// only a leak risk). `None` keeps them until [`prune_backups`] finds
+    /// them older than [`UNDATED_BACKUP_DAYS`].
+    pub backup_expires: Option<DateTime<Utc>>,
 }
+
+/// How long a backup without an expiry is kept: the longest grace period a
+/// roll can have, so the key it holds is dead by then.
+pub const UNDATED_BACKUP_DAYS: i64 = 30;
 
 /// What an edit did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +80,9 @@ pub struct EditOutcome {
     pub backup: PathBuf,
     /// How many places changed.
     pub replaced: usize,
+    /// The file was readable by every user and now holds a new key: it was
+    /// narrowed to its owner (0600).
+    pub tightened: bool,
 }
 
 fn spec_and_location(target: &Target) -> Result<(&'static ClientSpec, &'static Location)> {
@@ -94,15 +107,13 @@ pub fn replace_key(
     options: &EditOptions,
 ) -> Result<EditOutcome> {
     let (spec, location) = spec_and_location(target)?;
-    edit_file(&target.path, location.format, options, |text| {
+    edit_file(&target.path, location.format, options, true, |text| {
         let items = items(spec, location, text, &target.path)?;
-        let spans: Vec<Range<usize>> = items
-            .iter()
-            .filter_map(|item| match &item.found {
-                Found::Plaintext { key, span } if key.fingerprint == *old => Some(span.clone()),
-                _ => None,
-            })
-            .collect();
+        // Every place of the key in the file, not only the entries the
+        // client reads: a shadowed duplicate `mcpServers` (JSON.parse keeps
+        // the last) or a second scope in the same file (`projects.<path>`
+        // in ~/.claude.json) must not keep the old key either.
+        let spans = key_spans(location.format, text, old, &target.path)?;
         if spans.is_empty() {
             return Err(Error::KeyNotFound(target.path.clone()));
         }
@@ -110,19 +121,45 @@ pub fn replace_key(
         // The new key must now be where the old one was, in the same servers.
         let after = items_of(spec, location, &edited)
             .ok_or_else(|| Error::EditCheck(target.path.clone()))?;
-        let new_fingerprint = new_key.fingerprint();
-        let placed = after
-            .iter()
-            .filter(|item| matches!(&item.found, Found::Plaintext { key, .. } if key.fingerprint == new_fingerprint))
-            .count();
-        let still_old = after.iter().any(
-            |item| matches!(&item.found, Found::Plaintext { key, .. } if key.fingerprint == *old),
-        );
-        if placed < spans.len() || still_old || after.len() != items.len() {
+        let after_spans = key_spans(
+            location.format,
+            &edited,
+            &new_key.fingerprint(),
+            &target.path,
+        )?;
+        let still_old = !key_spans(location.format, &edited, old, &target.path)?.is_empty();
+        if after_spans.len() != spans.len() || still_old || after.len() != items.len() {
             return Err(Error::EditCheck(target.path.clone()));
         }
         Ok((edited, spans.len()))
     })
+}
+
+/// The byte spans of the key with fingerprint `fingerprint` in every string
+/// of the file (found in each literal's own bytes, as extraction does).
+fn key_spans(
+    format: Format,
+    text: &str,
+    fingerprint: &Fingerprint,
+    path: &Path,
+) -> Result<Vec<Range<usize>>> {
+    let root = syntax::parse(format, text).map_err(|message| Error::Parse {
+        path: path.to_path_buf(),
+        format: format.as_str(),
+        message,
+    })?;
+    let mut literals = Vec::new();
+    root.string_spans(&mut literals);
+    let mut spans = Vec::new();
+    for literal in literals {
+        let raw = text.get(literal.clone()).unwrap_or_default();
+        for range in find_candidates(raw) {
+            if Fingerprint::of(&raw[range.clone()]) == *fingerprint {
+                spans.push(literal.start + range.start..literal.start + range.end);
+            }
+        }
+    }
+    Ok(spans)
 }
 
 /// Replaces the plaintext key with fingerprint `old` by a reference to the
@@ -142,7 +179,7 @@ pub fn move_key_to_env(
     let reference = spec.env_ref_for(variable).ok_or(Error::EnvRefUnsupported {
         client: spec.id.as_str(),
     })?;
-    edit_file(&target.path, location.format, options, |text| {
+    edit_file(&target.path, location.format, options, false, |text| {
         let items = items(spec, location, text, &target.path)?;
         let spans: Vec<Range<usize>> = items
             .iter()
@@ -186,15 +223,21 @@ pub fn add_gitignore_entry(
         })?;
     let line = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
     let gitignore = dir.join(".gitignore");
+    // A linked .gitignore is refused: the write would land wherever the
+    // link points (a cloned repository can ship such a link).
+    if std::fs::symlink_metadata(&gitignore).is_ok_and(|metadata| !metadata.is_file()) {
+        return Err(Error::NotARegularFile(gitignore));
+    }
     if !gitignore.exists() {
         atomic::create_new(&gitignore, format!("{line}\n").as_bytes())?;
         return Ok(EditOutcome {
             written: gitignore.clone(),
             backup: gitignore,
             replaced: 1,
+            tightened: false,
         });
     }
-    edit_file(&gitignore, Format::Json, options, |text| {
+    edit_file(&gitignore, Format::Json, options, false, |text| {
         let present = text
             .lines()
             .any(|existing| existing.trim() == line || existing.trim() == &line[1..]);
@@ -268,11 +311,14 @@ pub fn splice(text: &str, spans: &[Range<usize>], replacement: &str) -> String {
 
 /// Reads the file (through symlinks), lets `change` compute the new text,
 /// backs the old one up and writes atomically unless the file changed
-/// meanwhile. `change` returning 0 replacements writes nothing.
+/// meanwhile. `change` returning 0 replacements writes nothing. With
+/// `private` (the new text holds a key), a file readable by every user is
+/// narrowed to its owner.
 fn edit_file(
     path: &Path,
     format: Format,
     options: &EditOptions,
+    private: bool,
     change: impl FnOnce(&str) -> Result<(String, usize)>,
 ) -> Result<EditOutcome> {
     let real = std::fs::canonicalize(path).map_err(|source| Error::Io {
@@ -299,13 +345,16 @@ fn edit_file(
             written: real.clone(),
             backup: real,
             replaced,
+            tightened: false,
         });
     }
-    let backup = atomic::backup(&real, &bytes, &options.backup_dir)?;
+    let backup = atomic::backup(&real, &bytes, &options.backup_dir, options.backup_expires)?;
     write_atomic(&real, edited.as_bytes(), Some(read_hash))?;
+    let tightened = private && atomic::narrow_if_world_readable(&real)?;
     Ok(EditOutcome {
         written: real,
         backup,
         replaced,
+        tightened,
     })
 }

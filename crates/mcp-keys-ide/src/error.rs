@@ -46,6 +46,10 @@ pub enum Error {
     /// expected; nothing was written.
     #[error("the edited {0} would not be a valid config; nothing was written")]
     EditCheck(PathBuf),
+    /// A file to write is a symbolic link or not a regular file; it is not
+    /// written through.
+    #[error("{0} is a symbolic link or not a regular file; it was not written")]
+    NotARegularFile(PathBuf),
     /// The registry embedded in the crate is malformed (a bug, caught by tests).
     #[error("client registry: {0}")]
     Registry(String),

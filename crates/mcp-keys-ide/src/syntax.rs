@@ -31,14 +31,27 @@ pub enum Node {
 }
 
 impl Node {
-    /// The member `key` of a map.
+    /// The member `key` of a map. With the name twice (a JSON object
+    /// with a duplicate key), the last: that is what `JSON.parse`, and so
+    /// every client, keeps.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match self {
             Self::Map(members) => members
                 .iter()
+                .rev()
                 .find(|(name, _)| name == key)
                 .map(|(_, node)| node),
             _ => None,
+        }
+    }
+
+    /// The span of every string under this node, shadowed members included.
+    pub fn string_spans(&self, out: &mut Vec<Range<usize>>) {
+        match self {
+            Self::Map(members) => members.iter().for_each(|(_, node)| node.string_spans(out)),
+            Self::List(items) => items.iter().for_each(|node| node.string_spans(out)),
+            Self::Str { span, .. } => out.push(span.clone()),
+            Self::Other => {}
         }
     }
 

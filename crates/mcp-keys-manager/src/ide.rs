@@ -137,6 +137,9 @@ pub struct ConfigUpdate {
     pub backup: Option<String>,
     /// Why it was not updated.
     pub error: Option<String>,
+    /// It was readable by every user and, holding the new key now, was
+    /// narrowed to its owner (0600).
+    pub tightened: bool,
 }
 
 /// What a roll with config updates did, besides the roll itself.
@@ -157,6 +160,10 @@ pub struct ConfigRollReport {
     /// The clients whose configs changed: they read their config at start,
     /// so they need a restart before the grace period ends.
     pub restart: Vec<ClientId>,
+    /// What went wrong after the service rolled the key (the new key stands
+    /// and is shown all the same): a scan that stopped, a verification that
+    /// could not be made.
+    pub problems: Vec<String>,
 }
 
 /// A roll whose new key was written into the configs that held the old one.
@@ -172,6 +179,7 @@ impl Manager {
     /// Reads the IDE configs under `options` and asks every saved connection
     /// which keys they hold.
     pub async fn inspect_ide(&self, options: &ScanOptions) -> Result<Inspection, Error> {
+        self.prune_backups().await;
         let discover = options.discover();
         // Discovery and parsing read files: keep them off the async workers.
         let collected = tokio::task::spawn_blocking(move || collect(&discover))
@@ -233,6 +241,20 @@ impl Manager {
             .parent()
             .unwrap_or_else(|| Path::new("."))
             .join("backups")
+    }
+
+    /// Deletes the config backups whose key is no longer valid (each scan,
+    /// doctor run and roll does, so none outlives its key for long).
+    pub(crate) async fn prune_backups(&self) {
+        let dir = self.backup_dir();
+        let pruned = tokio::task::spawn_blocking(move || {
+            mcp_keys_ide::edit::prune_backups(&dir, Utc::now())
+        })
+        .await
+        .unwrap_or(0);
+        if pruned > 0 {
+            tracing::info!(pruned, "deleted config backups of keys no longer valid");
+        }
     }
 
     async fn save_scan(&self, entries: &[ScanEntry], now: DateTime<Utc>) -> Result<(), Error> {
@@ -412,17 +434,32 @@ impl Session {
         let rolled = self
             .roll_key(product_id, surface_id, key_id, grace, now)
             .await?;
+        // From here on the service has minted the new key: nothing may fail
+        // the call, or the key would never reach the user. Whatever goes
+        // wrong is reported beside it.
+        let mut problems = Vec::new();
+        self.manager.prune_backups().await;
         let discover = options.discover();
-        let collected = tokio::task::spawn_blocking(move || collect(&discover))
-            .await
-            .map_err(|error| Error::Invalid(format!("the config scan stopped: {error}")))?;
+        let collected = match tokio::task::spawn_blocking(move || collect(&discover)).await {
+            Ok(collected) => Some(collected),
+            Err(error) => {
+                problems.push(format!(
+                    "the config scan stopped ({error}); update the configs by hand"
+                ));
+                None
+            }
+        };
         let backup_dir = self.manager.backup_dir();
         let new_key = rolled.created.key.clone();
         let old_prefix = rolled.old_key.key_prefix.clone();
         // One edit per file: replace_key changes every place of the key in it.
         let mut targets: Vec<(Target, Fingerprint)> = Vec::new();
+        let mut configs = Vec::new();
         let mut seen = BTreeSet::new();
-        for occurrence in &collected.occurrences {
+        for occurrence in collected
+            .iter()
+            .flat_map(|collected| &collected.occurrences)
+        {
             let Some(key) = occurrence.key() else {
                 continue;
             };
@@ -435,8 +472,39 @@ impl Session {
             }
             targets.push((Target::from(occurrence), key.fingerprint));
         }
-        let configs = tokio::task::spawn_blocking(move || {
-            let edit_options = EditOptions { backup_dir };
+        // A config that could not be read (malformed, UTF-16, nested too
+        // deep) but holds the old key's public prefix is listed as not
+        // updated, never left out of the report.
+        for problem in collected.iter().flat_map(|collected| &collected.problems) {
+            let (Some(path), Some(client)) = (&problem.config_path, problem.client) else {
+                continue;
+            };
+            let holds_old = std::fs::read(path).is_ok_and(|bytes| {
+                bytes
+                    .windows(old_prefix.len())
+                    .any(|window| window == old_prefix.as_bytes())
+            });
+            if holds_old && seen.insert(PathBuf::from(path)) {
+                configs.push(ConfigUpdate {
+                    client,
+                    config_path: path.clone(),
+                    updated: false,
+                    replaced: 0,
+                    backup: None,
+                    error: Some(format!(
+                        "{} Replace the old key there by hand.",
+                        problem.message
+                    )),
+                    tightened: false,
+                });
+            }
+        }
+        let grace_end = now + chrono::TimeDelta::from_std(grace).unwrap_or(chrono::TimeDelta::MAX);
+        let edited = tokio::task::spawn_blocking(move || {
+            let edit_options = EditOptions {
+                backup_dir,
+                backup_expires: Some(grace_end),
+            };
             targets
                 .into_iter()
                 .map(|(target, old)| {
@@ -449,6 +517,7 @@ impl Session {
                             replaced: outcome.replaced,
                             backup: Some(outcome.backup.display().to_string()),
                             error: None,
+                            tightened: outcome.tightened,
                         },
                         Err(error) => ConfigUpdate {
                             client: target.client,
@@ -457,17 +526,33 @@ impl Session {
                             replaced: 0,
                             backup: None,
                             error: Some(error.to_string()),
+                            tightened: false,
                         },
                     }
                 })
                 .collect::<Vec<_>>()
         })
-        .await
-        .map_err(|error| Error::Invalid(format!("the config update stopped: {error}")))?;
-        let verdict = self
+        .await;
+        match edited {
+            Ok(mut edited) => {
+                edited.append(&mut configs);
+                configs = edited;
+            }
+            Err(error) => problems.push(format!(
+                "the config update stopped ({error}); check the configs by hand"
+            )),
+        }
+        let (verified, verify_code) = match self
             .client
             .verify(&VerifyRequest::new(rolled.created.key.expose_secret()).surface(surface_id))
-            .await?;
+            .await
+        {
+            Ok(verdict) => (verdict.valid, verdict.code),
+            Err(error) => {
+                problems.push(format!("the new key could not be verified: {error}"));
+                (false, None)
+            }
+        };
         let restart: Vec<ClientId> = configs
             .iter()
             .filter(|config| config.updated)
@@ -479,9 +564,10 @@ impl Session {
             old_key_id: rolled.old_key.id.clone(),
             new_key_id: rolled.created.metadata.id.clone(),
             configs,
-            verified: verdict.valid,
-            verify_code: verdict.code,
+            verified,
+            verify_code,
             restart,
+            problems,
         };
         Ok(RolledWithConfigs { rolled, report })
     }
@@ -511,22 +597,48 @@ impl Manager {
     /// The one-click fix of `plaintext_key_not_gitignored`: adds the config
     /// to the `.gitignore` of the git work tree that holds it. Returns the
     /// `.gitignore` written.
-    pub fn ignore_config(&self, config: &Path) -> Result<PathBuf, Error> {
-        let root = config
-            .ancestors()
-            .skip(1)
-            .find(|dir| dir.join(".git").exists())
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "{} is not inside a git work tree, so there is no .gitignore to add it to",
-                    config.display()
-                ))
-            })?;
-        let options = EditOptions {
-            backup_dir: self.backup_dir(),
-        };
-        let outcome = mcp_keys_ide::edit::add_gitignore_entry(root, config, &options)
-            .map_err(|error| Error::Invalid(error.to_string()))?;
-        Ok(outcome.written)
+    ///
+    /// Only a config of the latest scan (or doctor run) that holds a key is
+    /// accepted: the path comes from the window, and a fix must never be
+    /// a way to write a `.gitignore` anywhere else.
+    pub async fn ignore_config(&self, config: &Path) -> Result<PathBuf, Error> {
+        let known = self
+            .store()
+            .list_scan_results()
+            .await?
+            .into_iter()
+            .any(|result| Path::new(&result.config_path) == config && result.key_prefix.is_some());
+        if !known {
+            return Err(Error::Invalid(format!(
+                "{} is not a config of the latest scan that holds a key; scan again, then fix",
+                config.display()
+            )));
+        }
+        let config = config.to_path_buf();
+        let backup_dir = self.backup_dir();
+        tokio::task::spawn_blocking(move || ignore_in_work_tree(&config, backup_dir))
+            .await
+            .map_err(|error| Error::Invalid(format!("the fix stopped: {error}")))?
     }
+}
+
+/// Adds `config` to the `.gitignore` of the git work tree that holds it.
+fn ignore_in_work_tree(config: &Path, backup_dir: PathBuf) -> Result<PathBuf, Error> {
+    let root = config
+        .ancestors()
+        .skip(1)
+        .find(|dir| dir.join(".git").exists())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{} is not inside a git work tree, so there is no .gitignore to add it to",
+                config.display()
+            ))
+        })?;
+    let options = EditOptions {
+        backup_dir,
+        ..EditOptions::default()
+    };
+    let outcome = mcp_keys_ide::edit::add_gitignore_entry(root, config, &options)
+        .map_err(|error| Error::Invalid(error.to_string()))?;
+    Ok(outcome.written)
 }

@@ -64,14 +64,16 @@ pub async fn ide_doctor<R: Runtime>(
 }
 
 /// The one-click fix of `plaintext_key_not_gitignored`: adds the config to
-/// its work tree's `.gitignore`. Returns the `.gitignore` written.
+/// its work tree's `.gitignore`. Returns the `.gitignore` written. Only a
+/// config of the latest scan is accepted (the manager checks).
 #[tauri::command]
 pub async fn ide_fix<R: Runtime>(app: AppHandle<R>, config_path: String) -> IpcResult<String> {
     let written = app
         .services()
         .await?
         .manager
-        .ignore_config(&PathBuf::from(config_path))?;
+        .ignore_config(&PathBuf::from(config_path))
+        .await?;
     Ok(written.display().to_string())
 }
 

@@ -30,4 +30,10 @@ verifyCode: string | null,
  * The clients whose configs changed: they read their config at start,
  * so they need a restart before the grace period ends.
  */
-restart: Array<ClientId>, };
+restart: Array<ClientId>, 
+/**
+ * What went wrong after the service rolled the key (the new key stands
+ * and is shown all the same): a scan that stopped, a verification that
+ * could not be made.
+ */
+problems: Array<string>, };

@@ -28,4 +28,9 @@ backup: string | null,
 /**
  * Why it was not updated.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * It was readable by every user and, holding the new key now, was
+ * narrowed to its owner (0600).
+ */
+tightened: boolean, };

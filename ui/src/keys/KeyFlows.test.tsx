@@ -361,11 +361,13 @@ describe("roll that updates the IDE configs holding the key", () => {
           replaced: 1,
           backup: "/data/backups/mcp.json.20250605T100000Z.ab12.bak",
           error: null,
+          tightened: false,
         },
       ],
       verified: true,
       verifyCode: null,
       restart: ["cursor"],
+      problems: [],
       ...overrides,
     };
   }
@@ -451,6 +453,7 @@ describe("roll that updates the IDE configs holding the key", () => {
               replaced: 0,
               backup: null,
               error: "the file changed while it was being edited",
+              tightened: false,
             },
           ],
         }),

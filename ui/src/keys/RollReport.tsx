@@ -67,10 +67,20 @@ export function RollReport({ report, oldKey }: RollReportProps) {
                 {clientName(config.client)} <code>{config.configPath}</code>
               </span>
               {config.error !== null && <p className="roll-report__error">{config.error}</p>}
+              {config.tightened && (
+                <p className="roll-report__note">
+                  It was readable by every user of this computer; now only you can read it.
+                </p>
+              )}
             </li>
           ))}
         </ul>
       )}
+      {report.problems.map((problem) => (
+        <p key={problem} className="roll-report__error" data-testid="roll-config-problem">
+          {problem}
+        </p>
+      ))}
       <p
         className={`roll-report__verify roll-report__verify--${report.verified ? "ok" : "failed"}`}
         data-testid="roll-config-verified"

@@ -13,7 +13,7 @@ use crate::cli::{CreateKeyArgs, KeysCommand, RollKeyArgs};
 use crate::commands::surfaces::environment;
 use crate::context::Context;
 use crate::exit::CliError;
-use crate::output::{Styled, relative, relative_or};
+use crate::output::{Styled, printable, relative, relative_or};
 
 /// Runs a `keys` subcommand.
 pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> {
@@ -157,19 +157,27 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
         (rolled, None)
     };
     if context.output.json {
-        return context.output.json(&RolledJson {
+        context.output.json(&RolledJson {
             new_key: NewKeyJson::from(&rolled.created),
             old_key: &rolled.old_key,
             degraded: rolled.degraded,
             configs: report.as_ref(),
-        });
+        })?;
+        return incomplete(report.as_ref());
     }
     if let Some(report) = &report {
         for config in &report.configs {
+            let path = printable(&config.config_path, false);
             match &config.error {
-                None => eprintln!("updated {} ({:?})", config.config_path, config.client),
-                Some(error) => eprintln!("NOT updated {}: {error}", config.config_path),
+                None => eprintln!("updated {path} ({:?})", config.client),
+                Some(error) => eprintln!("NOT updated {path}: {}", printable(error, false)),
             }
+            if config.tightened {
+                eprintln!("  it was readable by every user: now readable by you only (0600)");
+            }
+        }
+        for problem in &report.problems {
+            eprintln!("warning: {}", printable(problem, false));
         }
         if !report.verified {
             eprintln!("warning: the new key did not verify against its surface");
@@ -196,6 +204,27 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
         eprintln!(
             "This server cannot roll keys itself: the new key was created, and mcp-keys (or \
              the MCP Keys app) revokes the old one on its first run after the grace period."
+        );
+    }
+    incomplete(report.as_ref())
+}
+
+/// An error (after the key was printed) when a config still holds the old
+/// key or something else went wrong after the roll: the exit code must
+/// not say that everything was done.
+fn incomplete(report: Option<&mcp_keys_manager::ConfigRollReport>) -> anyhow::Result<()> {
+    let Some(report) = report else {
+        return Ok(());
+    };
+    let failed = report
+        .configs
+        .iter()
+        .filter(|config| !config.updated)
+        .count();
+    if failed > 0 || !report.problems.is_empty() {
+        anyhow::bail!(
+            "the key was rolled (the new key is above), but {failed} config(s) still hold the old \
+             key or could not be checked: see the lines above"
         );
     }
     Ok(())

@@ -11,6 +11,7 @@ mod lifecycle;
 mod no_secrets;
 mod output;
 mod reminders;
+mod roll_configs;
 mod serve;
 mod support;
 mod tokens;

@@ -138,8 +138,14 @@ pub fn create_new(path: &Path, contents: &[u8]) -> Result<()> {
 }
 
 /// Writes a restorable copy of `bytes` (the old content of `path`) into
-/// `backup_dir`, readable by the user only.
-pub fn backup(path: &Path, bytes: &[u8], backup_dir: &Path) -> Result<PathBuf> {
+/// `backup_dir`, readable by the user only. With `expires`, the name says
+/// when [`prune_backups`] deletes it: `….until-<unix seconds>.bak`.
+pub fn backup(
+    path: &Path,
+    bytes: &[u8],
+    backup_dir: &Path,
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<PathBuf> {
     fs::create_dir_all(backup_dir).map_err(io("creating", backup_dir))?;
     #[cfg(unix)]
     {
@@ -153,14 +159,79 @@ pub fn backup(path: &Path, bytes: &[u8], backup_dir: &Path) -> Result<PathBuf> {
         .unwrap_or_default();
     let path_hash = content_hash(path.to_string_lossy().as_bytes());
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.6fZ");
+    let until = expires.map_or(String::new(), |at| {
+        format!("{UNTIL}{}", at.timestamp().max(0))
+    });
     let backup = backup_dir.join(format!(
-        "{name}.{stamp}.{:02x}{:02x}{:02x}{:02x}.bak",
+        "{name}.{stamp}.{:02x}{:02x}{:02x}{:02x}{until}{BACKUP_SUFFIX}",
         path_hash[0], path_hash[1], path_hash[2], path_hash[3]
     ));
     let mut file = create_private(&backup)?;
     file.write_all(bytes).map_err(io("writing", &backup))?;
     file.sync_all().map_err(io("syncing", &backup))?;
     Ok(backup)
+}
+
+/// What ends a backup's name.
+const BACKUP_SUFFIX: &str = ".bak";
+
+/// Before the expiry (unix seconds) in a backup's name.
+const UNTIL: &str = ".until-";
+
+/// Deletes the backups in `backup_dir` whose key is no longer valid: those
+/// whose expiry has passed, and undated ones older than
+/// [`super::UNDATED_BACKUP_DAYS`]. Returns how many were deleted. Best
+/// effort: a backup that cannot be deleted stays for the next time.
+pub fn prune_backups(backup_dir: &Path, now: chrono::DateTime<chrono::Utc>) -> usize {
+    let Ok(entries) = fs::read_dir(backup_dir) else {
+        return 0;
+    };
+    let undated_limit = std::time::Duration::from_secs(
+        u64::try_from(super::UNDATED_BACKUP_DAYS).unwrap_or(30) * 24 * 3600,
+    );
+    let mut deleted = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(BACKUP_SUFFIX) else {
+            continue;
+        };
+        let expired = match stem.rsplit_once(UNTIL) {
+            Some((_, seconds)) => seconds
+                .parse::<i64>()
+                .is_ok_and(|seconds| seconds <= now.timestamp()),
+            None => entry
+                .metadata()
+                .and_then(|metadata| metadata.modified())
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age > undated_limit),
+        };
+        if expired && fs::remove_file(entry.path()).is_ok() {
+            deleted += 1;
+        }
+    }
+    deleted
+}
+
+/// Narrows `path` to its owner (0600) when every user may read it; whether
+/// it did. The file now holds a fresh key.
+pub fn narrow_if_world_readable(path: &Path) -> Result<bool> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path)
+            .map_err(io("reading the permissions of", path))?
+            .permissions()
+            .mode();
+        if mode & 0o004 != 0 {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+                .map_err(io("narrowing the permissions of", path))?;
+            return Ok(true);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(false)
 }
 
 /// Makes a rename in `dir` durable. Windows has no directory handles to sync.

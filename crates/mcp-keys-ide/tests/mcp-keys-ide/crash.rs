@@ -55,6 +55,7 @@ fn writer_child() -> Result<(), Box<dyn std::error::Error>> {
     };
     let options = EditOptions {
         backup_dir: path.with_extension("backups"),
+        ..EditOptions::default()
     };
     let (a, b) = (ApiKey::parse(&key_a())?, ApiKey::parse(&key_b())?);
     loop {

@@ -34,6 +34,7 @@ impl Fixture {
     fn edit_options(&self) -> EditOptions {
         EditOptions {
             backup_dir: self.path("backups"),
+            ..EditOptions::default()
         }
     }
 
@@ -320,6 +321,7 @@ fn a_gitignore_entry_is_added_once_with_the_files_line_endings() -> Result {
     let project = dir.path();
     let options = EditOptions {
         backup_dir: project.join("backups"),
+        ..EditOptions::default()
     };
     let config = project.join(".cursor/mcp.json");
     let created = add_gitignore_entry(project, &config, &options)?;

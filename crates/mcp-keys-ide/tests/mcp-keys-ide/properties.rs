@@ -186,7 +186,7 @@ proptest! {
         let path = dir.path().join("config");
         fs::write(&path, &generated.before).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let target = Target { client: generated.client, location, path: path.clone() };
-        let options = EditOptions { backup_dir: dir.path().join("backups") };
+        let options = EditOptions { backup_dir: dir.path().join("backups"), ..EditOptions::default() };
         let outcome = replace_key(&target, &Fingerprint::of(old.expose_secret()), &new, &options)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{}", generated.before)))?;
         prop_assert_eq!(outcome.replaced, 1);

@@ -239,3 +239,37 @@ async fn a_roll_rewrites_the_config_in_place_and_the_new_key_verifies() -> Resul
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gitignore_fix_takes_only_configs_of_the_last_scan_and_never_writes_through_a_link()
+-> Result {
+    let fixture = Fixture::start().await?;
+    let (_, key) = fixture.key("cursor").await?;
+    let project = fixture.dir.path().join("project");
+    let config = project.join(".cursor/mcp.json");
+    fs::create_dir_all(project.join(".git"))?;
+    write_cursor_config(&project, &key)?;
+    // A path the window sends that no scan produced: refused.
+    let elsewhere = fixture.dir.path().join("elsewhere/.git");
+    fs::create_dir_all(&elsewhere)?;
+    let stranger = fixture.dir.path().join("elsewhere/notes.json");
+    let refused = fixture.manager.ignore_config(&stranger).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert!(!fixture.dir.path().join("elsewhere/.gitignore").exists());
+
+    let mut options = ScanOptions::for_home(fixture.home());
+    options.projects = vec![project.clone()];
+    fixture.manager.scan(&options, Utc::now()).await?;
+    // The project's .gitignore links to a file outside it: not followed.
+    let victim = fixture.dir.path().join("victim");
+    fs::write(&victim, "precious\n")?;
+    std::os::unix::fs::symlink(&victim, project.join(".gitignore"))?;
+    let linked = fixture.manager.ignore_config(&config).await;
+    assert!(linked.is_err(), "{linked:?}");
+    assert_eq!(fs::read_to_string(&victim)?, "precious\n");
+
+    fs::remove_file(project.join(".gitignore"))?;
+    let written = fixture.manager.ignore_config(&config).await?;
+    assert_eq!(fs::read_to_string(written)?, "/.cursor/mcp.json\n");
+    Ok(())
+}
