@@ -150,9 +150,14 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
     tokio::time::sleep(clock::start_delay()).await;
     let mut wake = wake::Detector::new();
     loop {
-        check(&app).await;
+        let next_revocation = check(&app).await;
         let state = app.state::<Reminders>();
-        let deadline = tokio::time::Instant::now() + interval;
+        // Wake for the next end of a grace period too, so an old key of a
+        // degraded roll is revoked on time, not up to an hour late.
+        let until_revocation = next_revocation
+            .and_then(|at| (at - now()).to_std().ok())
+            .map_or(interval, |wait| wait.min(interval));
+        let deadline = tokio::time::Instant::now() + until_revocation;
         loop {
             tokio::select! {
                 () = tokio::time::sleep_until(deadline) => break,
@@ -168,22 +173,39 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
     }
 }
 
-/// One check: what is due (tray count, UI event), then the notifications
-/// this app won the claims for.
-pub async fn check<R: Runtime>(app: &AppHandle<R>) {
+/// One check: the degraded rolls whose grace period ended are completed
+/// (their old keys revoked), then what is due (tray count, UI event), then
+/// the notifications this app won the claims for. Returns when the next
+/// pending revocation is due.
+pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Option<DateTime<Utc>> {
     let now = now();
     let manager = match app.services().await {
         Ok(services) => &services.manager,
         Err(error) => {
             tracing::warn!(%error, "no reminders without the app's services");
-            return;
+            return None;
+        }
+    };
+    let next_revocation = match manager.complete_due_revocations(now).await {
+        Ok(completed) => {
+            if completed.done > 0 {
+                tracing::info!(
+                    done = completed.done,
+                    "revoked old keys whose grace period ended"
+                );
+            }
+            completed.next_at
+        }
+        Err(error) => {
+            tracing::warn!(%error, "could not complete pending revocations");
+            None
         }
     };
     let report = match due(app, manager, now).await {
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "could not find which keys are due");
-            return;
+            return next_revocation;
         }
     };
     publish(app, &report);
@@ -191,12 +213,13 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>) {
         Ok(plan) => plan,
         Err(error) => {
             tracing::warn!(%error, "could not plan reminder notifications");
-            return;
+            return next_revocation;
         }
     };
     for notification in plan {
         deliver::send(app, notification);
     }
+    next_revocation
 }
 
 /// What is due at `now`, with the user's IDE configs diagnosed first

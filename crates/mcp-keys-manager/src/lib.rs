@@ -21,6 +21,7 @@ mod ide;
 mod keys;
 mod manager;
 mod reminders;
+mod revocations;
 mod session;
 mod tree;
 
@@ -40,5 +41,6 @@ pub use reminders::{
     ROTATION_WARNING_DAYS, Reminder, ReminderFacts, Snooze, TrackedLeak, UnreachableConnection,
     find_due,
 };
+pub use revocations::CompletedRevocations;
 pub use session::{Session, Target};
 pub use tree::{ConnectionTree, ProductTree, TreeError};

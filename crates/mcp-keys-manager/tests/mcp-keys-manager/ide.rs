@@ -17,19 +17,19 @@ use mcp_keys_store::{ConnectionKind, MemorySecrets, Store};
 
 type Result<T = ()> = anyhow::Result<T>;
 
-struct Fixture {
-    dir: tempfile::TempDir,
-    manager: Manager,
-    session: Session,
-    product_id: String,
-    surface_id: String,
+pub(crate) struct Fixture {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) manager: Manager,
+    pub(crate) session: Session,
+    pub(crate) product_id: String,
+    pub(crate) surface_id: String,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Fixture {
     /// A key service with one development surface offering `search`, and a
     /// manager with a saved connection to it.
-    async fn start() -> Result<Self> {
+    pub(crate) async fn start() -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let db = Db::connect(&format!(
             "sqlite://{}",
@@ -93,7 +93,7 @@ impl Fixture {
     }
 
     /// A key on the surface: its id and text.
-    async fn key(&self, name: &str) -> Result<(String, String)> {
+    pub(crate) async fn key(&self, name: &str) -> Result<(String, String)> {
         let created = self
             .session
             .generate_key(

@@ -2,3 +2,4 @@
 
 mod ide;
 mod reminders;
+mod revocations;
