@@ -50,17 +50,24 @@ pub fn run() {
             reminders::init(app.handle());
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("MCP Keys could not start its window");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("MCP Keys could not start its window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Tray Quit, the last window closed, a signal: a copied key
+                // does not outlive the app.
+                app.state::<reveal::Clipboard>().clear_on_quit();
+            }
+        });
 }
 
 /// Adds the app's plugins and commands to `builder`: shared by `run` and the
 /// tests, which start from Tauri's mock runtime.
 pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     reminders::configure(builder)
-        // Used from Rust only (copy-once reveal); no clipboard permission is
-        // granted to the WebView.
-        .plugin(tauri_plugin_clipboard_manager::init())
+        // Used from Rust only (copy-once reveal); the WebView has no
+        // clipboard permission.
+        .manage(reveal::Clipboard::default())
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::workspace::workspace_load,

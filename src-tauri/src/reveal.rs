@@ -1,14 +1,15 @@
 //! Keys shown once: a generated key stays here, in Rust, until the user
 //! closes its dialog. The WebView gets its text only when the user clicks
-//! Show; Copy writes the clipboard from here and clears it later.
+//! Show; Copy writes the clipboard from here, marked as a secret so that
+//! clipboard managers keep it out of their history, and clears it later
+//! and when the app quits.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use mcp_keys_core::{ApiKey, Fingerprint};
-use tauri::{AppHandle, Runtime};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri::{AppHandle, Manager as _, Runtime};
 
 use crate::error::{ErrorCode, IpcError, IpcResult};
 
@@ -43,18 +44,24 @@ impl Reveals {
         clear_after: Duration,
     ) -> IpcResult<()> {
         let (text, fingerprint) = self.with(id, |key| {
-            (key.expose_secret().to_owned(), key.fingerprint())
-        })?;
-        app.clipboard().write_text(text).map_err(|error| {
-            IpcError::new(
-                ErrorCode::Internal,
-                format!("cannot write the clipboard: {error}"),
+            (
+                mcp_keys_core::Sensitive::new(key.expose_secret().to_owned()),
+                key.fingerprint(),
             )
         })?;
+        let clipboard = app.state::<Clipboard>();
+        clipboard
+            .write_secret(text.expose(), fingerprint)
+            .map_err(|error| {
+                IpcError::new(
+                    ErrorCode::Internal,
+                    format!("cannot write the clipboard: {error}"),
+                )
+            })?;
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(clear_after).await;
-            clear_if_holding(&app, &fingerprint);
+            app.state::<Clipboard>().clear_if_holding(&fingerprint);
         });
         Ok(())
     }
@@ -81,15 +88,84 @@ impl Reveals {
     }
 }
 
-fn clear_if_holding<R: Runtime>(app: &AppHandle<R>, fingerprint: &Fingerprint) {
-    let Ok(current) = app.clipboard().read_text() else {
-        return;
-    };
-    let current = mcp_keys_core::Sensitive::new(current);
-    let holds_key = ApiKey::parse(current.expose().trim())
-        // Fingerprints compare in constant time.
-        .is_ok_and(|key| key.fingerprint() == *fingerprint);
-    if holds_key && let Err(error) = app.clipboard().clear() {
-        tracing::warn!(%error, "could not clear the clipboard");
+/// The system clipboard as the app uses it: one owner for the life of the
+/// app (on X11 the owner must live to serve what it wrote), and the
+/// fingerprint of the key last copied, to clear it on quit.
+#[derive(Default)]
+pub struct Clipboard {
+    inner: Mutex<Option<arboard::Clipboard>>,
+    copied: Mutex<Option<Fingerprint>>,
+}
+
+impl std::fmt::Debug for Clipboard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Clipboard").finish_non_exhaustive()
+    }
+}
+
+impl Clipboard {
+    /// Writes `text` (a key) marked as a secret: `x-kde-passwordManagerHint`
+    /// on Linux (KDE's Klipper, GNOME's clipboard extensions and most
+    /// managers honour it), the concealed type on macOS, and no history,
+    /// cloud sync or monitoring on Windows.
+    fn write_secret(&self, text: &str, fingerprint: Fingerprint) -> Result<(), arboard::Error> {
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if inner.is_none() {
+            *inner = Some(arboard::Clipboard::new()?);
+        }
+        let Some(clipboard) = inner.as_mut() else {
+            return Err(arboard::Error::ClipboardNotSupported);
+        };
+        let set = clipboard.set();
+        #[cfg(all(unix, not(target_os = "macos")))]
+        let set = arboard::SetExtLinux::exclude_from_history(set);
+        #[cfg(target_os = "macos")]
+        let set = arboard::SetExtApple::exclude_from_history(set);
+        #[cfg(windows)]
+        let set = arboard::SetExtWindows::exclude_from_monitoring(set);
+        set.text(text)?;
+        *self
+            .copied
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(fingerprint);
+        Ok(())
+    }
+
+    /// Clears the clipboard if it still holds the key with `fingerprint`
+    /// (the user may have copied something else since).
+    pub fn clear_if_holding(&self, fingerprint: &Fingerprint) {
+        let mut inner = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some(clipboard) = inner.as_mut() else {
+            return;
+        };
+        let Ok(current) = clipboard.get_text() else {
+            return;
+        };
+        let current = mcp_keys_core::Sensitive::new(current);
+        let holds_key = ApiKey::parse(current.expose().trim())
+            // Fingerprints compare in constant time.
+            .is_ok_and(|key| key.fingerprint() == *fingerprint);
+        if holds_key && let Err(error) = clipboard.clear() {
+            tracing::warn!(%error, "could not clear the clipboard");
+        }
+    }
+
+    /// On quit: clears the clipboard if it still holds the last key copied,
+    /// which would otherwise outlive the app (and its clearing timer).
+    pub fn clear_on_quit(&self) {
+        let copied = self
+            .copied
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(fingerprint) = copied {
+            self.clear_if_holding(&fingerprint);
+        }
     }
 }

@@ -157,3 +157,45 @@ async fn rolling_a_key_reveals_a_new_one_and_ends_the_old_one() -> Result<()> {
     );
     app.close().await
 }
+
+#[tokio::test]
+async fn a_copied_key_is_kept_out_of_clipboard_history_and_cleared_when_the_app_quits() -> Result<()>
+{
+    let app = App::launch_with_env(
+        "keys-copy-secret",
+        &[
+            // Long enough that only quitting can clear it during the test.
+            ("MCP_KEYS_CLIPBOARD_CLEAR_SECONDS", "600"),
+            // Closing the window quits the app instead of hiding it.
+            ("MCP_KEYS_CLOSE_TO_TRAY", "0"),
+        ],
+    )
+    .await?;
+    first_surface(&app).await?;
+    let key = generate(&app, "MCP - Zed").await?;
+    app.click("reveal-copy").await?;
+    app.find(&testid("reveal-copied")).await?;
+    assert_eq!(app.clipboard()?.trim(), key);
+    let targets = app.clipboard_target("TARGETS")?;
+    assert!(
+        targets.contains("x-kde-passwordManagerHint"),
+        "clipboard managers are told the copy is a secret: {targets}"
+    );
+    assert_eq!(
+        app.clipboard_target("x-kde-passwordManagerHint")?.trim(),
+        "secret"
+    );
+
+    // The app quits with its last window; WebDriver may not answer then.
+    let _ =
+        tokio::time::timeout(Duration::from_secs(10), app.client().clone().close_window()).await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    // An owner busy quitting may not answer: ask again.
+    while !app.clipboard().map_or(false, |text| text.trim().is_empty()) {
+        if Instant::now() > deadline {
+            bail!("the key stayed on the clipboard after the app quit");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
+}

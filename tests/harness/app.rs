@@ -145,11 +145,31 @@ impl App {
     /// What the desktop's clipboard holds, read from outside the app with
     /// xclip; empty when it holds nothing.
     pub fn clipboard(&self) -> Result<String> {
-        let output = Command::new("xclip")
-            .args(["-o", "-selection", "clipboard"])
+        self.clipboard_target("UTF8_STRING")
+    }
+
+    /// The clipboard's content in the format `target` (`TARGETS` lists the
+    /// formats offered); empty when nothing owns the clipboard.
+    pub fn clipboard_target(&self, target: &str) -> Result<String> {
+        // xclip waits for ever for an owner that stopped answering (an app
+        // in the middle of quitting): it gets a few seconds.
+        let mut child = Command::new("xclip")
+            .args(["-o", "-selection", "clipboard", "-t", target])
             .envs(self.desktop.env())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
             .context("running xclip (Debian package xclip)")?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while child.try_wait()?.is_none() {
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                bail!("xclip got no answer from the clipboard's owner");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let output = child.wait_with_output()?;
         // xclip fails when no program owns the clipboard: that is "empty".
         Ok(if output.status.success() {
             String::from_utf8_lossy(&output.stdout).into_owned()
