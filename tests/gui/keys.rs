@@ -191,7 +191,7 @@ async fn a_copied_key_is_kept_out_of_clipboard_history_and_cleared_when_the_app_
         tokio::time::timeout(Duration::from_secs(10), app.client().clone().close_window()).await;
     let deadline = Instant::now() + Duration::from_secs(15);
     // An owner busy quitting may not answer: ask again.
-    while !app.clipboard().map_or(false, |text| text.trim().is_empty()) {
+    while !app.clipboard().is_ok_and(|text| text.trim().is_empty()) {
         if Instant::now() > deadline {
             bail!("the key stayed on the clipboard after the app quit");
         }
