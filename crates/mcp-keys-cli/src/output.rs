@@ -93,15 +93,8 @@ impl Output {
 pub fn printable(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for character in text.chars() {
-        let unsafe_char = (character.is_control() && !(keep_newlines && character == '\n'))
-            || matches!(
-                character,
-                '\u{061C}'
-                    | '\u{200E}'
-                    | '\u{200F}'
-                    | '\u{202A}'..='\u{202E}'
-                    | '\u{2066}'..='\u{2069}'
-            );
+        let unsafe_char =
+            mcp_keys_core::is_control_or_bidi(character) && !(keep_newlines && character == '\n');
         if unsafe_char {
             out.extend(character.escape_unicode());
         } else {

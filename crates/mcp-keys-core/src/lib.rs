@@ -28,6 +28,7 @@
 
 mod app;
 mod constant_time;
+mod control;
 mod environment;
 mod error;
 mod fingerprint;
@@ -38,6 +39,7 @@ mod sensitive;
 
 pub use app::{AppInfo, DEFAULT_LOCAL_PORT, local_port};
 pub use constant_time::constant_time_eq;
+pub use control::is_control_or_bidi;
 pub use environment::Environment;
 pub use error::Error;
 pub use fingerprint::Fingerprint;

@@ -17,23 +17,13 @@ pub fn name(name: &str) -> Result<String, Error> {
             "name must be 1 to {MAX_NAME_CHARS} characters"
         )));
     }
-    if name.chars().any(is_forbidden) {
+    if name.chars().any(mcp_keys_core::is_control_or_bidi) {
         return Err(Error::Invalid(
             "name must not contain control characters (such as ESC or BEL) or bidirectional overrides"
                 .into(),
         ));
     }
     Ok(name.to_owned())
-}
-
-/// C0 and C1 controls, DEL, and the Unicode bidirectional formatting
-/// characters (embeddings, overrides, isolates, marks).
-fn is_forbidden(character: char) -> bool {
-    character.is_control()
-        || matches!(
-            character,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
 }
 
 /// Whether `name` can be an MCP tool name: 1 to 64 of `A-Z a-z 0-9 _ - .`.
