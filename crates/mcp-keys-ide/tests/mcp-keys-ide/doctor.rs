@@ -2,14 +2,13 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 use mcp_keys_core::{Environment, Fingerprint};
 use mcp_keys_ide::{
     DoctorReport, Finding, FindingCode, KnownKey, Severity, SurfaceStatus, collect, doctor,
 };
 
-use crate::support::{copy_fixtures, fixture_lookup, key, now, options};
+use crate::support::{copy_fixtures, fixture_lookup, git, key, now, options};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -232,26 +231,6 @@ fn a_config_with_a_key_readable_by_everyone_is_reported() -> Result {
         "windsurf/mcp_config.json",
     ));
     assert!(with(&report, FindingCode::ConfigWorldReadable, "mcp-config.json").is_empty());
-    Ok(())
-}
-
-fn git(dir: &Path, args: &[&str]) -> Result {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()?;
-    if !status.status.success() {
-        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&status.stderr)).into());
-    }
     Ok(())
 }
 

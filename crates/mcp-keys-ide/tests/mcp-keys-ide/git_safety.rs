@@ -4,34 +4,18 @@
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 use mcp_keys_ide::{DoctorReport, FindingCode, collect, doctor};
 
-use crate::support::{key, now, options};
+use crate::support::{git, key, now, options};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
-fn git(dir: &Path, args: &[&str]) -> Result {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .output()?;
-    if !output.status.success() {
-        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&output.stderr)).into());
-    }
-    Ok(())
+/// A Cursor config whose server sends `key`.
+fn cursor_config(key: &str) -> String {
+    format!(
+        r#"{{"mcpServers":{{"tools":{{"url":"http://127.0.0.1:7410/mcp","headers":{{"Authorization":"Bearer {key}"}}}}}}}}"#
+    )
 }
 
 /// An executable script that creates `marker` when anything runs it.
@@ -87,13 +71,7 @@ fn a_cloned_repository_with_a_folder_laid_out_as_a_repository_runs_nothing() -> 
             "[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = ..\n\tfsmonitor = \"{script}\"\n"
         ),
     )?;
-    std::fs::write(
-        cursor.join("mcp.json"),
-        format!(
-            r#"{{"mcpServers":{{"tools":{{"url":"http://127.0.0.1:7410/mcp","headers":{{"Authorization":"Bearer {}"}}}}}}}}"#,
-            key("K01")
-        ),
-    )?;
+    std::fs::write(cursor.join("mcp.json"), cursor_config(&key("K01")))?;
     git(&origin, &["init", "-q"])?;
     git(&origin, &["add", "-A"])?;
     git(&origin, &["commit", "-q", "-m", "project"])?;
@@ -126,24 +104,12 @@ fn an_attacker_git_config_runs_nothing_and_the_facts_still_hold() -> Result {
     let script = trap(dir.path(), &marker)?;
     let project = dir.path().join("home/projects/evil");
     std::fs::create_dir_all(project.join(".cursor"))?;
-    std::fs::write(
-        project.join(".cursor/mcp.json"),
-        format!(
-            r#"{{"mcpServers":{{"tools":{{"url":"http://127.0.0.1:7410/mcp","headers":{{"Authorization":"Bearer {}"}}}}}}}}"#,
-            key("K01")
-        ),
-    )?;
+    std::fs::write(project.join(".cursor/mcp.json"), cursor_config(&key("K01")))?;
     std::fs::write(project.join(".gitattributes"), "*.json diff=evil\n")?;
     git(&project, &["init", "-q"])?;
     git(&project, &["add", "-A"])?;
     git(&project, &["commit", "-q", "-m", "one"])?;
-    std::fs::write(
-        project.join(".cursor/mcp.json"),
-        format!(
-            r#"{{"mcpServers":{{"tools":{{"url":"http://127.0.0.1:7410/mcp","headers":{{"Authorization":"Bearer {}"}}}}}}}}"#,
-            key("K02")
-        ),
-    )?;
+    std::fs::write(project.join(".cursor/mcp.json"), cursor_config(&key("K02")))?;
     git(&project, &["commit", "-q", "-am", "two"])?;
     let hooks = dir.path().join("hooks");
     std::fs::create_dir_all(&hooks)?;

@@ -125,3 +125,27 @@ pub fn fixture_lookup() -> HashMap<Fingerprint, KnownKey> {
     }
     lookup
 }
+
+/// Runs `git ARGS` in `dir` as a test user with no global config; an
+/// error names the command and git's complaint.
+pub fn git(dir: &Path, args: &[&str]) -> Result<(), Box<dyn std::error::Error>> {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()?;
+    if !output.status.success() {
+        return Err(format!("git {args:?}: {}", String::from_utf8_lossy(&output.stderr)).into());
+    }
+    Ok(())
+}

@@ -1,0 +1,232 @@
+//! A roll that also rewrites every IDE config holding the old key
+//! (`keys roll --update-configs`, the app's Roll): the report of each
+//! config, and the promise that the minted key always reaches the user.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mcp_keys_client::VerifyRequest;
+use mcp_keys_core::Fingerprint;
+use mcp_keys_ide::edit::{EditOptions, Target, replace_key};
+use mcp_keys_ide::{ClientId, KeyKind, collect};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::ScanOptions;
+use crate::{Error, Rolled, Session};
+
+/// One config a roll tried to update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConfigUpdate {
+    /// The client that reads it.
+    pub client: ClientId,
+    /// The config file as found.
+    pub config_path: String,
+    /// Whether the new key is now in it.
+    pub updated: bool,
+    /// How many places changed.
+    pub replaced: usize,
+    /// The restorable copy of the previous content.
+    pub backup: Option<String>,
+    /// Why it was not updated.
+    pub error: Option<String>,
+    /// It was readable by every user and, holding the new key now, was
+    /// narrowed to its owner (0600).
+    pub tightened: bool,
+}
+
+/// What a roll with config updates did, besides the roll itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConfigRollReport {
+    /// The old key, still accepted until the end of the grace period.
+    pub old_key_id: String,
+    /// The new key.
+    pub new_key_id: String,
+    /// Each config that held the old key.
+    pub configs: Vec<ConfigUpdate>,
+    /// Whether the service accepts the new key on its surface.
+    pub verified: bool,
+    /// Why it does not, when it does not (the service's reason code).
+    pub verify_code: Option<String>,
+    /// The clients whose configs changed: they read their config at start,
+    /// so they need a restart before the grace period ends.
+    pub restart: Vec<ClientId>,
+    /// What went wrong after the service rolled the key (the new key stands
+    /// and is shown all the same): a scan that stopped, a verification that
+    /// could not be made.
+    pub problems: Vec<String>,
+}
+
+/// A roll whose new key was written into the configs that held the old one.
+#[derive(Debug)]
+pub struct RolledWithConfigs {
+    /// The roll (the new key is shown once, from here).
+    pub rolled: Rolled,
+    /// What happened to each config.
+    pub report: ConfigRollReport,
+}
+
+impl Session {
+    /// The app's Roll and `keys roll --update-configs`: rolls the key, writes
+    /// the new key into every config under `options` that held the old one
+    /// (in place, with a backup in the data dir), verifies the new key
+    /// against its surface, and says which clients need a restart. The old
+    /// key stays accepted for `grace`, then the service (or, for a degraded
+    /// roll, this app) revokes it. A config that cannot be updated is
+    /// reported and the others are still updated: the roll has happened.
+    pub async fn roll_key_updating_configs(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+        key_id: &str,
+        grace: Duration,
+        options: &ScanOptions,
+        now: DateTime<Utc>,
+    ) -> Result<RolledWithConfigs, Error> {
+        let rolled = self
+            .roll_key(product_id, surface_id, key_id, grace, now)
+            .await?;
+        // From here on the service has minted the new key: nothing may fail
+        // the call, or the key would never reach the user. Whatever goes
+        // wrong is reported beside it.
+        let mut problems = Vec::new();
+        self.manager.prune_backups().await;
+        let discover = options.discover();
+        let collected = match tokio::task::spawn_blocking(move || collect(&discover)).await {
+            Ok(collected) => Some(collected),
+            Err(error) => {
+                problems.push(format!(
+                    "the config scan stopped ({error}); update the configs by hand"
+                ));
+                None
+            }
+        };
+        let backup_dir = self.manager.backup_dir();
+        let new_key = rolled.created.key.clone();
+        let old_prefix = rolled.old_key.key_prefix.clone();
+        // One edit per file: replace_key changes every place of the key in it.
+        let mut targets: Vec<(Target, Fingerprint)> = Vec::new();
+        let mut configs = Vec::new();
+        let mut seen = BTreeSet::new();
+        for occurrence in collected
+            .iter()
+            .flat_map(|collected| &collected.occurrences)
+        {
+            let Some(key) = occurrence.key() else {
+                continue;
+            };
+            if !occurrence.is_plaintext()
+                || !matches!(key.kind, KeyKind::Valid(_))
+                || key.key_prefix != old_prefix
+                || !seen.insert(occurrence.file.path.clone())
+            {
+                continue;
+            }
+            targets.push((Target::from(occurrence), key.fingerprint));
+        }
+        // A config that could not be read (malformed, UTF-16, nested too
+        // deep) but holds the old key's public prefix is listed as not
+        // updated, never left out of the report.
+        for problem in collected.iter().flat_map(|collected| &collected.problems) {
+            let (Some(path), Some(client)) = (&problem.config_path, problem.client) else {
+                continue;
+            };
+            let holds_old = std::fs::read(path).is_ok_and(|bytes| {
+                bytes
+                    .windows(old_prefix.len())
+                    .any(|window| window == old_prefix.as_bytes())
+            });
+            if holds_old && seen.insert(PathBuf::from(path)) {
+                configs.push(ConfigUpdate {
+                    client,
+                    config_path: path.clone(),
+                    updated: false,
+                    replaced: 0,
+                    backup: None,
+                    error: Some(format!(
+                        "{} Replace the old key there by hand.",
+                        problem.message
+                    )),
+                    tightened: false,
+                });
+            }
+        }
+        let grace_end = now + chrono::TimeDelta::from_std(grace).unwrap_or(chrono::TimeDelta::MAX);
+        let edited = tokio::task::spawn_blocking(move || {
+            let edit_options = EditOptions {
+                backup_dir,
+                backup_expires: Some(grace_end),
+            };
+            targets
+                .into_iter()
+                .map(|(target, old)| {
+                    let config_path = target.path.display().to_string();
+                    match replace_key(&target, &old, &new_key, &edit_options) {
+                        Ok(outcome) => ConfigUpdate {
+                            client: target.client,
+                            config_path,
+                            updated: true,
+                            replaced: outcome.replaced,
+                            backup: Some(outcome.backup.display().to_string()),
+                            error: None,
+                            tightened: outcome.tightened,
+                        },
+                        Err(error) => ConfigUpdate {
+                            client: target.client,
+                            config_path,
+                            updated: false,
+                            replaced: 0,
+                            backup: None,
+                            error: Some(error.to_string()),
+                            tightened: false,
+                        },
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+        match edited {
+            Ok(mut edited) => {
+                edited.append(&mut configs);
+                configs = edited;
+            }
+            Err(error) => problems.push(format!(
+                "the config update stopped ({error}); check the configs by hand"
+            )),
+        }
+        let (verified, verify_code) = match self
+            .client
+            .verify(&VerifyRequest::new(rolled.created.key.expose_secret()).surface(surface_id))
+            .await
+        {
+            Ok(verdict) => (verdict.valid, verdict.code),
+            Err(error) => {
+                problems.push(format!("the new key could not be verified: {error}"));
+                (false, None)
+            }
+        };
+        let restart: Vec<ClientId> = configs
+            .iter()
+            .filter(|config| config.updated)
+            .map(|config| config.client)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let report = ConfigRollReport {
+            old_key_id: rolled.old_key.id.clone(),
+            new_key_id: rolled.created.metadata.id.clone(),
+            configs,
+            verified,
+            verify_code,
+            restart,
+            problems,
+        };
+        Ok(RolledWithConfigs { rolled, report })
+    }
+}
