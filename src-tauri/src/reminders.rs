@@ -17,7 +17,7 @@ mod wake;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use mcp_keys_manager::{DueReport, Reminder, ScanOptions};
+use mcp_keys_manager::{DueReport, KeyServices, Reminder, ScanOptions};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager as _, Runtime, WindowEvent};
 use tokio::sync::Notify;
@@ -232,12 +232,12 @@ pub async fn due<R: Runtime>(
     match app.path().home_dir() {
         Ok(home) => {
             manager
-                .due_reminders_after_doctor(&ScanOptions::for_home(home), now)
+                .due_reminders_after_doctor(&ScanOptions::for_home(home), KeyServices::Saved, now)
                 .await
         }
         Err(error) => {
             tracing::warn!(%error, "no home folder: reminders skip the IDE configs");
-            manager.due_reminders(now, &[]).await
+            manager.due_reminders(KeyServices::Saved, now, &[]).await
         }
     }
 }
@@ -331,12 +331,14 @@ mod tests {
                 reminder("key_2", ReminderReason::Expiring),
             ],
             unreachable: Vec::new(),
+            services: 1,
         };
 
         assert_eq!(due_count(&report), 2);
         let none = DueReport {
             reminders: Vec::new(),
             unreachable: Vec::new(),
+            services: 1,
         };
         assert_eq!(due_count(&none), 0);
     }

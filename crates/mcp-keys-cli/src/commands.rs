@@ -41,12 +41,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Scan(args) => {
             let context = Context::open(cli.global).await?;
-            scan::run(&context.manager, &context.output, &args.options()?).await?;
+            scan::run(&context, &args.options()?).await?;
             Ok(())
         }
         Command::Doctor(args) => {
             let context = Context::open(cli.global).await?;
-            let report = doctor::run(&context.manager, &context.output, &args.options()?).await?;
+            let report = doctor::run(&context, &args.options()?).await?;
             if doctor::has_errors(&report) {
                 anyhow::bail!("doctor found errors: see the findings above");
             }
@@ -54,7 +54,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reminders(args) => {
             let context = Context::open(cli.global).await?;
-            reminders::run(&context.manager, &context.output, args).await
+            reminders::run(&context, args).await
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
         Command::Tokens(command) => tokens::run(&Context::open(cli.global).await?, command).await,

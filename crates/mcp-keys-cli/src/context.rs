@@ -45,6 +45,17 @@ impl Context {
         })
     }
 
+    /// The session with the key service the command line names, when it
+    /// names one (`--server`, `--connection` or MCP_KEYS_TOKEN): `scan`,
+    /// `doctor` and `reminders` then ask only that service. `None` means
+    /// "every saved connection".
+    pub async fn named_session(&self) -> anyhow::Result<Option<Session>> {
+        if self.server.is_none() && self.connection.is_none() && token_from_env().is_none() {
+            return Ok(None);
+        }
+        self.session().await.map(Some)
+    }
+
     /// The `--server` URL, for `login`.
     pub fn server(&self) -> Option<&str> {
         self.server.as_deref()

@@ -287,7 +287,7 @@ fn places(options: &DiscoverOptions, projects: &[PathBuf]) -> Vec<Place> {
 
 /// The paths `rel` names under `base`; a last segment `*.ext` lists one
 /// folder (never recursively).
-fn expand(base: &Path, rel: &str) -> Vec<PathBuf> {
+pub(crate) fn expand(base: &Path, rel: &str) -> Vec<PathBuf> {
     let path = base.join(rel);
     let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
         return vec![path];

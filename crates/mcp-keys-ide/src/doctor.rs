@@ -36,6 +36,7 @@ pub fn doctor(collected: &Collected, lookup: &dyn KeyLookup, now: DateTime<Utc>)
     }
     shared_keys(collected, &mut findings);
     file_findings(collected, &mut findings);
+    copy_findings(collected, &mut findings);
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -176,25 +177,34 @@ fn key_findings(
 }
 
 /// The same key in the configs of more than one client: a leak in one is a
-/// leak in all, and revoking it breaks them all.
+/// leak in all, and revoking it breaks them all. One file that several
+/// clients read (`.mcp.json`: Claude Code and Copilot CLI) is one place,
+/// not sharing: the key must be in two files of two clients.
 fn shared_keys(collected: &Collected, findings: &mut Vec<Finding>) {
     let mut clients: HashMap<String, BTreeSet<ClientId>> = HashMap::new();
+    let mut files: HashMap<String, BTreeSet<&PathBuf>> = HashMap::new();
     for occurrence in &collected.occurrences {
         if let Some(key) = occurrence.key() {
+            let fingerprint = key.fingerprint.to_string();
             clients
-                .entry(key.fingerprint.to_string())
+                .entry(fingerprint.clone())
                 .or_default()
                 .insert(occurrence.file.client);
+            files
+                .entry(fingerprint)
+                .or_default()
+                .insert(&occurrence.file.target);
         }
     }
     for occurrence in &collected.occurrences {
         let Some(key) = occurrence.key() else {
             continue;
         };
-        let Some(sharing) = clients.get(&key.fingerprint.to_string()) else {
+        let fingerprint = key.fingerprint.to_string();
+        let Some(sharing) = clients.get(&fingerprint) else {
             continue;
         };
-        if sharing.len() < 2 {
+        if sharing.len() < 2 || files.get(&fingerprint).is_none_or(|files| files.len() < 2) {
             continue;
         }
         let names: Vec<&str> = sharing.iter().map(|client| client.as_str()).collect();
@@ -289,6 +299,35 @@ fn file_findings(collected: &Collected, findings: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// Keys that clients copied into files of their own.
+fn copy_findings(collected: &Collected, findings: &mut Vec<Finding>) {
+    for copied in &collected.copies {
+        let path = copied.path.display().to_string();
+        let prefix = &copied.key.key_prefix;
+        let (severity, readers) = if is_world_readable(&copied.path) {
+            (Severity::Error, "every user of this machine can read it")
+        } else {
+            (Severity::Warning, "it stays on disk after the session")
+        };
+        findings.push(Finding {
+            severity,
+            code: FindingCode::KeyInClientCopy,
+            client: Some(copied.client),
+            config_path: Some(path.clone()),
+            key_prefix: Some(prefix.clone()),
+            message: format!(
+                "{path} (line {}) holds a plaintext copy of the key {prefix}: {}; {readers}.",
+                copied.line, copied.copy.what
+            ),
+            fix: format!(
+                "{} To delete it: rm {}",
+                copied.copy.remove,
+                crate::shell::quote(&path)
+            ),
+        });
     }
 }
 

@@ -80,6 +80,9 @@ pub struct EditOutcome {
     pub backup: PathBuf,
     /// How many places changed.
     pub replaced: usize,
+    /// Where each was, as a JSON Pointer into the file's tree (TOML and
+    /// YAML read as their JSON equivalent), one per place, in file order.
+    pub places: Vec<String>,
     /// The file was readable by every user and now holds a new key: it was
     /// narrowed to its owner (0600).
     pub tightened: bool,
@@ -107,13 +110,17 @@ pub fn replace_key(
     options: &EditOptions,
 ) -> Result<EditOutcome> {
     let (spec, location) = spec_and_location(target)?;
-    edit_file(&target.path, location.format, options, true, |text| {
+    let mut found = Vec::new();
+    let mut outcome = edit_file(&target.path, location.format, options, true, |text| {
         let items = items(spec, location, text, &target.path)?;
         // Every place of the key in the file, not only the entries the
         // client reads: a shadowed duplicate `mcpServers` (JSON.parse keeps
         // the last) or a second scope in the same file (`projects.<path>`
         // in ~/.claude.json) must not keep the old key either.
-        let spans = key_spans(location.format, text, old, &target.path)?;
+        let (places, spans): (Vec<String>, Vec<Range<usize>>) =
+            key_places(location.format, text, old, &target.path)?
+                .into_iter()
+                .unzip();
         if spans.is_empty() {
             return Err(Error::KeyNotFound(target.path.clone()));
         }
@@ -121,45 +128,55 @@ pub fn replace_key(
         // The new key must now be where the old one was, in the same servers.
         let after = items_of(spec, location, &edited)
             .ok_or_else(|| Error::EditCheck(target.path.clone()))?;
-        let after_spans = key_spans(
+        let after_places = key_places(
             location.format,
             &edited,
             &new_key.fingerprint(),
             &target.path,
         )?;
-        let still_old = !key_spans(location.format, &edited, old, &target.path)?.is_empty();
-        if after_spans.len() != spans.len() || still_old || after.len() != items.len() {
+        let still_old = !key_places(location.format, &edited, old, &target.path)?.is_empty();
+        let same_places = after_places
+            .iter()
+            .map(|(place, _)| place)
+            .eq(places.iter());
+        if !same_places || still_old || after.len() != items.len() {
             return Err(Error::EditCheck(target.path.clone()));
         }
-        Ok((edited, spans.len()))
-    })
+        let replaced = places.len();
+        found = places;
+        Ok((edited, replaced))
+    })?;
+    outcome.places = found;
+    Ok(outcome)
 }
 
-/// The byte spans of the key with fingerprint `fingerprint` in every string
-/// of the file (found in each literal's own bytes, as extraction does).
-fn key_spans(
+/// Every place of the key with fingerprint `fingerprint` in the strings of
+/// the file (found in each literal's own bytes, as extraction does): the
+/// string's JSON Pointer and the key's byte span.
+fn key_places(
     format: Format,
     text: &str,
     fingerprint: &Fingerprint,
     path: &Path,
-) -> Result<Vec<Range<usize>>> {
+) -> Result<Vec<(String, Range<usize>)>> {
     let root = syntax::parse(format, text).map_err(|message| Error::Parse {
         path: path.to_path_buf(),
         format: format.as_str(),
         message,
     })?;
-    let mut literals = Vec::new();
-    root.string_spans(&mut literals);
-    let mut spans = Vec::new();
-    for literal in literals {
+    let mut places = Vec::new();
+    for (pointer, literal) in root.strings_with_pointers() {
         let raw = text.get(literal.clone()).unwrap_or_default();
         for range in find_candidates(raw) {
             if Fingerprint::of(&raw[range.clone()]) == *fingerprint {
-                spans.push(literal.start + range.start..literal.start + range.end);
+                places.push((
+                    pointer.clone(),
+                    literal.start + range.start..literal.start + range.end,
+                ));
             }
         }
     }
-    Ok(spans)
+    Ok(places)
 }
 
 /// Replaces the plaintext key with fingerprint `old` by a reference to the
@@ -234,6 +251,7 @@ pub fn add_gitignore_entry(
             written: gitignore.clone(),
             backup: gitignore,
             replaced: 1,
+            places: Vec::new(),
             tightened: false,
         });
     }
@@ -345,6 +363,7 @@ fn edit_file(
             written: real.clone(),
             backup: real,
             replaced,
+            places: Vec::new(),
             tightened: false,
         });
     }
@@ -355,6 +374,7 @@ fn edit_file(
         written: real,
         backup,
         replaced,
+        places: Vec::new(),
         tightened,
     })
 }

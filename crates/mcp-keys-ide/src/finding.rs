@@ -55,6 +55,12 @@ pub enum FindingCode {
     BrokenSymlink,
     /// An environment variable a config refers to is not set.
     EnvVariableUnset,
+    /// A client copied a key into a file of its own (Codex's shell
+    /// snapshots): a plaintext copy outside every config.
+    KeyInClientCopy,
+    /// No connected key service knows the key: its status (revoked,
+    /// expired) cannot be checked.
+    KeyNotIdentified,
 }
 
 /// One finding (DESIGN §5 `doctor --json`).

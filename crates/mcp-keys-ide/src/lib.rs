@@ -19,9 +19,11 @@
 #![deny(missing_docs)]
 
 pub mod bench;
+mod copies;
 mod discover;
 mod doctor;
 pub mod edit;
+mod env_files;
 mod error;
 mod extract;
 mod finding;
@@ -31,10 +33,12 @@ mod scan;
 mod shell;
 mod syntax;
 
+pub use copies::{CopiedKey, find_copied_keys};
 pub use discover::{
     ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, WatchPlan, discover,
 };
 pub use doctor::{DoctorReport, GitFacts, doctor};
+pub use env_files::{Assignment, assignments};
 pub use error::{Error, Result};
 pub use extract::{Found, KeyFacts, KeyKind, ServerItem, extract, is_variable_name};
 pub use finding::{Finding, FindingCode, Severity};

@@ -251,6 +251,24 @@ pub struct ClientSpec {
     pub project_records: Vec<ProjectRecord>,
     /// Where the client keeps servers.
     pub locations: Vec<Location>,
+    /// Files the client writes itself that copy secrets out of its
+    /// environment (Codex's shell snapshots).
+    #[serde(default)]
+    pub copies: Vec<ClientCopy>,
+}
+
+/// Files a client writes that can hold a copy of a key it was given
+/// through its environment: doctor reads them as plain text.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientCopy {
+    /// `home:REL` patterns; the last segment may be `*.ext`. The same on
+    /// every system (they are under the client's own folder).
+    pub paths: Vec<String>,
+    /// What these files are, in words for a finding.
+    pub what: String,
+    /// How to remove a key from them, in words for a finding's fix.
+    pub remove: String,
 }
 
 impl ClientSpec {

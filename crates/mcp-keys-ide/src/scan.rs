@@ -11,6 +11,7 @@ use mcp_keys_core::Fingerprint;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::copies::{CopiedKey, find_copied_keys};
 use crate::discover::{ConfigFile, DiscoverOptions, discover};
 use crate::extract::{Found, KeyFacts, KeyKind, ServerItem, extract_from};
 use crate::lookup::{KeyLookup, KnownKey};
@@ -89,6 +90,9 @@ pub struct ScanEntry {
     pub surface_id: Option<String>,
     /// The status.
     pub status: KeyStatus,
+    /// Why the status is `unknown` (or the variable's value unknown): which
+    /// key services were asked, or that none could be.
+    pub status_reason: Option<String>,
     /// The variable referred to, for `env_reference`.
     pub env_var: Option<String>,
     /// The status of the variable's value, when it is set and holds a key.
@@ -135,6 +139,8 @@ pub struct Collected {
     pub projects: Vec<PathBuf>,
     /// Every config file read, parsed or not.
     pub files: Vec<ConfigFile>,
+    /// Keys in files the clients wrote themselves (not configs).
+    pub copies: Vec<CopiedKey>,
 }
 
 impl Collected {
@@ -206,6 +212,7 @@ fn entry(occurrence: &Occurrence, lookup: &dyn KeyLookup, now: DateTime<Utc>) ->
         key_id: known.as_ref().map(|known| known.key_id.clone()),
         surface_id: known.as_ref().map(|known| known.surface_id.clone()),
         status,
+        status_reason: None,
         env_var,
         resolved_status,
         field: occurrence.item.field.clone(),
@@ -276,6 +283,7 @@ pub fn collect(options: &DiscoverOptions) -> Collected {
         }
         collected.files.push(file);
     }
+    collected.copies = find_copied_keys(options);
     collected
 }
 

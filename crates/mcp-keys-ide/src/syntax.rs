@@ -55,6 +55,39 @@ impl Node {
         }
     }
 
+    /// Every string under this node with its JSON Pointer (RFC 6901) from
+    /// this node, in file order, shadowed members included: where a key
+    /// sits, in words a report can give (`/projects/~1home~1me/mcpServers/x/headers/Authorization`).
+    pub fn strings_with_pointers(&self) -> Vec<(String, Range<usize>)> {
+        let mut out = Vec::new();
+        self.pointers_into(&mut String::new(), &mut out);
+        out
+    }
+
+    fn pointers_into(&self, pointer: &mut String, out: &mut Vec<(String, Range<usize>)>) {
+        let length = pointer.len();
+        match self {
+            Self::Map(members) => {
+                for (name, node) in members {
+                    pointer.push('/');
+                    pointer.push_str(&name.replace('~', "~0").replace('/', "~1"));
+                    node.pointers_into(pointer, out);
+                    pointer.truncate(length);
+                }
+            }
+            Self::List(items) => {
+                for (index, node) in items.iter().enumerate() {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    node.pointers_into(pointer, out);
+                    pointer.truncate(length);
+                }
+            }
+            Self::Str { span, .. } => out.push((pointer.clone(), span.clone())),
+            Self::Other => {}
+        }
+    }
+
     /// The string value, if this is a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {

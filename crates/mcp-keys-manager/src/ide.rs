@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use mcp_keys_client::KeyMetadata;
 use mcp_keys_core::Fingerprint;
 use mcp_keys_ide::{
-    Collected, DiscoverOptions, DoctorReport, Finding, KeyLookup, KnownKey, ScanEntry,
-    SurfaceFacts, SurfaceStatus, collect, doctor,
+    Collected, DiscoverOptions, DoctorReport, Finding, FindingCode, KeyLookup, KeyStatus, KnownKey,
+    ScanEntry, Severity, SurfaceFacts, SurfaceStatus, collect, doctor,
 };
 use mcp_keys_store::ScanResult;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ use crate::{Error, Manager, Session};
 mod fix;
 mod roll;
 
-pub use roll::{ConfigRollReport, ConfigUpdate, RolledWithConfigs};
+pub use roll::{ConfigRollReport, ConfigUpdate, RolledWithConfigs, VariableUpdate};
 
 /// Where to look for IDE configs (`--home`, `--project`).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -59,6 +59,33 @@ impl ScanOptions {
         let mut options = DiscoverOptions::new(&self.home);
         options.projects.clone_from(&self.projects);
         options
+    }
+}
+
+/// The key services that identify the keys found in IDE configs.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyServices<'a> {
+    /// Every saved connection, in turn (the app; the CLI without
+    /// `--server`, `--connection` or `MCP_KEYS_TOKEN`).
+    Saved,
+    /// The one service the command line names (`--server` with
+    /// `MCP_KEYS_TOKEN`, or `--connection`).
+    Only(&'a Session),
+}
+
+impl Session {
+    /// How this session's service is named in messages: its saved
+    /// connection's name, or its URL.
+    pub fn label(&self) -> String {
+        match self.connection() {
+            Some(connection) => connection.name.clone(),
+            None => self
+                .client
+                .base_url()
+                .as_str()
+                .trim_end_matches('/')
+                .to_owned(),
+        }
     }
 }
 
@@ -109,42 +136,115 @@ pub struct Inspection {
     pub known: HashMap<Fingerprint, KnownKey>,
     /// Connections that could not be asked.
     pub unreachable: Vec<UnidentifiedConnection>,
+    /// The services that answered.
+    pub asked: Vec<String>,
 }
 
 impl Inspection {
-    /// The scan entries at `now`.
+    /// The scan entries at `now`; an `unknown` key says why.
     pub fn entries(&self, now: DateTime<Utc>) -> Vec<ScanEntry> {
-        self.collected.entries(&self.known, now)
+        let mut entries = self.collected.entries(&self.known, now);
+        for entry in &mut entries {
+            let unknown = entry.status == KeyStatus::Unknown
+                || entry.resolved_status == Some(KeyStatus::Unknown);
+            if unknown {
+                entry.status_reason = Some(self.why_unknown());
+            }
+        }
+        entries
     }
 
-    /// The findings at `now`.
+    /// The findings at `now`, with one `key_not_identified` per key that no
+    /// service could identify.
     pub fn doctor(&self, now: DateTime<Utc>) -> DoctorReport {
-        doctor(&self.collected, &self.known as &dyn KeyLookup, now)
+        let mut report = doctor(&self.collected, &self.known as &dyn KeyLookup, now);
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in self.entries(now) {
+            let (Some(prefix), Some(reason)) = (&entry.key_prefix, &entry.status_reason) else {
+                continue;
+            };
+            if !seen.insert(prefix.clone()) {
+                continue;
+            }
+            report.findings.push(Finding {
+                severity: Severity::Warning,
+                code: FindingCode::KeyNotIdentified,
+                client: Some(entry.client),
+                config_path: Some(entry.config_path.clone()),
+                key_prefix: Some(prefix.clone()),
+                message: format!(
+                    "The key {prefix} (server \"{}\" of {}) could not be identified, so whether it is revoked or expired was not checked: {reason}",
+                    entry.server_name, entry.client
+                ),
+                fix: "Connect MCP Keys to the key service that issued it: `mcp-keys login --server URL`, or run this command with --server URL and MCP_KEYS_TOKEN.".to_owned(),
+            });
+        }
+        report
+    }
+
+    /// Why a key of our format has no status: which services were asked.
+    pub fn why_unknown(&self) -> String {
+        let failed: Vec<String> = self
+            .unreachable
+            .iter()
+            .map(|failed| {
+                format!(
+                    "{} could not be asked ({})",
+                    failed.connection, failed.message
+                )
+            })
+            .collect();
+        match (self.asked.is_empty(), failed.is_empty()) {
+            (true, true) => {
+                "no key service was asked: no connection is saved and no --server was given."
+                    .to_owned()
+            }
+            (true, false) => format!("{}.", failed.join("; ")),
+            (false, true) => format!(
+                "no key service asked knows it ({}): another service issued it, or it was deleted.",
+                self.asked.join(", ")
+            ),
+            (false, false) => format!(
+                "not known to {}; {}.",
+                self.asked.join(", "),
+                failed.join("; ")
+            ),
+        }
     }
 }
 
 impl Manager {
-    /// Reads the IDE configs under `options` and asks every saved connection
-    /// which keys they hold.
-    pub async fn inspect_ide(&self, options: &ScanOptions) -> Result<Inspection, Error> {
+    /// Reads the IDE configs under `options` and asks `services` which keys
+    /// they hold.
+    pub async fn inspect_ide(
+        &self,
+        options: &ScanOptions,
+        services: KeyServices<'_>,
+    ) -> Result<Inspection, Error> {
         self.prune_backups().await;
         let discover = options.discover();
         // Discovery and parsing read files: keep them off the async workers.
         let collected = tokio::task::spawn_blocking(move || collect(&discover))
             .await
             .map_err(|error| Error::Invalid(format!("the config scan stopped: {error}")))?;
-        let (known, unreachable) = self.identify(&collected).await?;
+        let identified = self.identify(&collected, services).await?;
         Ok(Inspection {
             collected,
-            known,
-            unreachable,
+            known: identified.known,
+            unreachable: identified.unreachable,
+            asked: identified.asked,
         })
     }
 
     /// `mcp-keys scan`: which IDE config uses which key. The result replaces
     /// the stored scan ("Used by", the revoke dialog).
-    pub async fn scan(&self, options: &ScanOptions, now: DateTime<Utc>) -> Result<IdeScan, Error> {
-        let inspection = self.inspect_ide(options).await?;
+    pub async fn scan(
+        &self,
+        options: &ScanOptions,
+        services: KeyServices<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<IdeScan, Error> {
+        let inspection = self.inspect_ide(options, services).await?;
         let entries = inspection.entries(now);
         self.save_scan(&entries, now).await?;
         Ok(IdeScan {
@@ -159,9 +259,10 @@ impl Manager {
     pub async fn doctor(
         &self,
         options: &ScanOptions,
+        services: KeyServices<'_>,
         now: DateTime<Utc>,
     ) -> Result<IdeDoctor, Error> {
-        let inspection = self.inspect_ide(options).await?;
+        let inspection = self.inspect_ide(options, services).await?;
         self.save_scan(&inspection.entries(now), now).await?;
         Ok(IdeDoctor {
             findings: inspection.doctor(now).findings,
@@ -225,43 +326,79 @@ impl Manager {
         Ok(self.store().replace_scan_results(&results, now).await?)
     }
 
-    /// Asks each saved connection in turn about the fingerprints no earlier
-    /// one knew. A connection that fails is reported, not fatal: the scan of
-    /// the files is still worth showing.
+    /// Asks `services` in turn about the fingerprints no earlier one knew.
+    /// A service that fails is reported, not fatal: the scan of the files
+    /// is still worth showing.
     async fn identify(
         &self,
         collected: &Collected,
-    ) -> Result<(HashMap<Fingerprint, KnownKey>, Vec<UnidentifiedConnection>), Error> {
-        let mut known = HashMap::new();
-        let mut unreachable = Vec::new();
+        services: KeyServices<'_>,
+    ) -> Result<Identified, Error> {
+        let mut identified = Identified::default();
         let fingerprints = collected.fingerprints();
         if fingerprints.is_empty() {
-            return Ok((known, unreachable));
+            return Ok(identified);
         }
         let prefixes = prefixes(collected);
+        if let KeyServices::Only(session) = services {
+            identified
+                .ask(session.label(), Ok(session), &fingerprints, &prefixes)
+                .await;
+            return Ok(identified);
+        }
         for connection in self.store().list_connections().await? {
-            let remaining: Vec<Fingerprint> = fingerprints
+            if fingerprints
                 .iter()
-                .filter(|fingerprint| !known.contains_key(*fingerprint))
-                .copied()
-                .collect();
-            if remaining.is_empty() {
+                .all(|fingerprint| identified.known.contains_key(fingerprint))
+            {
                 break;
             }
             let name = connection.name.clone();
-            let answer = match self.session_with(connection).await {
-                Ok(session) => session.known_keys(&remaining, &prefixes).await,
-                Err(error) => Err(error),
-            };
-            match answer {
-                Ok(found) => known.extend(found),
-                Err(error) => unreachable.push(UnidentifiedConnection {
-                    connection: name,
-                    message: error.to_string(),
-                }),
-            }
+            let session = self.session_with(connection).await;
+            identified
+                .ask(name, session.as_ref(), &fingerprints, &prefixes)
+                .await;
         }
-        Ok((known, unreachable))
+        Ok(identified)
+    }
+}
+
+/// What the key services said about the keys found.
+#[derive(Debug, Default)]
+struct Identified {
+    known: HashMap<Fingerprint, KnownKey>,
+    unreachable: Vec<UnidentifiedConnection>,
+    asked: Vec<String>,
+}
+
+impl Identified {
+    /// Asks one service about the fingerprints not known yet.
+    async fn ask(
+        &mut self,
+        name: String,
+        session: Result<&Session, &Error>,
+        fingerprints: &[Fingerprint],
+        prefixes: &HashMap<Fingerprint, String>,
+    ) {
+        let remaining: Vec<Fingerprint> = fingerprints
+            .iter()
+            .filter(|fingerprint| !self.known.contains_key(*fingerprint))
+            .copied()
+            .collect();
+        let answer = match session {
+            Ok(session) => session.known_keys(&remaining, prefixes).await,
+            Err(error) => Err(Error::Invalid(error.to_string())),
+        };
+        match answer {
+            Ok(found) => {
+                self.known.extend(found);
+                self.asked.push(name);
+            }
+            Err(error) => self.unreachable.push(UnidentifiedConnection {
+                connection: name,
+                message: error.to_string(),
+            }),
+        }
     }
 }
 

@@ -28,8 +28,8 @@ mod tree;
 pub use connections::NewConnectionRequest;
 pub use error::Error;
 pub use ide::{
-    ConfigRollReport, ConfigUpdate, IdeDoctor, IdeScan, Inspection, RolledWithConfigs, ScanOptions,
-    UnidentifiedConnection,
+    ConfigRollReport, ConfigUpdate, IdeDoctor, IdeScan, Inspection, KeyServices, RolledWithConfigs,
+    ScanOptions, UnidentifiedConnection, VariableUpdate,
 };
 pub use keys::{GenerateKey, Rolled};
 pub use manager::{Actor, Manager};

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use mcp_keys_manager::{IdeDoctor, IdeScan, ScanOptions};
+use mcp_keys_manager::{IdeDoctor, IdeScan, KeyServices, ScanOptions};
 use mcp_keys_store::ScanResult;
 use tauri::{AppHandle, Runtime};
 
@@ -42,7 +42,7 @@ pub async fn ide_scan<R: Runtime>(app: AppHandle<R>, projects: Vec<String>) -> I
         .services()
         .await?
         .manager
-        .scan(&options, Utc::now())
+        .scan(&options, KeyServices::Saved, Utc::now())
         .await?;
     // From now on, a change to one of these configs refreshes the page.
     crate::watch::follow(&app, &options);
@@ -59,7 +59,7 @@ pub async fn ide_doctor<R: Runtime>(
         .services()
         .await?
         .manager
-        .doctor(&options(projects)?, Utc::now())
+        .doctor(&options(projects)?, KeyServices::Saved, Utc::now())
         .await?)
 }
 

@@ -144,6 +144,7 @@ export function scanEntry(overrides: Partial<ScanEntry> = {}): ScanEntry {
     keyId: "key_1",
     surfaceId: "surf_1",
     status: "active",
+    statusReason: null,
     envVar: null,
     resolvedStatus: null,
     field: "headers.Authorization",

@@ -3,22 +3,27 @@
 
 use chrono::Utc;
 use mcp_keys_manager::mcp_keys_ide::{Finding, Severity};
-use mcp_keys_manager::{IdeDoctor, Manager, ScanOptions};
+use mcp_keys_manager::{IdeDoctor, KeyServices, ScanOptions};
 use serde_json::json;
 
 use crate::commands::scan::{short_path, warn_about};
-use crate::output::{Output, Styled};
+use crate::context::Context;
+use crate::output::Styled;
 
 /// Diagnoses the IDE configs and prints the findings: `{findings:[…]}` with
 /// `--json`, else a table of severity, where and what, each followed by its
 /// fix. Returns the report; a caller may exit non-zero when it holds an
 /// error.
-pub async fn run(
-    manager: &Manager,
-    output: &Output,
-    options: &ScanOptions,
-) -> anyhow::Result<IdeDoctor> {
-    let report = manager.doctor(options, Utc::now()).await?;
+pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<IdeDoctor> {
+    let output = &context.output;
+    let session = context.named_session().await?;
+    let services = session
+        .as_ref()
+        .map_or(KeyServices::Saved, KeyServices::Only);
+    let report = context
+        .manager
+        .doctor(options, services, Utc::now())
+        .await?;
     warn_about(&report.unreachable);
     if output.json {
         output.json(&json!({ "findings": report.findings }))?;

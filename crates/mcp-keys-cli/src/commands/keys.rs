@@ -169,11 +169,30 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
         for config in &report.configs {
             let path = printable(&config.config_path, false);
             match &config.error {
-                None => eprintln!("updated {path} ({:?})", config.client),
+                None => eprintln!("updated {path} (read by {})", names(&config.clients)),
                 Some(error) => eprintln!("NOT updated {path}: {}", printable(error, false)),
+            }
+            for place in &config.places {
+                eprintln!("  at {}", printable(place, false));
             }
             if config.tightened {
                 eprintln!("  it was readable by every user: now readable by you only (0600)");
+            }
+        }
+        for variable in &report.variables {
+            let what = if variable.holds_old_key {
+                "holds the old key"
+            } else {
+                "is not set here and may hold the old key"
+            };
+            eprintln!(
+                "UPDATE the variable {} ({what}), used by {} in {}",
+                printable(&variable.variable, false),
+                names(&variable.clients),
+                printable(&variable.config_paths.join(", "), false)
+            );
+            for line in &variable.set_in {
+                eprintln!("  set at {}", printable(line, false));
             }
         }
         for problem in &report.problems {
@@ -184,8 +203,8 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
         }
         if !report.restart.is_empty() {
             eprintln!(
-                "Restart these clients to pick up the new key: {:?}",
-                report.restart
+                "Restart these clients to pick up the new key: {}",
+                names(&report.restart)
             );
         }
     }
@@ -220,14 +239,28 @@ fn incomplete(report: Option<&mcp_keys_manager::ConfigRollReport>) -> anyhow::Re
         .configs
         .iter()
         .filter(|config| !config.updated)
-        .count();
+        .count()
+        + report
+            .variables
+            .iter()
+            .filter(|variable| variable.holds_old_key)
+            .count();
     if failed > 0 || !report.problems.is_empty() {
         anyhow::bail!(
-            "the key was rolled (the new key is above), but {failed} config(s) still hold the old \
-             key or could not be checked: see the lines above"
+            "the key was rolled (the new key is above), but {failed} config(s) or variable(s) \
+             still hold the old key or could not be checked: see the lines above"
         );
     }
     Ok(())
+}
+
+/// Client ids as written in JSON, comma-separated.
+fn names(clients: &[mcp_keys_manager::mcp_keys_ide::ClientId]) -> String {
+    clients
+        .iter()
+        .map(|client| client.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn old_key_fate(until: DateTime<Utc>, now: DateTime<Utc>) -> String {

@@ -5,10 +5,11 @@
 //! sent by one is never sent again by the other.
 
 use chrono::Utc;
-use mcp_keys_manager::{DueReminder, Manager, Notification, ScanOptions};
+use mcp_keys_manager::{DueReminder, KeyServices, Notification, ScanOptions};
 use mcp_keys_store::ReminderReason;
 
-use crate::output::{Output, Styled, relative};
+use crate::context::Context;
+use crate::output::{Styled, printable, relative};
 
 /// `mcp-keys reminders` options (`--json` is global).
 #[derive(Debug, Clone, clap::Args)]
@@ -28,15 +29,30 @@ pub struct RemindersArgs {
 /// stderr) and, with `--notify`, sends the notifications it wins. The IDE
 /// configs of `options` are diagnosed first, for revoked keys still in use
 /// and plaintext keys in git-tracked files.
-pub async fn run(manager: &Manager, output: &Output, args: RemindersArgs) -> anyhow::Result<()> {
+pub async fn run(context: &Context, args: RemindersArgs) -> anyhow::Result<()> {
+    let (manager, output) = (&context.manager, &context.output);
     let options: ScanOptions = args.ide.options()?;
     let options = &options;
     let now = Utc::now();
-    let report = manager.due_reminders_after_doctor(options, now).await?;
+    let session = context.named_session().await?;
+    let services = session
+        .as_ref()
+        .map_or(KeyServices::Saved, KeyServices::Only);
+    let report = manager
+        .due_reminders_after_doctor(options, services, now)
+        .await?;
     for offline in &report.unreachable {
         eprintln!(
-            "warning: {} is out of reach ({}); its keys come from the local cache",
-            offline.name, offline.message
+            "warning: {} is out of reach ({}); its keys come from the local cache, if any",
+            printable(&offline.name, false),
+            printable(&offline.message, false)
+        );
+    }
+    if report.services == 0 {
+        eprintln!(
+            "warning: no key service to read keys from: no connection is saved and no \
+             --server was given (`mcp-keys login --server URL`, or --server URL with \
+             MCP_KEYS_TOKEN)"
         );
     }
     if args.notify {

@@ -3,21 +3,24 @@
 
 use chrono::Utc;
 use mcp_keys_manager::mcp_keys_ide::{KeyStatus, ScanEntry};
-use mcp_keys_manager::{IdeScan, Manager, ScanOptions, UnidentifiedConnection};
+use mcp_keys_manager::{IdeScan, KeyServices, ScanOptions, UnidentifiedConnection};
 
-use crate::output::{Output, Styled};
+use crate::context::Context;
+use crate::output::{Styled, printable};
 
 /// Scans, saves the result for the app's "Used by", and prints it: the
 /// DESIGN §5 array with `--json`, else a table. Files that could not be read
 /// and connections that could not be asked go to stderr, so stdout stays the
 /// documented shape. Returns the scan for the caller's exit code.
-pub async fn run(
-    manager: &Manager,
-    output: &Output,
-    options: &ScanOptions,
-) -> anyhow::Result<IdeScan> {
-    let scan = manager.scan(options, Utc::now()).await?;
+pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<IdeScan> {
+    let output = &context.output;
+    let session = context.named_session().await?;
+    let services = session
+        .as_ref()
+        .map_or(KeyServices::Saved, KeyServices::Only);
+    let scan = context.manager.scan(options, services, Utc::now()).await?;
     warn_about(&scan.unreachable);
+    warn_unidentified(&scan.entries);
     for problem in &scan.problems {
         eprintln!(
             "warning: {}: {}",
@@ -45,6 +48,25 @@ pub(crate) fn warn_about(unreachable: &[UnidentifiedConnection]) {
         eprintln!(
             "warning: connection {:?} could not identify keys: {}",
             connection.connection, connection.message
+        );
+    }
+}
+
+/// Says once that keys have no status, and why (which services were
+/// asked): an `unknown` is never silent. The JSON has it in `statusReason`.
+pub(crate) fn warn_unidentified(entries: &[ScanEntry]) {
+    let unknown: Vec<&ScanEntry> = entries
+        .iter()
+        .filter(|entry| entry.status_reason.is_some())
+        .collect();
+    if let Some(reason) = unknown
+        .first()
+        .and_then(|entry| entry.status_reason.as_deref())
+    {
+        eprintln!(
+            "warning: {} key occurrence(s) could not be identified: {}",
+            unknown.len(),
+            printable(reason, false)
         );
     }
 }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use mcp_keys_client::VerifyRequest;
 use mcp_keys_core::Fingerprint;
 use mcp_keys_ide::edit::{EditOptions, Target, replace_key};
-use mcp_keys_ide::{ClientId, KeyKind, collect};
+use mcp_keys_ide::{ClientId, Collected, Found, KeyKind, Os, assignments, collect};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -22,14 +22,19 @@ use crate::{Error, Rolled, Session};
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ConfigUpdate {
-    /// The client that reads it.
+    /// The client that reads it (the first, when several do).
     pub client: ClientId,
+    /// Every client that reads it (`.mcp.json`: Claude Code and Copilot CLI).
+    pub clients: Vec<ClientId>,
     /// The config file as found.
     pub config_path: String,
     /// Whether the new key is now in it.
     pub updated: bool,
     /// How many places changed.
     pub replaced: usize,
+    /// Each place that held the old key, as a JSON Pointer into the file
+    /// (`/projects/~1home~1ada~1app/mcpServers/docs/headers/Authorization`).
+    pub places: Vec<String>,
     /// The restorable copy of the previous content.
     pub backup: Option<String>,
     /// Why it was not updated.
@@ -57,10 +62,34 @@ pub struct ConfigRollReport {
     /// The clients whose configs changed: they read their config at start,
     /// so they need a restart before the grace period ends.
     pub restart: Vec<ClientId>,
+    /// Environment variables that configs refer to and that hold the old
+    /// key (or may: not set where MCP Keys runs, in an entry for this
+    /// key's surface). A roll cannot rewrite a shell's environment: update
+    /// each, then restart the clients that read it.
+    pub variables: Vec<VariableUpdate>,
     /// What went wrong after the service rolled the key (the new key stands
     /// and is shown all the same): a scan that stopped, a verification that
     /// could not be made.
     pub problems: Vec<String>,
+}
+
+/// An environment variable that still holds the old key after a roll.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VariableUpdate {
+    /// The variable (`MK_KEY`; `input:id` for a VS Code input).
+    pub variable: String,
+    /// True when MCP Keys saw the old key in it; false when it is not set
+    /// where MCP Keys runs but refers to the rolled key's surface.
+    pub holds_old_key: bool,
+    /// The clients whose configs refer to it.
+    pub clients: Vec<ClientId>,
+    /// Those configs.
+    pub config_paths: Vec<String>,
+    /// The startup-file lines that set it (`/home/ada/.bashrc:12`), where
+    /// MCP Keys can tell.
+    pub set_in: Vec<String>,
 }
 
 /// A roll whose new key was written into the configs that held the old one.
@@ -110,8 +139,9 @@ impl Session {
         let backup_dir = self.manager.backup_dir();
         let new_key = rolled.created.key.clone();
         let old_prefix = rolled.old_key.key_prefix.clone();
-        // One edit per file: replace_key changes every place of the key in it.
-        let mut targets: Vec<(Target, Fingerprint)> = Vec::new();
+        // One edit per file: replace_key changes every place of the key in
+        // it. Every client that reads the file is noted for the restart.
+        let mut targets: Vec<(Target, Fingerprint, Vec<ClientId>)> = Vec::new();
         let mut configs = Vec::new();
         let mut seen = BTreeSet::new();
         for occurrence in collected
@@ -124,12 +154,23 @@ impl Session {
             if !occurrence.is_plaintext()
                 || !matches!(key.kind, KeyKind::Valid(_))
                 || key.key_prefix != old_prefix
-                || !seen.insert(occurrence.file.path.clone())
             {
                 continue;
             }
-            targets.push((Target::from(occurrence), key.fingerprint));
+            if seen.insert(occurrence.file.path.clone()) {
+                targets.push((Target::from(occurrence), key.fingerprint, Vec::new()));
+            }
+            if let Some((_, _, clients)) = targets
+                .iter_mut()
+                .find(|(target, _, _)| target.path == occurrence.file.path)
+                && !clients.contains(&occurrence.file.client)
+            {
+                clients.push(occurrence.file.client);
+            }
         }
+        let variables = collected.as_ref().map_or_else(Vec::new, |collected| {
+            variables_to_update(collected, &old_prefix, surface_id, options)
+        });
         // A config that could not be read (malformed, UTF-16, nested too
         // deep) but holds the old key's public prefix is listed as not
         // updated, never left out of the report.
@@ -145,9 +186,11 @@ impl Session {
             if holds_old && seen.insert(PathBuf::from(path)) {
                 configs.push(ConfigUpdate {
                     client,
+                    clients: vec![client],
                     config_path: path.clone(),
                     updated: false,
                     replaced: 0,
+                    places: Vec::new(),
                     backup: None,
                     error: Some(format!(
                         "{} Replace the old key there by hand.",
@@ -165,23 +208,27 @@ impl Session {
             };
             targets
                 .into_iter()
-                .map(|(target, old)| {
+                .map(|(target, old, clients)| {
                     let config_path = target.path.display().to_string();
                     match replace_key(&target, &old, &new_key, &edit_options) {
                         Ok(outcome) => ConfigUpdate {
                             client: target.client,
+                            clients,
                             config_path,
                             updated: true,
                             replaced: outcome.replaced,
+                            places: outcome.places,
                             backup: Some(outcome.backup.display().to_string()),
                             error: None,
                             tightened: outcome.tightened,
                         },
                         Err(error) => ConfigUpdate {
                             client: target.client,
+                            clients,
                             config_path,
                             updated: false,
                             replaced: 0,
+                            places: Vec::new(),
                             backup: None,
                             error: Some(error.to_string()),
                             tightened: false,
@@ -214,7 +261,12 @@ impl Session {
         let restart: Vec<ClientId> = configs
             .iter()
             .filter(|config| config.updated)
-            .map(|config| config.client)
+            .flat_map(|config| config.clients.iter().copied())
+            .chain(
+                variables
+                    .iter()
+                    .flat_map(|variable| variable.clients.iter().copied()),
+            )
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -225,8 +277,79 @@ impl Session {
             verified,
             verify_code,
             restart,
+            variables,
             problems,
         };
         Ok(RolledWithConfigs { rolled, report })
     }
+}
+
+/// The variables that configs refer to and that hold the old key (or may:
+/// unset here, in an entry whose URL is the rolled key's surface), with
+/// the startup-file lines that set them.
+fn variables_to_update(
+    collected: &Collected,
+    old_prefix: &str,
+    surface_id: &str,
+    options: &ScanOptions,
+) -> Vec<VariableUpdate> {
+    let surface_path = format!("/surfaces/{surface_id}/");
+    let mut variables: Vec<VariableUpdate> = Vec::new();
+    for occurrence in &collected.occurrences {
+        let Found::EnvReference {
+            variable,
+            resolved,
+            is_set,
+            ..
+        } = &occurrence.item.found
+        else {
+            continue;
+        };
+        let holds_old_key = resolved
+            .as_ref()
+            .is_some_and(|key| key.key_prefix == old_prefix);
+        let points_here = !is_set
+            && occurrence
+                .item
+                .url
+                .as_deref()
+                .is_some_and(|url| url.contains(&surface_path));
+        if !holds_old_key && !points_here {
+            continue;
+        }
+        let index = match variables
+            .iter()
+            .position(|known| &known.variable == variable)
+        {
+            Some(index) => index,
+            None => {
+                variables.push(VariableUpdate {
+                    variable: variable.clone(),
+                    holds_old_key,
+                    clients: Vec::new(),
+                    config_paths: Vec::new(),
+                    set_in: assignments(
+                        &options.home,
+                        &collected.projects,
+                        Os::current(),
+                        variable,
+                    )
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect(),
+                });
+                variables.len() - 1
+            }
+        };
+        let update = &mut variables[index];
+        update.holds_old_key |= holds_old_key;
+        if !update.clients.contains(&occurrence.file.client) {
+            update.clients.push(occurrence.file.client);
+        }
+        let path = occurrence.file.path.display().to_string();
+        if !update.config_paths.contains(&path) {
+            update.config_paths.push(path);
+        }
+    }
+    variables
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{KnownKey, Reminder, ReminderFacts, TrackedLeak, find_due};
-use crate::{Error, Manager, ScanOptions};
+use crate::{Error, KeyServices, Manager, ScanOptions, Session};
 
 /// What is due, and which connections could only be read from the cache.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -23,6 +23,9 @@ pub struct DueReport {
     /// Connections whose server could not be read; their keys come from
     /// the local cache.
     pub unreachable: Vec<UnreachableConnection>,
+    /// How many key services were read (fresh or from the cache): 0 means
+    /// no reminder could be found at all, which the caller should say.
+    pub services: usize,
 }
 
 /// A saved connection whose server could not be read.
@@ -46,31 +49,64 @@ impl Manager {
     pub async fn due_reminders_after_doctor(
         &self,
         options: &ScanOptions,
+        services: KeyServices<'_>,
         now: DateTime<Utc>,
     ) -> Result<DueReport, Error> {
-        let leaks = match self.doctor(options, now).await {
+        let leaks = match self.doctor(options, services, now).await {
             Ok(doctor) => TrackedLeak::from_findings(&doctor.findings, now),
             Err(error) => {
                 tracing::warn!(%error, "reminders use the last IDE scan: doctor failed");
                 Vec::new()
             }
         };
-        self.due_reminders(now, &leaks).await
+        self.due_reminders(services, now, &leaks).await
     }
 
-    /// What is due at `now` across every saved connection. A server out of
-    /// reach is read from the cache instead and named in
-    /// [`DueReport::unreachable`]. `leaks` are doctor's plaintext keys in
+    /// What is due at `now` across `services`. A saved connection's server
+    /// out of reach is read from the cache instead and named in
+    /// [`DueReport::unreachable`] (a `--server` service has no cache). `leaks` are doctor's plaintext keys in
     /// git-tracked files, when the caller ran it (the store's scan results
     /// do not say whether a file is tracked).
     pub async fn due_reminders(
         &self,
+        services: KeyServices<'_>,
         now: DateTime<Utc>,
         leaks: &[TrackedLeak],
     ) -> Result<DueReport, Error> {
         let mut keys = Vec::new();
         let mut unreachable = Vec::new();
-        for connection in self.store().list_connections().await? {
+        if let KeyServices::Only(session) = services {
+            let id = session
+                .connection_id()
+                .map_or_else(|| session.label(), str::to_owned);
+            match session_keys(session, now).await {
+                Ok(found) => keys.extend(found.into_iter().map(|key| KnownKey {
+                    connection_id: id.clone(),
+                    key,
+                })),
+                Err(error) => {
+                    let cached = match session.connection_id() {
+                        Some(connection_id) => self.cached_keys(connection_id).await?,
+                        None => Vec::new(),
+                    };
+                    unreachable.push(UnreachableConnection {
+                        connection_id: id.clone(),
+                        name: session.label(),
+                        message: error.to_string(),
+                    });
+                    keys.extend(cached.into_iter().map(|key| KnownKey {
+                        connection_id: id.clone(),
+                        key,
+                    }));
+                }
+            }
+        }
+        let saved = match services {
+            KeyServices::Saved => self.store().list_connections().await?,
+            KeyServices::Only(_) => Vec::new(),
+        };
+        let services = saved.len() + usize::from(matches!(services, KeyServices::Only(_)));
+        for connection in saved {
             let fresh = self.fresh_keys(&connection, now).await;
             let found = match fresh {
                 Ok(found) => found,
@@ -129,6 +165,7 @@ impl Manager {
         Ok(DueReport {
             reminders,
             unreachable,
+            services,
         })
     }
 
@@ -139,27 +176,7 @@ impl Manager {
         now: DateTime<Utc>,
     ) -> Result<Vec<KeyMetadata>, Error> {
         let session = self.session_with(connection.clone()).await?;
-        let surfaces = session
-            .client()
-            .list_surfaces_all(&SurfaceFilter::default())
-            .await?;
-        let mut keys = Vec::new();
-        for surface in surfaces {
-            let full = session
-                .surface(&surface.product_id, &surface.id, now)
-                .await?;
-            keys.extend(full.keys.into_iter().map(|mut key| {
-                // Older servers leave the parents out of a key's answer.
-                if key.surface_id.is_empty() {
-                    key.surface_id.clone_from(&full.id);
-                }
-                if key.product_id.is_empty() {
-                    key.product_id.clone_from(&full.product_id);
-                }
-                key
-            }));
-        }
-        Ok(keys)
+        session_keys(&session, now).await
     }
 
     /// The keys last cached for a connection; rows of an older app version
@@ -173,4 +190,30 @@ impl Manager {
             .filter_map(|entity| serde_json::from_value(entity.data).ok())
             .collect())
     }
+}
+
+/// Every key of the session's service, fresh (a saved connection's cache
+/// follows).
+async fn session_keys(session: &Session, now: DateTime<Utc>) -> Result<Vec<KeyMetadata>, Error> {
+    let surfaces = session
+        .client()
+        .list_surfaces_all(&SurfaceFilter::default())
+        .await?;
+    let mut keys = Vec::new();
+    for surface in surfaces {
+        let full = session
+            .surface(&surface.product_id, &surface.id, now)
+            .await?;
+        keys.extend(full.keys.into_iter().map(|mut key| {
+            // Older servers leave the parents out of a key's answer.
+            if key.surface_id.is_empty() {
+                key.surface_id.clone_from(&full.id);
+            }
+            if key.product_id.is_empty() {
+                key.product_id.clone_from(&full.product_id);
+            }
+            key
+        }));
+    }
+    Ok(keys)
 }

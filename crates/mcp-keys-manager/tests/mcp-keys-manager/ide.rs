@@ -11,7 +11,9 @@ use chrono::Utc;
 use mcp_keys_client::NewSurface;
 use mcp_keys_core::{Environment, Sensitive};
 use mcp_keys_ide::{ClientId, FindingCode, KeyStatus};
-use mcp_keys_manager::{Actor, GenerateKey, Manager, NewConnectionRequest, ScanOptions, Session};
+use mcp_keys_manager::{
+    Actor, GenerateKey, KeyServices, Manager, NewConnectionRequest, ScanOptions, Session,
+};
 use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
 use mcp_keys_store::{ConnectionKind, MemorySecrets, Store};
 
@@ -138,7 +140,11 @@ async fn a_configured_key_is_active_with_its_id_and_the_scan_is_saved() -> Resul
 
     let scan = fixture
         .manager
-        .scan(&ScanOptions::for_home(fixture.home()), now)
+        .scan(
+            &ScanOptions::for_home(fixture.home()),
+            KeyServices::Saved,
+            now,
+        )
         .await?;
 
     assert!(scan.unreachable.is_empty(), "{:?}", scan.unreachable);
@@ -172,8 +178,14 @@ async fn a_revoked_key_is_reported_revoked_and_doctor_says_it_is_in_use() -> Res
         .await?;
     let options = ScanOptions::for_home(fixture.home());
 
-    let scan = fixture.manager.scan(&options, now).await?;
-    let report = fixture.manager.doctor(&options, now).await?;
+    let scan = fixture
+        .manager
+        .scan(&options, KeyServices::Saved, now)
+        .await?;
+    let report = fixture
+        .manager
+        .doctor(&options, KeyServices::Saved, now)
+        .await?;
 
     assert_eq!(scan.entries.len(), 1);
     assert_eq!(scan.entries[0].status, KeyStatus::Revoked);
@@ -228,7 +240,11 @@ async fn a_roll_rewrites_the_config_in_place_and_the_new_key_verifies() -> Resul
     // The rewritten config now scans as the new, active key.
     let scan = fixture
         .manager
-        .scan(&ScanOptions::for_home(fixture.home()), Utc::now())
+        .scan(
+            &ScanOptions::for_home(fixture.home()),
+            KeyServices::Saved,
+            Utc::now(),
+        )
         .await?;
     assert_eq!(
         scan.entries
@@ -259,7 +275,10 @@ async fn the_gitignore_fix_takes_only_configs_of_the_last_scan_and_never_writes_
 
     let mut options = ScanOptions::for_home(fixture.home());
     options.projects = vec![project.clone()];
-    fixture.manager.scan(&options, Utc::now()).await?;
+    fixture
+        .manager
+        .scan(&options, KeyServices::Saved, Utc::now())
+        .await?;
     // The project's .gitignore links to a file outside it: not followed.
     let victim = fixture.dir.path().join("victim");
     fs::write(&victim, "precious\n")?;

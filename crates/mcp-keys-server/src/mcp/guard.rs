@@ -97,12 +97,15 @@ async fn authenticate(
             reason: limit.reason(),
             wait,
         })?;
-    if state.usage.should_record(&key.id) {
-        let client = peek
-            .client_name
-            .as_deref()
-            .or_else(|| user_agent(&parts.headers))
-            .map(|client| client.chars().take(MAX_CLIENT_CHARS).collect::<String>());
+    let client = state
+        .usage
+        .client(
+            &key.id,
+            peek.client_name.as_deref(),
+            user_agent(&parts.headers),
+        )
+        .map(|client| client.chars().take(MAX_CLIENT_CHARS).collect::<String>());
+    if state.usage.should_record(&key.id, client.as_deref()) {
         // A failed bookkeeping write must not fail the request it describes.
         if let Err(error) = state.db.record_use(&key.id, client.as_deref(), now).await {
             tracing::warn!(%error, key_id = %key.id, "could not record key use");

@@ -73,12 +73,18 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
         &Sensitive::new(service.token.clone()),
     )?;
 
-    let today = local.manager.due_reminders(Utc::now(), &[]).await?;
+    let today = local
+        .manager
+        .due_reminders(KeyServices::Saved, Utc::now(), &[])
+        .await?;
     assert!(today.reminders.is_empty(), "a new key is not due");
     assert!(today.unreachable.is_empty());
 
     let in_100_days = created_at + days(100);
-    let report = local.manager.due_reminders(in_100_days, &[]).await?;
+    let report = local
+        .manager
+        .due_reminders(KeyServices::Saved, in_100_days, &[])
+        .await?;
     let reminder = report.reminders.first().context("the key is overdue")?;
     assert_eq!(reminder.due.key_id, created.metadata.id);
     assert_eq!(reminder.due.reason, ReminderReason::RotationOverdue);
@@ -94,7 +100,10 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
         .snooze_reminders(&created.metadata.id, Snooze::Week, in_100_days)
         .await?;
     service.stop();
-    let offline = local.manager.due_reminders(in_100_days, &[]).await?;
+    let offline = local
+        .manager
+        .due_reminders(KeyServices::Saved, in_100_days, &[])
+        .await?;
     assert_eq!(offline.unreachable.len(), 1, "the server is gone");
     assert_eq!(offline.unreachable[0].connection_id, connection.id);
     let cached = offline
