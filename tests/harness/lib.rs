@@ -6,11 +6,13 @@
 //! tests never see each other's state or the developer's.
 
 mod app;
+mod clients;
 mod desktop;
 mod paths;
 mod process;
 mod service;
 
 pub use app::{App, testid};
+pub use clients::{ClientHome, ClientOutput, npm_bin};
 pub use desktop::Desktop;
-pub use service::{Service, Surface, mcp_tools_list};
+pub use service::{Service, Surface, mcp_keys_binary, mcp_tools_list};

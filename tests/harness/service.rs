@@ -42,7 +42,7 @@ impl Service {
             .local_addr()?
             .port();
         let token_file = dir.path().join("token");
-        let mut process = Command::new(binary()?)
+        let mut process = Command::new(mcp_keys_binary()?)
             .arg("serve")
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .arg("--db")
@@ -83,6 +83,21 @@ impl Service {
             _process: process,
             _dir: dir,
         })
+    }
+
+    /// The `mcp-keys` CLI pointed at this service (`--server` with
+    /// MCP_KEYS_TOKEN), with its local data in `data_dir` and nothing else
+    /// of the caller's environment but PATH.
+    pub fn cli(&self, data_dir: &std::path::Path) -> Result<std::process::Command> {
+        let mut command = std::process::Command::new(mcp_keys_binary()?);
+        command
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("MCP_KEYS_DATA_DIR", data_dir)
+            .env("MCP_KEYS_TOKEN", &self.token)
+            .args(["--server", &self.base])
+            .stdin(Stdio::null());
+        Ok(command)
     }
 
     /// The management token, for connecting the app to this service.
@@ -196,7 +211,7 @@ fn text(body: &Value, field: &str) -> Result<String> {
 
 /// The `mcp-keys` binary: `$MCP_KEYS_BIN`, else the one cargo built beside
 /// this test (`target/<profile>/mcp-keys`).
-fn binary() -> Result<PathBuf> {
+pub fn mcp_keys_binary() -> Result<PathBuf> {
     let path = match std::env::var_os("MCP_KEYS_BIN") {
         Some(path) => PathBuf::from(path),
         // This test runs from target/<profile>/deps/.

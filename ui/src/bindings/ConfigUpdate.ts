@@ -6,9 +6,13 @@ import type { ClientId } from "./ClientId";
  */
 export type ConfigUpdate = { 
 /**
- * The client that reads it.
+ * The client that reads it (the first, when several do).
  */
 client: ClientId, 
+/**
+ * Every client that reads it (`.mcp.json`: Claude Code and Copilot CLI).
+ */
+clients: Array<ClientId>, 
 /**
  * The config file as found.
  */
@@ -21,6 +25,11 @@ updated: boolean,
  * How many places changed.
  */
 replaced: number, 
+/**
+ * Each place that held the old key, as a JSON Pointer into the file
+ * (`/projects/~1home~1ada~1app/mcpServers/docs/headers/Authorization`).
+ */
+places: Array<string>, 
 /**
  * The restorable copy of the previous content.
  */

@@ -14,4 +14,9 @@ reminders: Array<Reminder>,
  * Connections whose server could not be read; their keys come from
  * the local cache.
  */
-unreachable: Array<UnreachableConnection>, };
+unreachable: Array<UnreachableConnection>, 
+/**
+ * How many key services were read (fresh or from the cache): 0 means
+ * no reminder could be found at all, which the caller should say.
+ */
+services: number, };

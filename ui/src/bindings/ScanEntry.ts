@@ -49,6 +49,11 @@ surfaceId: string | null,
  */
 status: KeyStatus, 
 /**
+ * Why the status is `unknown` (or the variable's value unknown): which
+ * key services were asked, or that none could be.
+ */
+statusReason: string | null, 
+/**
  * The variable referred to, for `env_reference`.
  */
 envVar: string | null, 

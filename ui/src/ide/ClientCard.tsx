@@ -129,7 +129,7 @@ function EntryRow({ entry, names }: { entry: ScanEntry; names: KnownNames }) {
       </td>
       <td>
         <span className="ide-entry__status">
-          <ScanStatusBadge status={entry.status} />
+          <ScanStatusBadge status={entry.status} reason={entry.statusReason} />
           {entry.resolvedStatus && (
             <span className="ide-entry__resolved">
               <span className="visually-hidden">Its value: </span>

@@ -27,11 +27,14 @@ const statuses: Record<KeyStatus, { label: string; tone: BadgeTone; title: strin
   },
 };
 
-/** What a key service says about a key found in an IDE config. */
-export function ScanStatusBadge({ status }: { status: KeyStatus }) {
+/**
+ * What a key service says about a key found in an IDE config; for an
+ * unknown key, `reason` says which services were asked.
+ */
+export function ScanStatusBadge({ status, reason }: { status: KeyStatus; reason?: string | null }) {
   const { label, tone, title } = statuses[status];
   return (
-    <span className="scan-badge" title={title} data-status={status}>
+    <span className="scan-badge" title={reason ? `${title} ${reason}` : title} data-status={status}>
       <Badge tone={tone} dot={status === "active"}>
         {label}
       </Badge>

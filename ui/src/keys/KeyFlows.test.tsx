@@ -356,9 +356,11 @@ describe("roll that updates the IDE configs holding the key", () => {
       configs: [
         {
           client: "cursor",
+          clients: ["cursor"],
           configPath: "/home/ada/.cursor/mcp.json",
           updated: true,
           replaced: 1,
+          places: ["/mcpServers/docs/headers/Authorization"],
           backup: "/data/backups/mcp.json.20250605T100000Z.ab12.bak",
           error: null,
           tightened: false,
@@ -367,6 +369,7 @@ describe("roll that updates the IDE configs holding the key", () => {
       verified: true,
       verifyCode: null,
       restart: ["cursor"],
+      variables: [],
       problems: [],
       ...overrides,
     };
@@ -448,9 +451,11 @@ describe("roll that updates the IDE configs holding the key", () => {
             ...report().configs,
             {
               client: "vscode",
+              clients: ["vscode"],
               configPath: "/home/ada/code/webapp/.vscode/mcp.json",
               updated: false,
               replaced: 0,
+              places: [],
               backup: null,
               error: "the file changed while it was being edited",
               tightened: false,
@@ -481,6 +486,56 @@ describe("roll that updates the IDE configs holding the key", () => {
     expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
   });
 
+  it("lists every place of the key in a file, every client of it, and the variables to update", async () => {
+    renderScanned({
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
+        configs: report({
+          configs: [
+            {
+              client: "claude-code",
+              clients: ["claude-code", "copilot-cli"],
+              configPath: "/home/ada/.claude.json",
+              updated: true,
+              replaced: 2,
+              places: [
+                "/mcpServers/docs/headers/Authorization",
+                "/projects/~1home~1ada~1code~1webapp/mcpServers/docs/headers/Authorization",
+              ],
+              backup: "/data/backups/.claude.json.bak",
+              error: null,
+              tightened: false,
+            },
+          ],
+          restart: ["claude-code", "codex", "copilot-cli"],
+          variables: [
+            {
+              variable: "MK_KEY",
+              holdsOldKey: true,
+              clients: ["codex"],
+              configPaths: ["/home/ada/.codex/config.toml"],
+              setIn: ["/home/ada/.bashrc:3"],
+            },
+          ],
+        }),
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    const shown = await screen.findByTestId("roll-config-report");
+    const updated = within(shown).getByTestId("roll-config-updated-0");
+    expect(updated).toHaveTextContent("Updated Claude Code and Copilot CLI /home/ada/.claude.json");
+    expect(updated).toHaveTextContent("/projects/~1home~1ada~1code~1webapp/mcpServers/docs");
+    const variable = within(shown).getByTestId("roll-config-variable-MK_KEY");
+    expect(variable).toHaveTextContent(
+      "The variable MK_KEY still holds the old key: Codex reads it. Put the new key in it, where it is set:",
+    );
+    expect(variable).toHaveTextContent("/home/ada/.bashrc:3");
+  });
+
   it("says when the new key was refused, and that the old one has stopped already", async () => {
     renderScanned({
       key_roll: () => ({
@@ -493,6 +548,7 @@ describe("roll that updates the IDE configs holding the key", () => {
             {
               ...report().configs[0]!,
               client: "claude-code",
+              clients: ["claude-code"],
               configPath: "/home/ada/.claude.json",
             },
           ],

@@ -64,8 +64,18 @@ export function RollReport({ report, oldKey }: RollReportProps) {
                 <Badge tone="warning">Not updated</Badge>
               )}{" "}
               <span>
-                {clientName(config.client)} <code>{config.configPath}</code>
+                {namesFormat.format(config.clients.map(clientName))}{" "}
+                <code>{config.configPath}</code>
               </span>
+              {config.places.length > 1 && (
+                <ul className="roll-report__places" aria-label="Places of the key in this file">
+                  {config.places.map((place) => (
+                    <li key={place}>
+                      <code>{place}</code>
+                    </li>
+                  ))}
+                </ul>
+              )}
               {config.error !== null && <p className="roll-report__error">{config.error}</p>}
               {config.tightened && (
                 <p className="roll-report__note">
@@ -76,6 +86,31 @@ export function RollReport({ report, oldKey }: RollReportProps) {
           ))}
         </ul>
       )}
+      {report.variables.map((variable) => (
+        <div
+          key={variable.variable}
+          className="roll-report__variable"
+          data-testid={`roll-config-variable-${variable.variable}`}
+        >
+          <Badge tone="warning">Update by hand</Badge>{" "}
+          <span>
+            The variable <code>{variable.variable}</code>{" "}
+            {variable.holdsOldKey ? "still holds the old key" : "may still hold the old key"}:{" "}
+            {namesFormat.format(variable.clients.map(clientName))}{" "}
+            {variable.clients.length === 1 ? "reads" : "read"} it. Put the new key in it
+            {variable.setIn.length > 0 ? ", where it is set:" : " wherever your shell sets it."}
+          </span>
+          {variable.setIn.length > 0 && (
+            <ul className="roll-report__places">
+              {variable.setIn.map((line) => (
+                <li key={line}>
+                  <code>{line}</code>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
       {report.problems.map((problem) => (
         <p key={problem} className="roll-report__error" data-testid="roll-config-problem">
           {problem}

@@ -36,7 +36,7 @@ function reminder(overrides: Partial<Reminder> = {}): Reminder {
 }
 
 function due(reminders: Reminder[] = []): DueReport {
-  return { reminders, unreachable: [] };
+  return { reminders, unreachable: [], services: 1 };
 }
 
 /** The shell over two surfaces; Docs search (with key_1) opens first. */

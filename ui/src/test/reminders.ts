@@ -26,7 +26,7 @@ export function dueReport(
   reminders: Reminder[],
   unreachable: UnreachableConnection[] = [],
 ): DueReport {
-  return { reminders, unreachable };
+  return { reminders, unreachable, services: 1 };
 }
 
 /** Three keys: one overdue and expiring, one due soon, one leaked into git with no known surface. */
