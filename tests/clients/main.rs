@@ -77,7 +77,10 @@ fn codes(findings: &Value) -> Vec<(String, String)> {
         .map(|finding| {
             (
                 finding["code"].as_str().unwrap_or_default().to_owned(),
-                finding["configPath"].as_str().unwrap_or_default().to_owned(),
+                finding["configPath"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
             )
         })
         .collect()
@@ -142,8 +145,9 @@ async fn claude_code_and_gemini_cli_connect_fail_once_revoked_and_connect_after_
         home.join(".gemini/trustedFolders.json"),
         json!({ project.display().to_string(): "TRUST_FOLDER" }).to_string(),
     )?;
-    let gemini_settings: Value =
-        serde_json::from_str(&std::fs::read_to_string(home.join(".gemini/settings.json"))?)?;
+    let gemini_settings: Value = serde_json::from_str(&std::fs::read_to_string(
+        home.join(".gemini/settings.json"),
+    )?)?;
     assert_eq!(
         gemini_settings["mcpServers"]["mk-gemini"]["type"], "http",
         "gemini mcp add writes `url` with type http: {gemini_settings}"
@@ -243,9 +247,7 @@ async fn claude_code_and_gemini_cli_connect_fail_once_revoked_and_connect_after_
             .args(places),
     )?;
     assert!(ok, "{rolled}");
-    let configs = rolled["configs"]["configs"]
-        .as_array()
-        .context("configs")?;
+    let configs = rolled["configs"]["configs"].as_array().context("configs")?;
     let claude_update = configs
         .iter()
         .find(|config| config["configPath"] == claude_json.display().to_string())
@@ -377,9 +379,7 @@ async fn codex_variables_and_shell_snapshots_copilot_configs_and_reminders_throu
             .flatten()
             .flatten()
             .map(|entry| entry.path())
-            .find(|path| {
-                std::fs::read_to_string(path).is_ok_and(|text| text.contains("MK_KEY"))
-            });
+            .find(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("MK_KEY")));
         if let Some(found) = found {
             break found;
         }
@@ -448,7 +448,11 @@ async fn codex_variables_and_shell_snapshots_copilot_configs_and_reminders_throu
             .args(places),
     )?;
     assert!(!ok, "a variable still holds the old key: {rolled}");
-    assert!(rolled["key"].as_str().is_some_and(|key| key.starts_with("mcp_dev_")));
+    assert!(
+        rolled["key"]
+            .as_str()
+            .is_some_and(|key| key.starts_with("mcp_dev_"))
+    );
     let variables = &rolled["configs"]["variables"];
     assert_eq!(
         variables,
@@ -516,7 +520,10 @@ async fn requests_through_mcp_remote_are_credited_to_the_editor_not_to_its_http_
     )
     .await?;
     let initialized = answer(1).await?;
-    assert!(initialized["result"]["serverInfo"].is_object(), "{initialized}");
+    assert!(
+        initialized["result"]["serverInfo"].is_object(),
+        "{initialized}"
+    );
     send(
         &mut stdin,
         json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
@@ -535,7 +542,12 @@ async fn requests_through_mcp_remote_are_credited_to_the_editor_not_to_its_http_
     assert!(tools["result"]["tools"].is_array(), "{tools}");
 
     let keys = service
-        .expect(StatusCode::OK, Method::GET, &format!("{}/keys", surface.path), None)
+        .expect(
+            StatusCode::OK,
+            Method::GET,
+            &format!("{}/keys", surface.path),
+            None,
+        )
         .await?;
     let used = keys
         .as_array()

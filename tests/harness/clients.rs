@@ -183,8 +183,8 @@ impl ClientOutput {
 
     /// The line of stdout that names `server`.
     pub fn line_of(&self, server: &str) -> Option<&str> {
-        self.stdout
-            .lines()
-            .find(|line| line.contains(&format!("{server}:")) || line.contains(&format!("{server} ")))
+        self.stdout.lines().find(|line| {
+            line.contains(&format!("{server}:")) || line.contains(&format!("{server} "))
+        })
     }
 }

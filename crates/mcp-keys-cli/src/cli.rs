@@ -84,7 +84,8 @@ pub enum Command {
     /// Management tokens of the key service: list, mint, revoke.
     #[command(subcommand)]
     Tokens(TokensCommand),
-    /// Which IDE config uses which key (DESIGN §5).
+    /// Which IDE config uses which key (DESIGN §5). Keys are identified by
+    /// the service of `--server`/`--connection`, else every saved connection.
     Scan(IdeArgs),
     /// Why a client would get 401/403, leaked keys, and the fixes; exits 1
     /// when a finding is an error.

@@ -2,6 +2,7 @@
 //! real-format fixtures of every client, doctor findings, safe edits
 //! (including property tests and a kill -9 loop).
 
+mod client_files;
 mod crash;
 mod discovery;
 mod doctor;

@@ -138,6 +138,27 @@ fn the_fixture_home_yields_every_key_with_its_client_and_status_and_nothing_else
             EnvReference,
             Some("TRACE_ID"),
         ),
+        // Copilot CLI reads a project's .mcp.json as well.
+        (
+            CopilotCli,
+            "projects/webapp/.mcp.json",
+            Project,
+            "staging",
+            "headers.Authorization",
+            Some("K05"),
+            Expired,
+            None,
+        ),
+        (
+            CopilotCli,
+            "projects/webapp/.mcp.json",
+            Project,
+            "staging",
+            "headers.X-Trace",
+            None,
+            EnvReference,
+            Some("TRACE_ID"),
+        ),
         (
             Cursor,
             "home/.cursor/mcp.json",
@@ -461,8 +482,9 @@ fn the_benchmark_home_has_every_client_and_every_project_scanned()
     let report = mcp_keys_ide::bench::bench_scan(&options);
     let elapsed = started.elapsed();
     assert_eq!(report.problems, Vec::new());
-    // 11 global configs with one key each, 4 project configs per project.
-    assert_eq!(report.entries.len(), 11 + 4 * 50);
+    // 11 global configs with one key each, 4 project configs per project
+    // (.mcp.json read by two clients).
+    assert_eq!(report.entries.len(), 11 + 5 * 50);
     let clients: std::collections::BTreeSet<_> =
         report.entries.iter().map(|entry| entry.client).collect();
     assert_eq!(clients.len(), 11, "every client is configured");
