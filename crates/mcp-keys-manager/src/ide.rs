@@ -307,22 +307,7 @@ impl Manager {
     }
 
     async fn save_scan(&self, entries: &[ScanEntry], now: DateTime<Utc>) -> Result<(), Error> {
-        let results: Vec<ScanResult> = entries
-            .iter()
-            .map(|entry| ScanResult {
-                client: wire(&entry.client),
-                config_path: entry.config_path.clone(),
-                scope: wire(&entry.scope),
-                server_name: entry.server_name.clone(),
-                url: entry.url.clone(),
-                key_prefix: entry.key_prefix.clone(),
-                fingerprint: entry.fingerprint.map(|fingerprint| fingerprint.to_string()),
-                key_id: entry.key_id.clone(),
-                surface_id: entry.surface_id.clone(),
-                status: wire(&entry.status),
-                scanned_at: now,
-            })
-            .collect();
+        let results = scan_results(entries, now);
         Ok(self.store().replace_scan_results(&results, now).await?)
     }
 
@@ -499,6 +484,26 @@ impl Session {
             }
         }
     }
+}
+
+/// The stored form of scan entries (the store keeps plain strings).
+pub(crate) fn scan_results(entries: &[ScanEntry], now: DateTime<Utc>) -> Vec<ScanResult> {
+    entries
+        .iter()
+        .map(|entry| ScanResult {
+            client: wire(&entry.client),
+            config_path: entry.config_path.clone(),
+            scope: wire(&entry.scope),
+            server_name: entry.server_name.clone(),
+            url: entry.url.clone(),
+            key_prefix: entry.key_prefix.clone(),
+            fingerprint: entry.fingerprint.map(|fingerprint| fingerprint.to_string()),
+            key_id: entry.key_id.clone(),
+            surface_id: entry.surface_id.clone(),
+            status: wire(&entry.status),
+            scanned_at: now,
+        })
+        .collect()
 }
 
 /// The public prefix of each fingerprint found.

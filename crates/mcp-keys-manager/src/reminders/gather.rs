@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use mcp_keys_client::{KeyMetadata, SurfaceFilter};
-use mcp_keys_store::Connection;
+use mcp_keys_store::{Connection, ScanResult};
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::{KnownKey, Reminder, ReminderFacts, TrackedLeak, find_due};
+use crate::ide::scan_results;
 use crate::{Error, KeyServices, Manager, ScanOptions, Session};
 
 /// What is due, and which connections could only be read from the cache.
@@ -42,24 +43,30 @@ pub struct UnreachableConnection {
 }
 
 impl Manager {
-    /// Runs doctor over the IDE configs of `options` first (which also
-    /// refreshes the stored scan, for `revoked_key_in_use`), then finds what
-    /// is due with its plaintext keys in git-tracked files. A doctor that
-    /// fails is logged and the last stored scan is used instead.
+    /// Runs doctor over the IDE configs of `options` first, then finds what
+    /// is due with its plaintext keys in git-tracked files and its fresh
+    /// view of which config holds which key (`revoked_key_in_use`). The
+    /// stored scan is read for the configs outside `options` and left as it
+    /// is: it belongs to the scans the user asked for (the IDEs page's
+    /// project folders, which a background run does not know). A doctor
+    /// that fails is logged and the stored scan is used alone.
     pub async fn due_reminders_after_doctor(
         &self,
         options: &ScanOptions,
         services: KeyServices<'_>,
         now: DateTime<Utc>,
     ) -> Result<DueReport, Error> {
-        let leaks = match self.doctor(options, services, now).await {
-            Ok(doctor) => TrackedLeak::from_findings(&doctor.findings, now),
+        let (leaks, fresh) = match self.inspect_ide(options, services).await {
+            Ok(inspection) => (
+                TrackedLeak::from_findings(&inspection.doctor(now).findings, now),
+                scan_results(&inspection.entries(now), now),
+            ),
             Err(error) => {
                 tracing::warn!(%error, "reminders use the last IDE scan: doctor failed");
-                Vec::new()
+                (Vec::new(), Vec::new())
             }
         };
-        self.due_reminders(services, now, &leaks).await
+        self.due_reminders_with(services, now, &leaks, fresh).await
     }
 
     /// What is due at `now` across `services`. A saved connection's server
@@ -72,6 +79,19 @@ impl Manager {
         services: KeyServices<'_>,
         now: DateTime<Utc>,
         leaks: &[TrackedLeak],
+    ) -> Result<DueReport, Error> {
+        self.due_reminders_with(services, now, leaks, Vec::new())
+            .await
+    }
+
+    /// [`Manager::due_reminders`] with `fresh` scan results, which replace
+    /// the stored ones of the same configs.
+    async fn due_reminders_with(
+        &self,
+        services: KeyServices<'_>,
+        now: DateTime<Utc>,
+        leaks: &[TrackedLeak],
+        fresh: Vec<ScanResult>,
     ) -> Result<DueReport, Error> {
         let mut keys = Vec::new();
         let mut unreachable = Vec::new();
@@ -144,7 +164,17 @@ impl Manager {
             }
         }
         let rotations = store.list_key_rotations().await?;
-        let scans = store.list_scan_results().await?;
+        let mut scans: Vec<ScanResult> = store
+            .list_scan_results()
+            .await?
+            .into_iter()
+            .filter(|stored| {
+                !fresh
+                    .iter()
+                    .any(|result| result.config_path == stored.config_path)
+            })
+            .collect();
+        scans.extend(fresh);
         let facts = ReminderFacts {
             keys: &keys,
             policy: store.rotation_policy().await?,

@@ -287,6 +287,28 @@ async fn the_gitignore_fix_takes_only_configs_of_the_last_scan_and_never_writes_
     assert!(linked.is_err(), "{linked:?}");
     assert_eq!(fs::read_to_string(&victim)?, "precious\n");
 
+    // A background reminder run knows only the home folder: it must not
+    // drop the page's project configs from the stored scan (the fix below,
+    // "Used by" and the revoke dialog read it).
+    fixture
+        .manager
+        .due_reminders_after_doctor(
+            &ScanOptions::for_home(fixture.home()),
+            KeyServices::Saved,
+            Utc::now(),
+        )
+        .await?;
+    assert!(
+        fixture
+            .manager
+            .store()
+            .list_scan_results()
+            .await?
+            .iter()
+            .any(|result| Path::new(&result.config_path) == config),
+        "the project's config is still in the stored scan"
+    );
+
     fs::remove_file(project.join(".gitignore"))?;
     let written = fixture.manager.ignore_config(&config).await?;
     assert_eq!(fs::read_to_string(written)?, "/.cursor/mcp.json\n");
