@@ -215,29 +215,6 @@ async fn claude_code_and_gemini_cli_connect_fail_once_revoked_and_connect_after_
         "a warning line on stderr"
     );
 
-    // Revoking Gemini's key: the client no longer connects, and doctor
-    // (through --server) says why, with a failing exit code.
-    let gemini_entry = gemini[0];
-    let gemini_key_id = gemini_entry["keyId"].as_str().context("gemini key id")?;
-    let surface_path = &surface.path;
-    service
-        .expect(
-            StatusCode::OK,
-            Method::DELETE,
-            &format!("{surface_path}/keys/{gemini_key_id}"),
-            None,
-        )
-        .await?;
-    let listed = gemini_list(&clients, &project)?;
-    assert!(!connected(&listed, "mk-gemini"), "{listed}");
-    let (ok, doctor) = cli_json(service.cli(&data)?.args(["doctor", "--json"]).args(places))?;
-    assert!(!ok, "doctor exits non-zero on an error finding");
-    let gemini_path = home.join(".gemini/settings.json").display().to_string();
-    assert!(
-        codes(&doctor).contains(&("revoked_key_in_use".to_owned(), gemini_path)),
-        "{doctor}"
-    );
-
     // Rolling Claude Code's key replaces it in both places of ~/.claude.json
     // and in .mcp.json, and the report names each place.
     let (ok, rolled) = cli_json(
@@ -286,6 +263,44 @@ async fn claude_code_and_gemini_cli_connect_fail_once_revoked_and_connect_after_
     let listed = claude_list(&clients, &project)?;
     assert!(connected(&listed, "mk-user"), "{listed}");
     assert!(connected(&listed, "mk-local"), "{listed}");
+
+    // The same for Gemini CLI's `url` + `type: "http"` entry.
+    let gemini_key_id = gemini[0]["keyId"].as_str().context("gemini key id")?;
+    let (ok, rolled_gemini) = cli_json(
+        service
+            .cli(&data)?
+            .args(["keys", "roll", gemini_key_id, "--update-configs", "--json"])
+            .args(places),
+    )?;
+    assert!(ok, "{rolled_gemini}");
+    let listed = gemini_list(&clients, &project)?;
+    assert!(connected(&listed, "mk-gemini"), "{listed}");
+
+    // Revoking the new keys: neither client connects any more, and doctor
+    // (through --server) says why, with a failing exit code.
+    for rolled in [&rolled, &rolled_gemini] {
+        let id = rolled["id"].as_str().context("new key id")?;
+        service
+            .expect(
+                StatusCode::OK,
+                Method::DELETE,
+                &format!("{}/keys/{id}", surface.path),
+                None,
+            )
+            .await?;
+    }
+    let listed = claude_list(&clients, &project)?;
+    assert!(!connected(&listed, "mk-user"), "{listed}");
+    assert!(!connected(&listed, "mk-local"), "{listed}");
+    let listed = gemini_list(&clients, &project)?;
+    assert!(!connected(&listed, "mk-gemini"), "{listed}");
+    let (ok, doctor) = cli_json(service.cli(&data)?.args(["doctor", "--json"]).args(places))?;
+    assert!(!ok, "doctor exits non-zero on an error finding");
+    let found = codes(&doctor);
+    for path in [claude_json, home.join(".gemini/settings.json")] {
+        let expected = ("revoked_key_in_use".to_owned(), path.display().to_string());
+        assert!(found.contains(&expected), "{expected:?} in {doctor}");
+    }
     Ok(())
 }
 
