@@ -73,6 +73,13 @@ pub enum KeyServices<'a> {
     Only(&'a Session),
 }
 
+impl<'a> From<Option<&'a Session>> for KeyServices<'a> {
+    /// The session the command line named, else every saved connection.
+    fn from(session: Option<&'a Session>) -> Self {
+        session.map_or(Self::Saved, Self::Only)
+    }
+}
+
 impl Session {
     /// How this session's service is named in messages: its saved
     /// connection's name, or its URL.

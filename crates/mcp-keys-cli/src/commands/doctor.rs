@@ -17,9 +17,7 @@ use crate::output::Styled;
 pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<IdeDoctor> {
     let output = &context.output;
     let session = context.named_session().await?;
-    let services = session
-        .as_ref()
-        .map_or(KeyServices::Saved, KeyServices::Only);
+    let services = KeyServices::from(session.as_ref());
     let report = context
         .manager
         .doctor(options, services, Utc::now())

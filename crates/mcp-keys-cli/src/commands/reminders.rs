@@ -35,9 +35,7 @@ pub async fn run(context: &Context, args: RemindersArgs) -> anyhow::Result<()> {
     let options = &options;
     let now = Utc::now();
     let session = context.named_session().await?;
-    let services = session
-        .as_ref()
-        .map_or(KeyServices::Saved, KeyServices::Only);
+    let services = KeyServices::from(session.as_ref());
     let report = manager
         .due_reminders_after_doctor(options, services, now)
         .await?;

@@ -15,9 +15,7 @@ use crate::output::{Styled, printable};
 pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<IdeScan> {
     let output = &context.output;
     let session = context.named_session().await?;
-    let services = session
-        .as_ref()
-        .map_or(KeyServices::Saved, KeyServices::Only);
+    let services = KeyServices::from(session.as_ref());
     let scan = context.manager.scan(options, services, Utc::now()).await?;
     warn_about(&scan.unreachable);
     warn_unidentified(&scan.entries);
