@@ -72,6 +72,18 @@ async fn rolling_a_key_cursor_uses_updates_its_config_in_place_and_ends_the_old_
         .await
         .context("the Keys tab sees Cursor's new config without a manual scan")?;
     shot(&app, "used-by-cursor").await?;
+    // Gemini CLI reaches the same surface through a variable that the shell
+    // profile sets: a roll cannot change it, so the report must say where.
+    let gemini = home.path().join(".gemini/settings.json");
+    std::fs::create_dir_all(gemini.parent().context("folder")?)?;
+    std::fs::write(
+        &gemini,
+        serde_json::json!({"mcpServers": {"docs": {"url": url, "type": "http",
+            "headers": {"Authorization": "Bearer ${MK_DOCS}"}}}})
+        .to_string(),
+    )?;
+    let bashrc = home.path().join(".bashrc");
+    std::fs::write(&bashrc, "# keys\nexport MK_DOCS=set-by-the-user\n")?;
 
     app.click(&format!("key-roll-{old_id}")).await?;
     let affected = text_content(&app, &testid("roll-affected-configs")).await?;
@@ -127,6 +139,13 @@ async fn rolling_a_key_cursor_uses_updates_its_config_in_place_and_ends_the_old_
         ))
         .await?;
     assert_eq!(failed.as_u64(), Some(0), "no config failed");
+    let variable = text_content(&app, &testid("roll-config-variable-MK_DOCS")).await?;
+    assert!(
+        variable.contains("may still hold the old key")
+            && variable.contains("Gemini CLI")
+            && variable.contains(&format!("{}:2", bashrc.display())),
+        "the report names the variable and the line that sets it: {variable}"
+    );
     let new = show_key(&app).await?;
     assert_ne!(new, old, "a roll makes a new key");
     shot(&app, "roll-report").await?;
