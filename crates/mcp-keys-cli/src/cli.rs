@@ -191,6 +191,20 @@ pub enum SurfacesCommand {
         /// A capability (tool) to add; repeat for more.
         #[arg(long = "capability", value_name = "NAME")]
         capabilities: Vec<String>,
+        /// The real MCP server it fronts.
+        #[command(flatten)]
+        upstream: crate::commands::upstream::UpstreamArgs,
+    },
+    /// Set (or remove, with --none) the real MCP server a surface fronts.
+    SetUpstream {
+        /// The surface's id.
+        surface: String,
+        /// The MCP server to front.
+        #[command(flatten)]
+        upstream: crate::commands::upstream::UpstreamArgs,
+        /// Front nothing: the surface only verifies keys.
+        #[arg(long, conflicts_with_all = ["upstream_stdio", "upstream_url"])]
+        none: bool,
     },
     /// Turn a surface on or off; an inactive surface refuses every request.
     SetStatus {

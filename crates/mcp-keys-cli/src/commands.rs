@@ -10,6 +10,7 @@ pub mod reminders;
 mod scan;
 pub mod surfaces;
 mod tokens;
+pub(crate) mod upstream;
 
 use std::io::Write;
 

@@ -39,6 +39,12 @@ pub struct ServeArgs {
     /// address (behind a proxy); surfaces report their MCP URL under it.
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// Let surfaces front local commands (stdio upstreams). Anyone with a
+    /// management token can then run programs on this host as this
+    /// service's user: leave it off on a shared server, where http
+    /// upstreams remain allowed.
+    #[arg(long)]
+    allow_upstream_commands: bool,
 }
 
 /// Runs the service until a shutdown signal, then finishes the requests in
@@ -70,6 +76,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     config.failed_auth_per_minute = args.failed_auth_per_minute;
     config.allowed_origins = args.allowed_origins;
+    config.allow_upstream_commands = args.allow_upstream_commands;
     if address.ip().is_loopback() {
         let mut hosts = mcp_keys_server::loopback_hosts(address.port());
         hosts.extend(args.allowed_hosts);

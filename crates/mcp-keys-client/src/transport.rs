@@ -139,6 +139,11 @@ impl Client {
     }
 }
 
+/// The `error.code`s of a 403 that refuses the request itself rather than
+/// the token (DESIGN §5: a stdio upstream on a service that starts no
+/// commands).
+const REQUEST_REFUSALS: [&str; 1] = ["upstream_commands_disabled"];
+
 impl Answer {
     /// This answer if it is a success, else the error its status means.
     /// `what` names the thing asked for, for a 404.
@@ -149,6 +154,14 @@ impl Answer {
         }
         let message = || self.message();
         Err(match status.as_u16() {
+            // A 403 that refuses what was asked, not who asked: the token
+            // is fine, the message says why.
+            403 if REQUEST_REFUSALS.contains(&self.error_code().as_str()) => {
+                Error::InvalidRequest {
+                    status: 403,
+                    message: message(),
+                }
+            }
             401 | 403 => Error::TokenRejected {
                 status: status.as_u16(),
             },
@@ -188,6 +201,15 @@ impl Answer {
         serde_json::from_slice(&self.body).map_err(|_| {
             Error::protocol("the answer with the new key is not of the expected shape")
         })
+    }
+
+    /// `error.code` of our envelope, or empty.
+    fn error_code(&self) -> String {
+        let value: serde_json::Value = serde_json::from_slice(&self.body).unwrap_or_default();
+        value["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The server's message: `error.message` of our envelope, or the looser

@@ -36,6 +36,7 @@ mod identity;
 mod key;
 mod parse_error;
 mod sensitive;
+mod upstream;
 
 pub use app::{AppInfo, DEFAULT_LOCAL_PORT, local_port};
 pub use constant_time::constant_time_eq;
@@ -47,3 +48,6 @@ pub use identity::{identity_nonce, identity_proof, is_identity_nonce};
 pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates};
 pub use parse_error::ParseError;
 pub use sensitive::Sensitive;
+pub use upstream::{
+    MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT, Upstream, UpstreamValue, names_a_credential,
+};

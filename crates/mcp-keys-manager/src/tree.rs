@@ -227,6 +227,7 @@ impl Session {
         name: &str,
         environment: mcp_keys_core::Environment,
         capabilities: &[String],
+        upstream: Option<mcp_keys_core::Upstream>,
         now: DateTime<Utc>,
     ) -> Result<Surface, Error> {
         let name = name.trim();
@@ -235,6 +236,7 @@ impl Session {
         }
         let mut new_surface = mcp_keys_client::NewSurface::mcp(name);
         new_surface.environment = Some(environment);
+        new_surface.upstream = upstream;
         let surface = self.client.create_surface(product_id, &new_surface).await?;
         for capability in capabilities
             .iter()

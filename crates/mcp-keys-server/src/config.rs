@@ -29,6 +29,11 @@ pub struct Config {
     pub body_timeout: Duration,
     /// Connections served at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// Whether a surface's upstream may be a local command (DESIGN §7). A
+    /// management token can then start programs on this host, so it is off
+    /// unless the operator says so (`serve --allow-upstream-commands`); the
+    /// desktop app's embedded service allows it (the user's own machine).
+    pub allow_upstream_commands: bool,
 }
 
 impl Config {
@@ -43,6 +48,7 @@ impl Config {
             header_read_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
             max_connections: 512,
+            allow_upstream_commands: false,
         }
     }
 }

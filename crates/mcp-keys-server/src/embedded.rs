@@ -49,6 +49,9 @@ impl Embedded {
         let url = format!("http://{bound}");
         let mut config = Config::new(url.clone());
         config.allowed_hosts = Some(crate::loopback_hosts(bound.port()));
+        // The user's own machine, the user's own token: a surface may front
+        // a local command (DESIGN §7).
+        config.allow_upstream_commands = true;
         let state = AppState::new(db.clone(), config);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async {

@@ -30,6 +30,14 @@ pub enum Error {
     /// rebound DNS name pointing at loopback).
     #[error("this service does not answer to that Host name")]
     ForbiddenHost,
+    /// 403 `upstream_commands_disabled`: a stdio upstream was set on a
+    /// service that does not start commands.
+    #[error(
+        "this service does not start commands: a stdio upstream needs `mcp-keys serve \
+         --allow-upstream-commands` (a management token can then run programs on this host); \
+         use an http upstream instead"
+    )]
+    UpstreamCommandsDisabled,
     /// 404 `not_found`: no such product, surface or key.
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -79,7 +87,9 @@ impl Error {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::ForbiddenOrigin | Self::ForbiddenHost => StatusCode::FORBIDDEN,
+            Self::ForbiddenOrigin | Self::ForbiddenHost | Self::UpstreamCommandsDisabled => {
+                StatusCode::FORBIDDEN
+            }
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::LastToken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -101,6 +111,7 @@ impl Error {
             Self::Unauthorized => "unauthorized",
             Self::ForbiddenOrigin => "forbidden_origin",
             Self::ForbiddenHost => "forbidden_host",
+            Self::UpstreamCommandsDisabled => "upstream_commands_disabled",
             Self::NotFound(_) => "not_found",
             Self::Conflict(_) => "conflict",
             Self::LastToken => "last_token",

@@ -127,7 +127,14 @@ pub async fn surface_create<R: Runtime>(
 ) -> IpcResult<Surface> {
     let session = app.session(&connection_id).await?;
     Ok(session
-        .create_surface(&product_id, &name, environment, &capabilities, Utc::now())
+        .create_surface(
+            &product_id,
+            &name,
+            environment,
+            &capabilities,
+            None,
+            Utc::now(),
+        )
         .await?)
 }
 

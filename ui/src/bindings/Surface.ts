@@ -3,6 +3,7 @@ import type { Environment } from "./Environment";
 import type { Item } from "./Item";
 import type { KeyMetadata } from "./KeyMetadata";
 import type { SurfaceStatus } from "./SurfaceStatus";
+import type { Upstream } from "./Upstream";
 
 /**
  * A surface with its capabilities (`items`) and its keys' metadata. Lists
@@ -37,6 +38,11 @@ environment: Environment,
  * Its MCP endpoint, when the server says.
  */
 url: string | null, 
+/**
+ * The real MCP server it fronts (DESIGN §7); none on servers without
+ * gateways, or when it only verifies keys.
+ */
+upstream?: Upstream, 
 /**
  * Its capabilities, each one MCP tool.
  */

@@ -45,9 +45,17 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
             name,
             environment,
             capabilities,
+            upstream,
         } => {
             let surface = session
-                .create_surface(&product, &name, environment.into(), &capabilities, now)
+                .create_surface(
+                    &product,
+                    &name,
+                    environment.into(),
+                    &capabilities,
+                    upstream.upstream()?,
+                    now,
+                )
                 .await?;
             if output.json {
                 return output.json(&surface);
@@ -73,6 +81,36 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
             };
             let updated = update_surface(&session, &surface, &update).await?;
             changed(context, &updated, &format!("is now {}", updated.status))
+        }
+        SurfacesCommand::SetUpstream {
+            surface,
+            upstream,
+            none,
+        } => {
+            let upstream = match (upstream.upstream()?, none) {
+                (Some(upstream), false) => Some(upstream),
+                (None, true) => None,
+                _ => {
+                    return Err(crate::exit::CliError::Usage(
+                        "give --upstream-stdio \"COMMAND ARGS...\", --upstream-url URL, or --none"
+                            .to_owned(),
+                    )
+                    .into());
+                }
+            };
+            let update = SurfaceUpdate {
+                upstream: Some(upstream),
+                ..SurfaceUpdate::default()
+            };
+            let updated = update_surface(&session, &surface, &update).await?;
+            let what = match &updated.upstream {
+                Some(mcp_keys_core::Upstream::Stdio { command, .. }) => {
+                    format!("now fronts the command {command:?}")
+                }
+                Some(mcp_keys_core::Upstream::Http { url, .. }) => format!("now fronts {url}"),
+                None => "fronts no MCP server now".to_owned(),
+            };
+            changed(context, &updated, &what)
         }
         SurfacesCommand::SetEnvironment {
             surface,

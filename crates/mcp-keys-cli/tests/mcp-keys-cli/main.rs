@@ -15,3 +15,4 @@ mod roll_configs;
 mod serve;
 mod support;
 mod tokens;
+mod upstreams;

@@ -1,7 +1,7 @@
 //! Bodies and filters the client sends.
 
 use chrono::{DateTime, Utc};
-use mcp_keys_core::Environment;
+use mcp_keys_core::{Environment, Upstream};
 use serde::Serialize;
 
 use super::SurfaceStatus;
@@ -20,6 +20,9 @@ pub struct NewSurface {
     /// `development` when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
+    /// The real MCP server it fronts (DESIGN §7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<Upstream>,
 }
 
 impl NewSurface {
@@ -30,7 +33,14 @@ impl NewSurface {
             kind: "mcp".to_owned(),
             status: None,
             environment: None,
+            upstream: None,
         }
+    }
+
+    /// Fronting `upstream`.
+    pub fn upstream(mut self, upstream: Upstream) -> Self {
+        self.upstream = Some(upstream);
+        self
     }
 
     /// Of `environment`.
@@ -52,6 +62,9 @@ pub struct SurfaceUpdate {
     /// Which keys to accept.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
+    /// A new upstream; `Some(None)` removes it (sent as `null`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<Option<Upstream>>,
 }
 
 /// Which surfaces to list, across products; every field narrows the list.

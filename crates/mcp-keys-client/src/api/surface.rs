@@ -34,6 +34,11 @@ pub struct Surface {
     /// Its MCP endpoint, when the server says.
     #[serde(default)]
     pub url: Option<String>,
+    /// The real MCP server it fronts (DESIGN §7); none on servers without
+    /// gateways, or when it only verifies keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub upstream: Option<mcp_keys_core::Upstream>,
     /// Its capabilities, each one MCP tool.
     #[serde(default)]
     pub items: Vec<Item>,

@@ -6,3 +6,4 @@ mod parts;
 mod robustness;
 mod scanning;
 mod typos;
+mod upstream;

@@ -29,6 +29,9 @@ pub struct Surface {
     pub environment: Environment,
     /// Its MCP endpoint.
     pub url: String,
+    /// The real MCP server it fronts (DESIGN §7), or none: then it only
+    /// verifies keys. Secrets in it are names, never values.
+    pub upstream: Option<mcp_keys_core::Upstream>,
     /// Its capabilities, each one MCP tool.
     pub items: Vec<Item>,
     /// Its keys, metadata only.

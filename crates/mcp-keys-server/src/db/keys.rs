@@ -483,6 +483,7 @@ mod tests {
                     name: "S".to_owned(),
                     status: SurfaceStatus::Active,
                     environment: Environment::Development,
+                    upstream: None,
                 },
                 now,
                 "http://127.0.0.1",

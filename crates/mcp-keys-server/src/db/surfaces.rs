@@ -1,6 +1,6 @@
 //! Surfaces and their capabilities (items).
 
-use mcp_keys_core::Environment;
+use mcp_keys_core::{Environment, Upstream};
 use sqlx::{AssertSqlSafe, FromRow};
 
 use super::keys::KeyRow;
@@ -19,6 +19,8 @@ pub struct NewSurface {
     pub status: SurfaceStatus,
     /// Its environment.
     pub environment: Environment,
+    /// The MCP server it fronts, if any (checked by the caller).
+    pub upstream: Option<Upstream>,
 }
 
 /// The changes of an update; `None` leaves a field as it is.
@@ -30,6 +32,8 @@ pub struct SurfaceUpdate {
     pub status: Option<SurfaceStatus>,
     /// A new environment.
     pub environment: Option<Environment>,
+    /// A new upstream: `Some(None)` removes it.
+    pub upstream: Option<Option<Upstream>>,
 }
 
 /// Which surfaces a list shows; `None` matches all.
@@ -52,6 +56,7 @@ struct SurfaceRow {
     kind: String,
     status: String,
     environment: String,
+    upstream: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -67,8 +72,15 @@ struct ItemRow {
 const FILTER: &str = "($1 IS NULL OR type = $1) AND ($2 IS NULL OR status = $2)
     AND ($3 IS NULL OR environment = $3)";
 
-const SURFACE_COLUMNS: &str =
-    "SELECT id, product_id, name, type, status, environment, created_at, updated_at FROM surfaces";
+const SURFACE_COLUMNS: &str = "SELECT id, product_id, name, type, status, environment, upstream, created_at, updated_at FROM surfaces";
+
+/// An upstream as stored: its JSON.
+fn stored_upstream(upstream: Option<&Upstream>) -> Result<Option<String>, Error> {
+    upstream
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|error| Error::Corrupt(format!("surface upstream: {error}")))
+}
 
 /// The MCP endpoint of a surface under the service's base URL.
 pub fn surface_url(base_url: &str, product_id: &str, surface_id: &str) -> String {
@@ -86,14 +98,15 @@ impl Db {
     ) -> Result<Surface, Error> {
         let id = ids::new_id();
         sqlx::query(
-            "INSERT INTO surfaces (id, product_id, name, type, status, environment, created_at, updated_at)
-             VALUES ($1, $2, $3, 'mcp', $4, $5, $6, $6)",
+            "INSERT INTO surfaces (id, product_id, name, type, status, environment, upstream, created_at, updated_at)
+             VALUES ($1, $2, $3, 'mcp', $4, $5, $6, $7, $7)",
         )
         .bind(&id)
         .bind(product_id)
         .bind(&new.name)
         .bind(new.status.as_str())
         .bind(new.environment.as_str())
+        .bind(stored_upstream(new.upstream.as_ref())?)
         .bind(time::to_millis(now))
         .execute(&self.pool)
         .await?;
@@ -105,6 +118,7 @@ impl Db {
             kind: "mcp".to_owned(),
             status: new.status,
             environment: new.environment,
+            upstream: new.upstream.clone(),
             items: Vec::new(),
             keys: Vec::new(),
             created_at: now,
@@ -202,6 +216,7 @@ impl Db {
                  name = COALESCE($1, name),
                  status = COALESCE($2, status),
                  environment = COALESCE($3, environment),
+                 upstream = CASE WHEN $7 = 1 THEN $8 ELSE upstream END,
                  updated_at = $4
              WHERE id = $5 AND product_id = $6",
         )
@@ -211,6 +226,10 @@ impl Db {
         .bind(time::to_millis(now))
         .bind(surface_id)
         .bind(product_id)
+        .bind(i64::from(update.upstream.is_some()))
+        .bind(stored_upstream(
+            update.upstream.as_ref().and_then(Option::as_ref),
+        )?)
         .execute(&self.pool)
         .await?;
         if updated.rows_affected() == 0 {
@@ -281,6 +300,12 @@ impl Db {
             url: surface_url(base_url, &row.product_id, &row.id),
             status: parse_stored("surface status", &row.status)?,
             environment: parse_stored("surface environment", &row.environment)?,
+            upstream: row
+                .upstream
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|error| Error::Corrupt(format!("surface upstream: {error}")))?,
             items: items
                 .into_iter()
                 .map(|item| {

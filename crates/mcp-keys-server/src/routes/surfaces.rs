@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use mcp_keys_core::Environment;
+use mcp_keys_core::{Environment, Upstream};
 use serde::Deserialize;
 
 use super::validate;
@@ -69,6 +69,22 @@ struct CreateSurface {
     kind: String,
     status: Option<SurfaceStatus>,
     environment: Option<Environment>,
+    upstream: Option<Upstream>,
+}
+
+/// Checks an upstream before it is stored: well formed, and a command only
+/// where the service starts commands.
+fn allowed_upstream(state: &AppState, upstream: Option<&Upstream>) -> Result<(), Error> {
+    let Some(upstream) = upstream else {
+        return Ok(());
+    };
+    upstream
+        .check()
+        .map_err(|reason| Error::Invalid(format!("upstream: {reason}")))?;
+    if upstream.is_command() && !state.config.allow_upstream_commands {
+        return Err(Error::UpstreamCommandsDisabled);
+    }
+    Ok(())
 }
 
 async fn create(
@@ -80,6 +96,7 @@ async fn create(
     if body.kind != "mcp" {
         return Err(Error::Invalid("type must be `mcp`".into()));
     }
+    allowed_upstream(&state, body.upstream.as_ref())?;
     if !state.db.product_exists(&product_id).await? {
         return Err(Error::NotFound("product"));
     }
@@ -87,6 +104,7 @@ async fn create(
         name,
         status: body.status.unwrap_or(SurfaceStatus::Active),
         environment: body.environment.unwrap_or(Environment::Development),
+        upstream: body.upstream,
     };
     let surface = state
         .db
@@ -112,6 +130,18 @@ struct UpdateSurface {
     name: Option<String>,
     status: Option<SurfaceStatus>,
     environment: Option<Environment>,
+    /// Absent: unchanged; `null`: removed; an object: set.
+    #[serde(default, deserialize_with = "present")]
+    upstream: Option<Option<Upstream>>,
+}
+
+/// A member that is present (even `null`) is `Some`.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 async fn update(
@@ -119,10 +149,12 @@ async fn update(
     Path((product_id, surface_id)): Path<(String, String)>,
     Json(body): Json<UpdateSurface>,
 ) -> Result<axum::Json<Surface>, Error> {
+    allowed_upstream(&state, body.upstream.as_ref().and_then(Option::as_ref))?;
     let update = SurfaceUpdate {
         name: body.name.as_deref().map(validate::name).transpose()?,
         status: body.status,
         environment: body.environment,
+        upstream: body.upstream,
     };
     state
         .db

@@ -52,6 +52,16 @@ async fn management_tokens_live_their_whole_life_on_postgres() -> Result<()> {
 }
 
 #[tokio::test]
+async fn upstreams_are_kept_alike_on_postgres() -> Result<()> {
+    let database = cluster::database().await?;
+    let server = Server::start_on(tempfile::tempdir()?, &database.url, None, |config| {
+        config.allow_upstream_commands = true;
+    })
+    .await?;
+    crate::surfaces::upstream_lifecycle(&server, true).await
+}
+
+#[tokio::test]
 async fn lists_page_and_filter_alike_on_sqlite() -> Result<()> {
     lists_page_and_filter(&Server::start().await?).await
 }

@@ -170,3 +170,91 @@ async fn surfaces_are_listed_across_products_with_filters_and_pages() -> Result<
     assert_eq!(status, StatusCode::BAD_REQUEST);
     Ok(())
 }
+
+/// A surface's upstream (DESIGN §7) is set on create, changed, removed with
+/// `null`, and kept as given; a command needs the operator's consent, a
+/// malformed upstream is refused with the reason, and a credential never
+/// enters the database as plain text.
+pub(crate) async fn upstream_lifecycle(server: &Server, commands_allowed: bool) -> Result<()> {
+    let product = server.product().await?;
+    let surfaces = format!("/v1/products/{product}/surfaces");
+    let remote = json!({"type": "http", "url": "https://mcp.example.org/mcp",
+        "headers": {"Authorization": {"secretRef": "example-token"}, "X-Team": "platform"}});
+    let (status, created) = server
+        .post(
+            &surfaces,
+            &json!({"name": "Remote", "type": "mcp", "upstream": remote}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["upstream"], remote);
+    let path = format!("{surfaces}/{}", id(&created)?);
+    let (_, shown) = server.get(&path).await?;
+    assert_eq!(shown["upstream"], remote, "stored as given");
+
+    // Renaming leaves the upstream alone; `null` removes it.
+    let (status, renamed) = server.put(&path, &json!({"name": "Remote 2"})).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(renamed["upstream"], remote);
+    let (_, removed) = server.put(&path, &json!({"upstream": null})).await?;
+    assert!(removed["upstream"].is_null(), "{removed}");
+
+    // Malformed: refused with the reason, nothing changed.
+    for (upstream, reason) in [
+        (
+            json!({"type": "http", "url": "ftp://example.org"}),
+            "not an http",
+        ),
+        (
+            json!({"type": "http", "url": "https://user:pw@example.org/mcp"}),
+            "user name or password",
+        ),
+        (
+            json!({"type": "http", "url": "https://example.org/mcp",
+                "headers": {"Authorization": "Bearer sk-live-123"}}),
+            "secretRef",
+        ),
+        (json!({"type": "stdio", "command": ""}), "empty"),
+        (json!({"type": "ws", "url": "wss://example.org"}), ""),
+    ] {
+        let (status, body) = server.put(&path, &json!({"upstream": upstream})).await?;
+        assert!(
+            status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST,
+            "{upstream} answered {status}: {body}"
+        );
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(reason), "{upstream}: {message}");
+        assert!(
+            !message.contains("sk-live-123"),
+            "a refused secret is not echoed"
+        );
+    }
+    let (_, shown) = server.get(&path).await?;
+    assert!(shown["upstream"].is_null());
+
+    // A command runs programs on the host: only with the operator's consent.
+    let local = json!({"type": "stdio", "command": "uvx", "args": ["mcp-server-time"],
+        "env": {"TZ": "UTC"}});
+    let (status, body) = server.put(&path, &json!({"upstream": local})).await?;
+    if commands_allowed {
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["upstream"], local);
+    } else {
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["error"]["code"], "upstream_commands_disabled");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|message| message.contains("--allow-upstream-commands")),
+            "{body}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_upstream_is_set_changed_and_removed_and_commands_need_consent() -> Result<()> {
+    upstream_lifecycle(&Server::start().await?, false).await?;
+    let allowing = Server::start_with(|config| config.allow_upstream_commands = true).await?;
+    upstream_lifecycle(&allowing, true).await
+}
