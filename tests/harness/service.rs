@@ -181,6 +181,43 @@ impl Service {
         Ok(surface)
     }
 
+    /// A product and a surface fronting `upstream` (DESIGN §7), with the
+    /// capabilities `items` (for scoped keys).
+    pub async fn gateway_surface(&self, upstream: &Value, items: &[&str]) -> Result<Surface> {
+        let created = StatusCode::CREATED;
+        let product = self
+            .expect(
+                created,
+                Method::POST,
+                "/v1/products",
+                Some(&json!({"name": "Files"})),
+            )
+            .await?;
+        let product = text(&product, "id")?;
+        let surface = self
+            .expect(
+                created,
+                Method::POST,
+                &format!("/v1/products/{product}/surfaces"),
+                Some(&json!({"name": "Gateway", "type": "mcp", "upstream": upstream})),
+            )
+            .await?;
+        let surface = Surface {
+            path: format!("/v1/products/{product}/surfaces/{}", text(&surface, "id")?),
+            url: text(&surface, "url")?,
+        };
+        for item in items {
+            self.expect(
+                created,
+                Method::POST,
+                &format!("{}/items", surface.path),
+                Some(&json!({"capabilityName": item})),
+            )
+            .await?;
+        }
+        Ok(surface)
+    }
+
     /// A new key on `surface` created with `body`: the plaintext key and its id.
     pub async fn key(&self, surface: &Surface, body: &Value) -> Result<(String, String)> {
         let created = self

@@ -12,7 +12,7 @@ use anyhow::Result;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::Service;
+use mcp_keys_e2e::{Service, npm_bin};
 use python::PythonClient;
 
 /// The name `client.py` gives in `initialize`'s clientInfo.
@@ -173,6 +173,52 @@ async fn an_inactive_surface_is_refused_with_403_surface_inactive() -> Result<()
         refusal(&answer),
         (Some(403), "permission_denied", "surface_inactive"),
         "{answer}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_python_sdk_calls_a_real_server_through_the_gateway() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let everything = json!({
+        "type": "stdio",
+        "command": npm_bin()?.join("mcp-server-everything").display().to_string(),
+        "args": ["stdio"],
+    });
+    let surface = service.gateway_surface(&everything, &["echo"]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "laptop", "scopes": ["echo"]}))
+        .await?;
+    let (mut client, initialized) = PythonClient::connect(&surface.url, &key).await?;
+    assert_eq!(initialized["ok"], true, "{initialized}");
+
+    let tools = client.send(&list()).await?;
+    let names: Vec<&str> = tools["tools"]
+        .as_array()
+        .map(|tools| tools.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        names,
+        ["echo"],
+        "the upstream's tools within the key's scopes: {tools}"
+    );
+    let called = client
+        .send(&call("echo", json!({"message": "through the gateway"})))
+        .await?;
+    assert_eq!(called["ok"], true, "{called}");
+    assert!(
+        called["content"]
+            .to_string()
+            .contains("through the gateway"),
+        "the real server answered: {called}"
+    );
+    let refused = client
+        .send(&call("get-sum", json!({"a": 1, "b": 2})))
+        .await?;
+    let (status, code, reason) = refusal(&refused);
+    assert_eq!(
+        (status, code, reason),
+        (Some(403), "permission_denied", "scope")
     );
     Ok(())
 }

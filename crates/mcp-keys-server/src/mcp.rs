@@ -11,6 +11,9 @@ mod origin;
 mod peek;
 mod refusal;
 mod tools;
+mod upstreams;
+
+pub use upstreams::Upstreams;
 
 use std::sync::Arc;
 

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::limits::Limits;
+use crate::mcp::Upstreams;
 use crate::usage::UsageThrottle;
 use crate::{Config, Db};
 
@@ -15,6 +16,7 @@ pub struct AppState {
     pub(crate) config: Arc<Config>,
     pub(crate) limits: Arc<Limits>,
     pub(crate) usage: Arc<UsageThrottle>,
+    pub(crate) upstreams: Arc<Upstreams>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             config: Arc::new(config),
             limits: Arc::new(limits),
             usage: Arc::new(UsageThrottle::default()),
+            upstreams: Arc::default(),
         }
     }
 

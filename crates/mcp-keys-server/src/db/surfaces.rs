@@ -268,6 +268,22 @@ impl Db {
         })
     }
 
+    /// The upstream of a surface, if it has one.
+    pub async fn surface_upstream(&self, surface_id: &str) -> Result<Option<Upstream>, Error> {
+        let stored: Option<Option<String>> =
+            sqlx::query_scalar("SELECT upstream FROM surfaces WHERE id = $1")
+                .bind(surface_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        stored
+            .flatten()
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|error| Error::Corrupt(format!("surface upstream: {error}")))
+            })
+            .transpose()
+    }
+
     /// The capability names of a surface, in the order they were added.
     pub async fn capabilities(&self, surface_id: &str) -> Result<Vec<String>, Error> {
         Ok(sqlx::query_scalar(

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::origin;
 use super::peek::Peek;
 use super::refusal::Answer;
-use super::tools::Caller;
+use super::tools::{Caller, Gatewayed};
 use crate::api::EventType;
 use crate::bearer::{Bearer, bearer};
 use crate::client_address::client_address;
@@ -165,8 +165,26 @@ async fn refuse(
     Answer::Refused(refused.refusal)
 }
 
-/// The tools `key` may see: its surface's capabilities within its scopes.
+/// What `key` may see: with an upstream, the upstream's tools within the
+/// key's scopes; without, its surface's capabilities within them.
 async fn caller(state: &AppState, key: &StoredKey) -> Result<Caller, Answer> {
+    let scopes: Arc<[String]> = key.scopes.iter().cloned().collect();
+    if let Some(upstream) = state
+        .db
+        .surface_upstream(&key.surface_id)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(Caller {
+            tools: Arc::from([]),
+            scopes,
+            upstream: Some(Gatewayed {
+                surface_id: key.surface_id.clone(),
+                upstream,
+                upstreams: Arc::clone(&state.upstreams),
+            }),
+        });
+    }
     let capabilities = state
         .db
         .capabilities(&key.surface_id)
@@ -176,7 +194,11 @@ async fn caller(state: &AppState, key: &StoredKey) -> Result<Caller, Answer> {
         .into_iter()
         .filter(|capability| verify::allows(&key.scopes, capability))
         .collect();
-    Ok(Caller { tools })
+    Ok(Caller {
+        tools,
+        scopes,
+        upstream: None,
+    })
 }
 
 /// Whether the query string carries something that looks like a credential.

@@ -1,5 +1,7 @@
-//! The MCP server of a surface: each capability is a tool that answers with
-//! its own name and the arguments it was called with.
+//! The MCP server of a surface. With an upstream (DESIGN §7), the
+//! upstream's tools, within the key's scopes, answered by the upstream;
+//! without one, each capability is a tool that answers with its own name
+//! and the arguments it was called with.
 
 use std::sync::Arc;
 
@@ -8,17 +10,46 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData, RoleServer, ServerHandler};
+use rmcp::service::{Peer, RequestContext, ServiceError};
+use rmcp::{ErrorData, RoleClient, RoleServer, ServerHandler};
+
+use super::upstreams::{CALL_TIMEOUT, Upstreams};
+use crate::verify;
 use serde_json::json;
 
 /// Who is calling, as the guard established it: the tools the key may see
-/// (the surface's capabilities within the key's scopes). Only present for
-/// `tools/list` and `tools/call`, the requests that need it.
+/// (the surface's capabilities within the key's scopes), or the upstream
+/// that answers. Only present for `tools/list` and `tools/call`, the
+/// requests that need it.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    /// The visible tools, in the order the capabilities were added.
+    /// The visible tools, in the order the capabilities were added (none
+    /// with an upstream: the upstream lists them).
     pub tools: Arc<[String]>,
+    /// The key's scopes: empty allows every capability.
+    pub scopes: Arc<[String]>,
+    /// The surface's upstream, when it has one.
+    pub upstream: Option<Gatewayed>,
+}
+
+/// A surface's upstream, and the connections to reach it.
+#[derive(Debug, Clone)]
+pub struct Gatewayed {
+    /// The surface.
+    pub surface_id: String,
+    /// Its upstream.
+    pub upstream: mcp_keys_core::Upstream,
+    /// The service's upstream connections.
+    pub upstreams: Arc<Upstreams>,
+}
+
+impl Gatewayed {
+    async fn peer(&self) -> Result<Peer<RoleClient>, ErrorData> {
+        self.upstreams
+            .peer(&self.surface_id, &self.upstream)
+            .await
+            .map_err(|error| ErrorData::internal_error(error.to_string(), None))
+    }
 }
 
 /// The handler rmcp runs for every request. It holds nothing: what a
@@ -38,6 +69,16 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let caller = caller(&context)?;
+        if let Some(gatewayed) = &caller.upstream {
+            let peer = gatewayed.peer().await?;
+            let tools = within_time(peer.list_all_tools()).await?;
+            return Ok(ListToolsResult::with_all_items(
+                tools
+                    .into_iter()
+                    .filter(|tool| verify::allows(&caller.scopes, &tool.name))
+                    .collect(),
+            ));
+        }
         Ok(ListToolsResult::with_all_items(
             caller.tools.iter().map(|name| tool(name)).collect(),
         ))
@@ -49,6 +90,18 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let caller = caller(&context)?;
+        if let Some(gatewayed) = &caller.upstream {
+            // The guard has refused a tool outside the key's scopes (403
+            // `scope`) before this point; checked again, never forwarded.
+            if !verify::allows(&caller.scopes, &request.name) {
+                return Err(ErrorData::invalid_params(
+                    format!("tool `{}` is outside this key's scopes", request.name),
+                    None,
+                ));
+            }
+            let peer = gatewayed.peer().await?;
+            return within_time(peer.call_tool_once(request)).await;
+        }
         if !caller.tools.iter().any(|name| *name == request.name) {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
@@ -62,6 +115,29 @@ impl ServerHandler for SurfaceTools {
         let mut result = CallToolResult::success(vec![ContentBlock::text(echo.to_string())]);
         result.structured_content = Some(echo);
         Ok(result.into())
+    }
+}
+
+/// The upstream's answer within [`CALL_TIMEOUT`], or an MCP error saying why
+/// not: the client never hangs on an upstream that stays silent.
+async fn within_time<T>(
+    call: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, ErrorData> {
+    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+        Ok(Ok(answer)) => Ok(answer),
+        // The upstream's own error reaches the client as the upstream said it.
+        Ok(Err(ServiceError::McpError(error))) => Err(error),
+        Ok(Err(error)) => Err(ErrorData::internal_error(
+            format!("the upstream MCP server failed: {error}"),
+            None,
+        )),
+        Err(_) => Err(ErrorData::internal_error(
+            format!(
+                "the upstream MCP server did not answer within {} s",
+                CALL_TIMEOUT.as_secs()
+            ),
+            None,
+        )),
     }
 }
 

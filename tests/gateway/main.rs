@@ -1,0 +1,185 @@
+//! A surface in front of a real MCP server (DESIGN §7): the official
+//! filesystem server from npm (pinned in `tests/clients/package-lock.json`)
+//! behind `mcp-keys serve --allow-upstream-commands`, reached over HTTP
+//! with keys as an IDE sends them.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use mcp_keys_e2e::{Service, npm_bin};
+
+/// The MCP protocol version the requests speak.
+const PROTOCOL_VERSION: &str = "2025-06-18";
+
+/// One JSON-RPC request to the surface with `key`: the status and the body
+/// (a refusal's `{"error":{...}}`, or the JSON-RPC answer).
+async fn rpc(url: &str, key: &str, method: &str, params: Value) -> Result<(StatusCode, Value)> {
+    let response = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+        .send()
+        .await?;
+    let status = response.status();
+    let text = response.text().await?;
+    let body = serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))?;
+    Ok((status, body))
+}
+
+fn tool_names(answer: &Value) -> Vec<String> {
+    answer["result"]["tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn filesystem(notes: &Path) -> Result<Value> {
+    Ok(json!({
+        "type": "stdio",
+        "command": npm_bin()?.join("mcp-server-filesystem").display().to_string(),
+        "args": [notes.display().to_string()],
+    }))
+}
+
+#[tokio::test]
+async fn a_key_reads_real_files_and_a_write_outside_its_scopes_never_reaches_the_server()
+-> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let notes = std::fs::canonicalize(dir.path())?.join("notes");
+    std::fs::create_dir_all(&notes)?;
+    let todo = notes.join("todo.md");
+    std::fs::write(&todo, "buy milk\n")?;
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service
+        .gateway_surface(
+            &filesystem(&notes)?,
+            &["read_text_file", "list_directory", "write_file"],
+        )
+        .await?;
+    let (reader, _) = service
+        .key(
+            &surface,
+            &json!({"name": "MCP - reader", "scopes": ["read_text_file", "list_directory"]}),
+        )
+        .await?;
+    let (writer, writer_id) = service
+        .key(&surface, &json!({"name": "MCP - writer"}))
+        .await?;
+    let path = todo.display().to_string();
+
+    // The reader sees the server's read tools only, and reads the file.
+    let (status, listed) = rpc(&surface.url, &reader, "tools/list", json!({})).await?;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(tool_names(&listed), ["read_text_file", "list_directory"]);
+    let (status, read) = rpc(
+        &surface.url,
+        &reader,
+        "tools/call",
+        json!({"name": "read_text_file", "arguments": {"path": path}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert!(read.to_string().contains("buy milk"), "{read}");
+
+    // A write with the reader's key is refused before the server sees it.
+    let (status, refused) = rpc(
+        &surface.url,
+        &reader,
+        "tools/call",
+        json!({"name": "write_file", "arguments": {"path": path, "content": "pwned"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(refused["error"]["reason"], "scope");
+    assert_eq!(std::fs::read_to_string(&todo)?, "buy milk\n");
+
+    // The writer (no scopes: every tool) sees them all and writes.
+    let (_, listed) = rpc(&surface.url, &writer, "tools/list", json!({})).await?;
+    assert!(
+        tool_names(&listed).contains(&"write_file".to_owned()),
+        "{listed}"
+    );
+    let (status, written) = rpc(
+        &surface.url,
+        &writer,
+        "tools/call",
+        json!({"name": "write_file", "arguments": {"path": path, "content": "buy bread\n"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{written}");
+    assert_eq!(std::fs::read_to_string(&todo)?, "buy bread\n");
+
+    // Revoked: the next request is refused, the server is not reached.
+    service
+        .expect(
+            StatusCode::OK,
+            Method::DELETE,
+            &format!("{}/keys/{writer_id}", surface.path),
+            None,
+        )
+        .await?;
+    let (status, refused) = rpc(
+        &surface.url,
+        &writer,
+        "tools/call",
+        json!({"name": "write_file", "arguments": {"path": path, "content": "late"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
+    assert_eq!(std::fs::read_to_string(&todo)?, "buy bread\n");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_upstream_that_cannot_start_is_a_clear_error_and_the_service_stays_up() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let missing = service
+        .gateway_surface(
+            &json!({"type": "stdio", "command": "/nonexistent/mcp-server"}),
+            &[],
+        )
+        .await?;
+    let (key, _) = service
+        .key(&missing, &json!({"name": "MCP - test"}))
+        .await?;
+    let started = Instant::now();
+    let (status, answer) = rpc(&missing.url, &key, "tools/list", json!({})).await?;
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "an MCP error, in a JSON-RPC answer: {answer}"
+    );
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("could not start") && message.contains("/nonexistent/mcp-server"),
+        "{answer}"
+    );
+
+    // A command that exits at once: its stderr says why.
+    let failing = service
+        .gateway_surface(
+            &json!({"type": "stdio", "command": "sh",
+                "args": ["-c", "echo 'config file missing' >&2; exit 3"]}),
+            &[],
+        )
+        .await?;
+    let (key, _) = service
+        .key(&failing, &json!({"name": "MCP - test"}))
+        .await?;
+    let (_, answer) = rpc(&failing.url, &key, "tools/list", json!({})).await?;
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("config file missing"), "{answer}");
+
+    let health = reqwest::get(format!("{}/health", service.base)).await?;
+    assert_eq!(health.status(), StatusCode::OK);
+    Ok(())
+}
