@@ -183,3 +183,110 @@ async fn an_upstream_that_cannot_start_is_a_clear_error_and_the_service_stays_up
     assert_eq!(health.status(), StatusCode::OK);
     Ok(())
 }
+
+#[tokio::test]
+async fn prompts_and_resources_pass_through_within_the_keys_scopes() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let everything = json!({
+        "type": "stdio",
+        "command": npm_bin()?.join("mcp-server-everything").display().to_string(),
+        "args": ["stdio"],
+    });
+    let features = "demo://resource/static/document/features.md";
+    let surface = service
+        .gateway_surface(&everything, &["simple-prompt", features])
+        .await?;
+    let (scoped, _) = service
+        .key(
+            &surface,
+            &json!({"name": "MCP - docs", "scopes": ["simple-prompt", features]}),
+        )
+        .await?;
+    let (open, _) = service.key(&surface, &json!({"name": "MCP - all"})).await?;
+
+    // The client meets the real server: its name and what it offers.
+    let (_, initialized) = rpc(
+        &surface.url,
+        &scoped,
+        "initialize",
+        json!({"protocolVersion": PROTOCOL_VERSION, "capabilities": {},
+            "clientInfo": {"name": "e2e", "version": "1"}}),
+    )
+    .await?;
+    let result = &initialized["result"];
+    assert_eq!(
+        result["serverInfo"]["name"], "mcp-servers/everything",
+        "{initialized}"
+    );
+    assert!(
+        result["capabilities"]["prompts"].is_object(),
+        "{initialized}"
+    );
+    assert!(
+        result["capabilities"]["resources"].is_object(),
+        "{initialized}"
+    );
+
+    let names = |answer: &Value, list: &str, field: &str| -> Vec<String> {
+        answer["result"][list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item[field].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (_, prompts) = rpc(&surface.url, &scoped, "prompts/list", json!({})).await?;
+    assert_eq!(names(&prompts, "prompts", "name"), ["simple-prompt"]);
+    let (status, prompt) = rpc(
+        &surface.url,
+        &scoped,
+        "prompts/get",
+        json!({"name": "simple-prompt"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{prompt}");
+    assert!(prompt["result"]["messages"].is_array(), "{prompt}");
+    let (status, refused) = rpc(
+        &surface.url,
+        &scoped,
+        "prompts/get",
+        json!({"name": "args-prompt", "arguments": {"city": "Paris"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+
+    let (_, resources) = rpc(&surface.url, &scoped, "resources/list", json!({})).await?;
+    assert_eq!(names(&resources, "resources", "uri"), [features]);
+    let (status, read) = rpc(
+        &surface.url,
+        &scoped,
+        "resources/read",
+        json!({"uri": features}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert!(read["result"]["contents"][0]["text"].is_string(), "{read}");
+    let (status, _) = rpc(
+        &surface.url,
+        &scoped,
+        "resources/read",
+        json!({"uri": "demo://resource/static/document/architecture.md"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, templates) = rpc(&surface.url, &scoped, "resources/templates/list", json!({})).await?;
+    assert_eq!(
+        names(&templates, "resourceTemplates", "uriTemplate").len(),
+        0
+    );
+
+    // A key without scopes sees everything the server offers.
+    let (_, prompts) = rpc(&surface.url, &open, "prompts/list", json!({})).await?;
+    assert!(names(&prompts, "prompts", "name").len() > 1, "{prompts}");
+    let (_, templates) = rpc(&surface.url, &open, "resources/templates/list", json!({})).await?;
+    assert!(
+        !names(&templates, "resourceTemplates", "uriTemplate").is_empty(),
+        "{templates}"
+    );
+    Ok(())
+}

@@ -76,7 +76,7 @@ async fn authenticate(
             let attempt = Attempt {
                 presented,
                 surface_id: Some(surface_id),
-                capability: peek.tool.as_deref(),
+                capability: peek.capability.as_deref(),
             };
             verify::verify(&state.db, attempt, now)
                 .await
@@ -111,7 +111,7 @@ async fn authenticate(
             tracing::warn!(%error, key_id = %key.id, "could not record key use");
         }
     }
-    if peek.needs_tools() {
+    if peek.needs_caller() {
         parts.extensions.insert(caller(state, &key).await?);
     }
     Ok(Request::from_parts(parts, Body::from(body)))

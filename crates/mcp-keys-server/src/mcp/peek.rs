@@ -9,8 +9,10 @@ use serde_json::Value;
 pub struct Peek {
     /// The method, for requests and notifications.
     pub method: Option<String>,
-    /// `params.name` of a `tools/call`: the capability to check scopes for.
-    pub tool: Option<String>,
+    /// The capability a request uses, to check scopes for: `params.name`
+    /// of a `tools/call` or `prompts/get`, `params.uri` of a
+    /// `resources/read`.
+    pub capability: Option<String>,
     /// `params.clientInfo.name` of an `initialize`.
     pub client_name: Option<String>,
 }
@@ -25,9 +27,13 @@ impl Peek {
         let params = message.get("params");
         let text = |value: Option<&Value>| value.and_then(Value::as_str).map(str::to_owned);
         Self {
-            tool: (method == Some("tools/call"))
-                .then(|| text(params.and_then(|params| params.get("name"))))
-                .flatten(),
+            capability: match method {
+                Some("tools/call" | "prompts/get") => {
+                    text(params.and_then(|params| params.get("name")))
+                }
+                Some("resources/read") => text(params.and_then(|params| params.get("uri"))),
+                _ => None,
+            },
             client_name: (method == Some("initialize"))
                 .then(|| {
                     text(
@@ -41,9 +47,15 @@ impl Peek {
         }
     }
 
-    /// Whether answering needs the list of tools the caller may see.
-    pub fn needs_tools(&self) -> bool {
-        matches!(self.method.as_deref(), Some("tools/list" | "tools/call"))
+    /// Whether answering needs to know what the caller may see (and, for
+    /// a surface with an upstream, the upstream).
+    pub fn needs_caller(&self) -> bool {
+        self.method.as_deref().is_some_and(|method| {
+            method == "initialize"
+                || ["tools/", "prompts/", "resources/", "completion/"]
+                    .iter()
+                    .any(|prefix| method.starts_with(prefix))
+        })
     }
 }
 
@@ -56,8 +68,12 @@ mod tests {
         let peek = Peek::of(
             br#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search"}}"#,
         );
-        assert_eq!(peek.tool.as_deref(), Some("search"));
-        assert!(peek.needs_tools());
+        assert_eq!(peek.capability.as_deref(), Some("search"));
+        assert!(peek.needs_caller());
+        let read = Peek::of(
+            br#"{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"file:///a"}}"#,
+        );
+        assert_eq!(read.capability.as_deref(), Some("file:///a"));
     }
 
     #[test]
@@ -66,13 +82,13 @@ mod tests {
             br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"clientInfo":{"name":"cursor","version":"1"}}}"#,
         );
         assert_eq!(peek.client_name.as_deref(), Some("cursor"));
-        assert_eq!(peek.tool, None);
+        assert_eq!(peek.capability, None);
     }
 
     #[test]
     fn anything_else_peeks_as_empty() {
         assert_eq!(Peek::of(b"not json"), Peek::default());
         assert_eq!(Peek::of(b"[1,2]"), Peek::default());
-        assert_eq!(Peek::of(br#"{"method":"tools/list"}"#).tool, None);
+        assert_eq!(Peek::of(br#"{"method":"tools/list"}"#).capability, None);
     }
 }

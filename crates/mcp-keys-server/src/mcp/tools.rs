@@ -7,8 +7,14 @@ use std::sync::Arc;
 
 use axum::http::request::Parts;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestMethod,
+    CompleteRequestParams, CompleteResult, ConstString, ContentBlock, GetPromptRequestMethod,
+    GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
+    InitializeResult, JsonObject, ListPromptsRequestMethod, ListPromptsResult,
+    ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestMethod,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
+    Tool,
 };
 use rmcp::service::{Peer, RequestContext, ServiceError};
 use rmcp::{ErrorData, RoleClient, RoleServer, ServerHandler};
@@ -63,6 +69,128 @@ impl ServerHandler for SurfaceTools {
             .with_server_info(Implementation::new("mcp-keys", env!("CARGO_PKG_VERSION")))
     }
 
+    /// With an upstream, the client meets the upstream: its name, its
+    /// instructions and what it offers (less what a stateless endpoint
+    /// cannot deliver: change notifications and subscriptions).
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        context.peer.set_peer_info(request.clone());
+        let mut result = self.negotiate_initialize(&request)?;
+        let Some(gatewayed) = caller(&context)?.upstream else {
+            return Ok(result);
+        };
+        let peer = gatewayed.peer().await?;
+        if let Some(upstream) = peer.peer_info() {
+            let mut capabilities = upstream.capabilities.clone();
+            if let Some(tools) = &mut capabilities.tools {
+                tools.list_changed = None;
+            }
+            if let Some(prompts) = &mut capabilities.prompts {
+                prompts.list_changed = None;
+            }
+            if let Some(resources) = &mut capabilities.resources {
+                resources.list_changed = None;
+                resources.subscribe = None;
+            }
+            capabilities.logging = None;
+            result.capabilities = capabilities;
+            if let Some(server_info) = &upstream.server_info {
+                result.server_info = server_info.clone();
+            }
+            result.instructions = upstream.instructions.clone();
+        }
+        Ok(result)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let (caller, peer) = upstream_of::<ListPromptsRequestMethod>(&context).await?;
+        let prompts = within_time(peer.list_all_prompts()).await?;
+        Ok(ListPromptsResult::with_all_items(
+            prompts
+                .into_iter()
+                .filter(|prompt| verify::allows(&caller.scopes, &prompt.name))
+                .collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let (caller, peer) = upstream_of::<GetPromptRequestMethod>(&context).await?;
+        within_scopes(&caller, &request.name)?;
+        within_time(peer.get_prompt_once(request)).await
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let (caller, peer) = upstream_of::<ListResourcesRequestMethod>(&context).await?;
+        let resources = within_time(peer.list_all_resources()).await?;
+        Ok(ListResourcesResult::with_all_items(
+            resources
+                .into_iter()
+                .filter(|resource| verify::allows(&caller.scopes, &resource.uri))
+                .collect(),
+        ))
+    }
+
+    /// Templates name resources that no list holds, so no scope can name
+    /// them in advance: only a key without scopes sees them.
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let (caller, peer) = upstream_of::<ListResourceTemplatesRequestMethod>(&context).await?;
+        if !caller.scopes.is_empty() {
+            return Ok(ListResourceTemplatesResult::with_all_items(Vec::new()));
+        }
+        let templates = within_time(peer.list_all_resource_templates()).await?;
+        Ok(ListResourceTemplatesResult::with_all_items(templates))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let (caller, peer) = upstream_of::<ReadResourceRequestMethod>(&context).await?;
+        within_scopes(&caller, &request.uri)?;
+        within_time(peer.read_resource_once(request)).await
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let (caller, peer) = upstream_of::<CompleteRequestMethod>(&context).await?;
+        let named = match &request.r#ref {
+            Reference::Prompt(prompt) => Some(prompt.name.clone()),
+            Reference::Resource(resource) => Some(resource.uri.clone()),
+            // A kind of reference this version does not know: only a key
+            // without scopes may complete it.
+            _ => None,
+        };
+        match named {
+            Some(named) => within_scopes(&caller, &named)?,
+            None if caller.scopes.is_empty() => {}
+            None => within_scopes(&caller, "")?,
+        }
+        within_time(peer.complete(request)).await
+    }
+
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
@@ -91,14 +219,7 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<CallToolResponse, ErrorData> {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
-            // The guard has refused a tool outside the key's scopes (403
-            // `scope`) before this point; checked again, never forwarded.
-            if !verify::allows(&caller.scopes, &request.name) {
-                return Err(ErrorData::invalid_params(
-                    format!("tool `{}` is outside this key's scopes", request.name),
-                    None,
-                ));
-            }
+            within_scopes(&caller, &request.name)?;
             let peer = gatewayed.peer().await?;
             return within_time(peer.call_tool_once(request)).await;
         }
@@ -115,6 +236,32 @@ impl ServerHandler for SurfaceTools {
         let mut result = CallToolResult::success(vec![ContentBlock::text(echo.to_string())]);
         result.structured_content = Some(echo);
         Ok(result.into())
+    }
+}
+
+/// The caller and the upstream's peer, for a method only an upstream
+/// answers (a surface without one has no prompts or resources).
+async fn upstream_of<M: ConstString + Default>(
+    context: &RequestContext<RoleServer>,
+) -> Result<(Caller, Peer<RoleClient>), ErrorData> {
+    let caller = caller(context)?;
+    let Some(gatewayed) = &caller.upstream else {
+        return Err(ErrorData::method_not_found::<M>());
+    };
+    let peer = gatewayed.peer().await?;
+    Ok((caller, peer))
+}
+
+/// Refuses `capability` outside the caller's scopes. The guard has refused
+/// such a request already (403 `scope`); checked again, never forwarded.
+fn within_scopes(caller: &Caller, capability: &str) -> Result<(), ErrorData> {
+    if verify::allows(&caller.scopes, capability) {
+        Ok(())
+    } else {
+        Err(ErrorData::invalid_params(
+            format!("`{capability}` is outside this key's scopes"),
+            None,
+        ))
     }
 }
 

@@ -26,18 +26,25 @@ pub fn name(name: &str) -> Result<String, Error> {
     Ok(name.to_owned())
 }
 
-/// Whether `name` can be an MCP tool name: 1 to 64 of `A-Z a-z 0-9 _ - .`.
+/// The longest capability name: a resource's URI can be long (DESIGN §7).
+const MAX_CAPABILITY_CHARS: usize = 512;
+
+/// Whether `name` can name a capability: a tool's or prompt's name, or a
+/// resource's URI (DESIGN §7): 1 to 512 characters, no spaces, no control
+/// characters.
 pub fn capability_name(name: &str) -> Result<(), Error> {
-    let valid = (1..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'));
+    let valid = !name.is_empty()
+        && name.chars().count() <= MAX_CAPABILITY_CHARS
+        && !name
+            .chars()
+            .any(|c| c.is_whitespace() || mcp_keys_core::is_control_or_bidi(c));
     if valid {
         Ok(())
     } else {
-        Err(Error::Invalid(
-            "capabilityName must be 1 to 64 of A-Z, a-z, 0-9, `_`, `-` and `.`".into(),
-        ))
+        Err(Error::Invalid(format!(
+            "capabilityName must be a tool or prompt name or a resource URI: 1 to \
+                 {MAX_CAPABILITY_CHARS} characters without spaces or control characters"
+        )))
     }
 }
 
@@ -67,9 +74,15 @@ mod tests {
     }
 
     #[test]
-    fn capability_names_follow_mcp_tool_names() {
-        assert!(capability_name("search_docs.v2-beta").is_ok());
-        for bad in ["", "has space", "é", &"x".repeat(65)] {
+    fn capability_names_are_tool_and_prompt_names_or_resource_uris() {
+        for good in [
+            "search_docs.v2-beta",
+            "demo://resource/static/document/features.md",
+            "file:///srv/notes/todo.md",
+        ] {
+            assert!(capability_name(good).is_ok(), "{good:?}");
+        }
+        for bad in ["", "has space", "tab\there", "a\u{202E}b", &"x".repeat(513)] {
             assert!(capability_name(bad).is_err(), "{bad:?}");
         }
     }
