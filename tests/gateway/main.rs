@@ -74,6 +74,14 @@ async fn a_key_reads_real_files_and_a_write_outside_its_scopes_never_reaches_the
         .key(&surface, &json!({"name": "MCP - writer"}))
         .await?;
     let path = todo.display().to_string();
+    let status_path = format!("{}/upstream", surface.path);
+    let status = service
+        .expect(StatusCode::OK, Method::GET, &status_path, None)
+        .await?;
+    assert_eq!(
+        status["state"], "stopped",
+        "not started before a client needs it"
+    );
 
     // The reader sees the server's read tools only, and reads the file.
     let (status, listed) = rpc(&surface.url, &reader, "tools/list", json!({})).await?;
@@ -88,6 +96,10 @@ async fn a_key_reads_real_files_and_a_write_outside_its_scopes_never_reaches_the
     .await?;
     assert_eq!(status, StatusCode::OK, "{read}");
     assert!(read.to_string().contains("buy milk"), "{read}");
+    let status = service
+        .expect(StatusCode::OK, Method::GET, &status_path, None)
+        .await?;
+    assert_eq!(status["state"], "running", "{status}");
 
     // A write with the reader's key is refused before the server sees it.
     let (status, refused) = rpc(
@@ -178,6 +190,22 @@ async fn an_upstream_that_cannot_start_is_a_clear_error_and_the_service_stays_up
     let (_, answer) = rpc(&failing.url, &key, "tools/list", json!({})).await?;
     let message = answer["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("config file missing"), "{answer}");
+    let status = service
+        .expect(
+            StatusCode::OK,
+            Method::GET,
+            &format!("{}/upstream", failing.path),
+            None,
+        )
+        .await?;
+    assert_eq!(status["state"], "crashed", "{status}");
+    assert!(
+        status["stderrTail"]
+            .as_str()
+            .is_some_and(|tail| tail.contains("config file missing")),
+        "{status}"
+    );
+    assert!(status["lastError"].is_string(), "{status}");
 
     let health = reqwest::get(format!("{}/health", service.base)).await?;
     assert_eq!(health.status(), StatusCode::OK);

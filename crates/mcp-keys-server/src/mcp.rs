@@ -13,7 +13,7 @@ mod refusal;
 mod tools;
 mod upstreams;
 
-pub use upstreams::Upstreams;
+pub use upstreams::{UpstreamStatus, Upstreams};
 
 use std::sync::Arc;
 

@@ -21,6 +21,8 @@ use rmcp::transport::TokioChildProcess;
 use rmcp::{RoleClient, ServiceExt as _};
 use tokio::io::AsyncBufReadExt as _;
 
+use crate::time::{self, Timestamp};
+
 /// How long an upstream may take to start and answer `initialize`.
 pub const START_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -49,6 +51,40 @@ const SECRET_VARIABLE_PREFIX: &str = "MCP_KEYS_SECRET_";
 #[error("{0}")]
 pub struct UpstreamError(String);
 
+/// What a surface's upstream is doing (`GET …/surfaces/{id}/upstream`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpstreamStatus {
+    /// `stopped` (not started yet, or let go), `starting`, `running`,
+    /// `crashed` (a command that exited or could not start) or
+    /// `unreachable` (a URL that did not answer).
+    pub state: UpstreamState,
+    /// Since when.
+    pub since: Timestamp,
+    /// Why it crashed or is unreachable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// The end of the command's stderr (the last 64 KiB).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stderr_tail: Option<String>,
+}
+
+/// The states of an upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpstreamState {
+    /// Not started yet, or let go.
+    Stopped,
+    /// Starting and initializing.
+    Starting,
+    /// Answering.
+    Running,
+    /// A command that exited or could not start.
+    Crashed,
+    /// A URL that did not answer.
+    Unreachable,
+}
+
 /// The connections of every surface with an upstream.
 #[derive(Debug, Default)]
 pub struct Upstreams {
@@ -61,6 +97,7 @@ struct Connection {
     upstream: Upstream,
     client: tokio::sync::Mutex<Option<RunningService<RoleClient, ClientConfig>>>,
     stderr: Arc<Mutex<StderrTail>>,
+    state: Mutex<(UpstreamState, Timestamp, Option<String>)>,
 }
 
 impl Upstreams {
@@ -89,6 +126,7 @@ impl Upstreams {
                         upstream: upstream.clone(),
                         client: tokio::sync::Mutex::new(None),
                         stderr: Arc::default(),
+                        state: Mutex::new((UpstreamState::Stopped, time::now(), None)),
                     });
                     connections.insert(surface_id.to_owned(), Arc::clone(&connection));
                     connection
@@ -102,7 +140,8 @@ impl Upstreams {
         {
             return Ok(running.peer().clone());
         }
-        let running = tokio::time::timeout(START_TIMEOUT, connection.start())
+        connection.set_state(UpstreamState::Starting, None);
+        let started = tokio::time::timeout(START_TIMEOUT, connection.start())
             .await
             .map_err(|_| {
                 UpstreamError(format!(
@@ -110,10 +149,67 @@ impl Upstreams {
                     START_TIMEOUT.as_secs(),
                     connection.stderr_hint()
                 ))
-            })??;
+            })
+            .and_then(|started| started);
+        let running = match started {
+            Ok(running) => running,
+            Err(error) => {
+                let state = match connection.upstream {
+                    Upstream::Stdio { .. } => UpstreamState::Crashed,
+                    Upstream::Http { .. } => UpstreamState::Unreachable,
+                };
+                connection.set_state(state, Some(error.to_string()));
+                return Err(error);
+            }
+        };
+        connection.set_state(UpstreamState::Running, None);
         let peer = running.peer().clone();
         *client = Some(running);
         Ok(peer)
+    }
+
+    /// What the upstream of `surface_id` is doing: `stopped` until a client
+    /// first needs it.
+    pub async fn status(&self, surface_id: &str) -> UpstreamStatus {
+        let connection = self
+            .connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(surface_id)
+            .cloned();
+        let Some(connection) = connection else {
+            return UpstreamStatus {
+                state: UpstreamState::Stopped,
+                since: time::now(),
+                last_error: None,
+                stderr_tail: None,
+            };
+        };
+        // A process that exited since its last request shows as crashed.
+        let exited = connection
+            .client
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|running| running.is_closed() || running.peer().is_transport_closed());
+        if exited && connection.state().0 == UpstreamState::Running {
+            connection.set_state(
+                UpstreamState::Crashed,
+                Some("the upstream MCP server exited".to_owned()),
+            );
+        }
+        let (state, since, last_error) = connection.state();
+        let tail = connection
+            .stderr
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .text();
+        UpstreamStatus {
+            state,
+            since,
+            last_error,
+            stderr_tail: (!tail.is_empty()).then_some(tail),
+        }
     }
 }
 
@@ -183,6 +279,17 @@ impl Connection {
                 "this service does not connect to remote upstreams yet ({url})"
             ))),
         }
+    }
+
+    fn state(&self) -> (UpstreamState, Timestamp, Option<String>) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_state(&self, state: UpstreamState, error: Option<String>) {
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = (state, time::now(), error);
     }
 
     /// The end of the upstream's stderr, to explain a failure.

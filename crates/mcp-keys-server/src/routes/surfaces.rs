@@ -21,6 +21,10 @@ pub fn router() -> Router<AppState> {
             "/v1/products/{product_id}/surfaces/{surface_id}",
             get(show).put(update),
         )
+        .route(
+            "/v1/products/{product_id}/surfaces/{surface_id}/upstream",
+            get(upstream_status),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -123,6 +127,21 @@ async fn show(
         .await?
         .map(axum::Json)
         .ok_or(Error::NotFound("surface"))
+}
+
+/// What the surface's upstream is doing (DESIGN §3, §7); 404 when the
+/// surface fronts nothing.
+async fn upstream_status(
+    State(state): State<AppState>,
+    Path((product_id, surface_id)): Path<(String, String)>,
+) -> Result<axum::Json<crate::mcp::UpstreamStatus>, Error> {
+    if !state.db.surface_exists(&product_id, &surface_id).await? {
+        return Err(Error::NotFound("surface"));
+    }
+    if state.db.surface_upstream(&surface_id).await?.is_none() {
+        return Err(Error::NotFound("upstream"));
+    }
+    Ok(axum::Json(state.upstreams.status(&surface_id).await))
 }
 
 #[derive(Debug, Deserialize)]
