@@ -56,7 +56,12 @@ impl Service {
             .spawn()
             .context("starting mcp-keys serve")?;
         let base = format!("http://127.0.0.1:{port}");
-        let http = reqwest::Client::new();
+        // Idle connections are let go before the service closes them, or a
+        // request after a pause (a client test between two calls) can meet
+        // a connection the service is closing at that moment.
+        let http = reqwest::Client::builder()
+            .pool_idle_timeout(mcp_keys_core::CLIENT_IDLE_TIMEOUT)
+            .build()?;
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if let Ok(response) = http.get(format!("{base}/health")).send().await

@@ -150,6 +150,7 @@ impl ClientBuilder {
         let http = http
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            .pool_idle_timeout(mcp_keys_core::CLIENT_IDLE_TIMEOUT)
             // A redirect could take the token to another host or to plain
             // HTTP; the API never redirects, so one is reported instead.
             .redirect(redirect::Policy::none())

@@ -7,6 +7,16 @@ use ts_rs::TS;
 /// IDE configs that point at it keep working across restarts.
 pub const DEFAULT_LOCAL_PORT: u16 = 7410;
 
+/// How long the key service keeps an idle keep-alive connection (and waits
+/// for a request's head) by default.
+pub const SERVICE_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How long a client keeps an idle connection to the key service for reuse:
+/// well under [`SERVICE_IDLE_TIMEOUT`], so it never sends a request on a
+/// connection the service is closing at that moment (which fails the
+/// request with a reset).
+pub const CLIENT_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The loopback port of the embedded local key service:
 /// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port, else
 /// [`DEFAULT_LOCAL_PORT`].

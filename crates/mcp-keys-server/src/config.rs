@@ -45,7 +45,7 @@ impl Config {
             allowed_origins: Vec::new(),
             max_body_bytes: 64 * 1024,
             allowed_hosts: None,
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: mcp_keys_core::SERVICE_IDLE_TIMEOUT,
             body_timeout: Duration::from_secs(30),
             max_connections: 512,
             allow_upstream_commands: false,
