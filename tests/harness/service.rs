@@ -152,6 +152,25 @@ impl Service {
 
     /// A product and a surface in `environment` with `capabilities`.
     pub async fn surface(&self, environment: &str, capabilities: &[&str]) -> Result<Surface> {
+        self.new_surface(
+            &json!({"name": "Docs MCP", "type": "mcp", "environment": environment}),
+            capabilities,
+        )
+        .await
+    }
+
+    /// A product and a surface fronting `upstream` (DESIGN §7), with the
+    /// capabilities `items` (for scoped keys).
+    pub async fn gateway_surface(&self, upstream: &Value, items: &[&str]) -> Result<Surface> {
+        self.new_surface(
+            &json!({"name": "Gateway", "type": "mcp", "upstream": upstream}),
+            items,
+        )
+        .await
+    }
+
+    /// A product and a surface created with `body`, with `capabilities`.
+    async fn new_surface(&self, body: &Value, capabilities: &[&str]) -> Result<Surface> {
         let created = StatusCode::CREATED;
         let product = self
             .expect(
@@ -167,7 +186,7 @@ impl Service {
                 created,
                 Method::POST,
                 &format!("/v1/products/{product}/surfaces"),
-                Some(&json!({"name": "Docs MCP", "type": "mcp", "environment": environment})),
+                Some(body),
             )
             .await?;
         let surface = Surface {
@@ -180,43 +199,6 @@ impl Service {
                 Method::POST,
                 &format!("{}/items", surface.path),
                 Some(&json!({"capabilityName": capability})),
-            )
-            .await?;
-        }
-        Ok(surface)
-    }
-
-    /// A product and a surface fronting `upstream` (DESIGN §7), with the
-    /// capabilities `items` (for scoped keys).
-    pub async fn gateway_surface(&self, upstream: &Value, items: &[&str]) -> Result<Surface> {
-        let created = StatusCode::CREATED;
-        let product = self
-            .expect(
-                created,
-                Method::POST,
-                "/v1/products",
-                Some(&json!({"name": "Files"})),
-            )
-            .await?;
-        let product = text(&product, "id")?;
-        let surface = self
-            .expect(
-                created,
-                Method::POST,
-                &format!("/v1/products/{product}/surfaces"),
-                Some(&json!({"name": "Gateway", "type": "mcp", "upstream": upstream})),
-            )
-            .await?;
-        let surface = Surface {
-            path: format!("/v1/products/{product}/surfaces/{}", text(&surface, "id")?),
-            url: text(&surface, "url")?,
-        };
-        for item in items {
-            self.expect(
-                created,
-                Method::POST,
-                &format!("{}/items", surface.path),
-                Some(&json!({"capabilityName": item})),
             )
             .await?;
         }
