@@ -28,9 +28,12 @@ fn main() -> ExitCode {
         "warn"
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level)),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+            EnvFilter::new(format!(
+                "{default_level},{}",
+                mcp_keys_server::LOG_DIRECTIVES
+            ))
+        }))
         // Logs go to stderr, so stdout stays for what a command prints.
         .with_writer(std::io::stderr)
         // Colors only on a terminal: a log file or a journal gets plain text.

@@ -65,6 +65,12 @@ pub use error::Error;
 pub use state::AppState;
 pub use verify::Refusal;
 
+/// Log filter directives that keep the service's libraries at the level
+/// people need: rmcp reports every stateless MCP request's `initialize`,
+/// client details included, at INFO. Appended to the default filter of
+/// `serve` and the app (RUST_LOG overrides both).
+pub const LOG_DIRECTIVES: &str = "rmcp=warn";
+
 /// The whole service: management API, MCP endpoints, `/health` and the
 /// OpenAPI document at `/v1/openapi.json`.
 pub fn app(state: AppState) -> Router {
