@@ -207,6 +207,37 @@ async fn an_upstream_that_cannot_start_is_a_clear_error_and_the_service_stays_up
     );
     assert!(status["lastError"].is_string(), "{status}");
 
+    // A client that keeps asking gets the last error at once while the
+    // restart waits (1 s, doubling): the failing command is not started
+    // again for each request.
+    let starts = tempfile::NamedTempFile::new()?;
+    let counting = service
+        .gateway_surface(
+            &json!({"type": "stdio", "command": "sh",
+                "args": ["-c", format!("echo start >> {}; exit 3", starts.path().display())]}),
+            &[],
+        )
+        .await?;
+    let (key, _) = service
+        .key(&counting, &json!({"name": "MCP - test"}))
+        .await?;
+    // For 2.5 s: starts at 0 s and after 1 s at most (the next waits 2 s).
+    let window = Instant::now();
+    let (mut requests, mut waiting) = (0, 0);
+    while window.elapsed() < Duration::from_millis(2500) {
+        let (_, answer) = rpc(&counting.url, &key, "tools/list", json!({})).await?;
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty(), "{answer}");
+        requests += 1;
+        waiting += usize::from(message.contains("the next start is tried in"));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let started = std::fs::read_to_string(starts.path())?.lines().count();
+    assert!(
+        started <= 2 && waiting > 0 && requests > started,
+        "{started} starts for {requests} requests ({waiting} told to wait)"
+    );
+
     let health = reqwest::get(format!("{}/health", service.base)).await?;
     assert_eq!(health.status(), StatusCode::OK);
     Ok(())

@@ -29,6 +29,14 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long one request may wait for the upstream's answer.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The wait after the first failed start; it doubles with each failure in a
+/// row, up to [`MAX_RESTART_BACKOFF`]. A client that keeps asking meanwhile
+/// gets the last error at once, and the host no stream of processes.
+const FIRST_RESTART_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The longest wait between two starts of a failing upstream.
+const MAX_RESTART_BACKOFF: Duration = Duration::from_secs(30);
+
 /// How long a failed start waits for the rest of the command's stderr.
 const STDERR_DRAIN: Duration = Duration::from_secs(1);
 
@@ -98,6 +106,8 @@ struct Connection {
     client: tokio::sync::Mutex<Option<RunningService<RoleClient, ClientConfig>>>,
     stderr: Arc<Mutex<StderrTail>>,
     state: Mutex<(UpstreamState, Timestamp, Option<String>)>,
+    /// Failed starts in a row, and when the next start may be tried.
+    backoff: Mutex<(u32, Option<std::time::Instant>)>,
 }
 
 impl Upstreams {
@@ -127,6 +137,7 @@ impl Upstreams {
                         client: tokio::sync::Mutex::new(None),
                         stderr: Arc::default(),
                         state: Mutex::new((UpstreamState::Stopped, time::now(), None)),
+                        backoff: Mutex::new((0, None)),
                     });
                     connections.insert(surface_id.to_owned(), Arc::clone(&connection));
                     connection
@@ -139,6 +150,21 @@ impl Upstreams {
             && !running.peer().is_transport_closed()
         {
             return Ok(running.peer().clone());
+        }
+        let retry_at = connection
+            .backoff
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .1;
+        if let Some(at) = retry_at
+            && let Some(wait) = at.checked_duration_since(std::time::Instant::now())
+        {
+            let (_, _, last_error) = connection.state();
+            return Err(UpstreamError(format!(
+                "{}; the next start is tried in {} s",
+                last_error.unwrap_or_else(|| "the upstream MCP server failed".to_owned()),
+                wait.as_secs().max(1)
+            )));
         }
         connection.set_state(UpstreamState::Starting, None);
         let started = tokio::time::timeout(START_TIMEOUT, connection.start())
@@ -159,9 +185,22 @@ impl Upstreams {
                     Upstream::Http { .. } => UpstreamState::Unreachable,
                 };
                 connection.set_state(state, Some(error.to_string()));
+                let mut backoff = connection
+                    .backoff
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                backoff.0 = backoff.0.saturating_add(1);
+                let wait = FIRST_RESTART_BACKOFF
+                    .saturating_mul(1 << (backoff.0 - 1).min(16))
+                    .min(MAX_RESTART_BACKOFF);
+                backoff.1 = Some(std::time::Instant::now() + wait);
                 return Err(error);
             }
         };
+        *connection
+            .backoff
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = (0, None);
         connection.set_state(UpstreamState::Running, None);
         let peer = running.peer().clone();
         *client = Some(running);
