@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{Service, npm_bin};
+use mcp_keys_e2e::{Service, free_port, npm_bin, spawn, wait_for_port};
 
 /// The MCP protocol version the requests speak.
 const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -346,6 +346,178 @@ async fn prompts_and_resources_pass_through_within_the_keys_scopes() -> Result<(
     assert!(
         !names(&templates, "resourceTemplates", "uriTemplate").is_empty(),
         "{templates}"
+    );
+    Ok(())
+}
+
+/// server-everything over stdio.
+fn everything() -> Result<Value> {
+    Ok(json!({
+        "type": "stdio",
+        "command": npm_bin()?.join("mcp-server-everything").display().to_string(),
+        "args": ["stdio"],
+    }))
+}
+
+/// The upstream's state, from `GET …/surfaces/{id}/upstream`.
+async fn upstream_state(service: &Service, surface: &mcp_keys_e2e::Surface) -> Result<Value> {
+    service
+        .expect(
+            StatusCode::OK,
+            Method::GET,
+            &format!("{}/upstream", surface.path),
+            None,
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_remote_upstream_is_reached_over_streamable_http_with_its_secret_header() -> Result<()> {
+    // server-everything in its Streamable HTTP mode, as a remote server.
+    let port = free_port()?;
+    let mut remote = spawn(
+        "server-everything (streamableHttp)",
+        std::process::Command::new(npm_bin()?.join("mcp-server-everything"))
+            .arg("streamableHttp")
+            .env("PORT", port.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )?;
+    wait_for_port(&mut remote, port, Duration::from_secs(30))?;
+    let service = Service::start_with_env(
+        &[],
+        &[("MCP_KEYS_SECRET_EVERYTHING_TOKEN", "upstream-credential")],
+    )
+    .await?;
+    let url = format!("http://127.0.0.1:{port}/mcp");
+    let surface = service
+        .gateway_surface(
+            &json!({"type": "http", "url": url,
+                "headers": {"Authorization": {"secretRef": "everything-token"},
+                    "X-Team": "platform"}}),
+            &["echo", "get-sum"],
+        )
+        .await?;
+    // The surface as the API returns it: the reference, never the secret.
+    let shown = service
+        .expect(StatusCode::OK, Method::GET, &surface.path, None)
+        .await?;
+    assert_eq!(
+        shown["upstream"]["headers"]["Authorization"]["secretRef"], "everything-token",
+        "{shown}"
+    );
+    assert!(!shown.to_string().contains("upstream-credential"));
+
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - echo", "scopes": ["echo"]}))
+        .await?;
+    let (status, listed) = rpc(&surface.url, &key, "tools/list", json!({})).await?;
+    assert_eq!(status, StatusCode::OK, "{listed}");
+    assert_eq!(tool_names(&listed), ["echo"]);
+    let (status, echoed) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "through the gateway"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{echoed}");
+    assert!(
+        echoed.to_string().contains("through the gateway"),
+        "{echoed}"
+    );
+    let (status, refused) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "get-sum", "arguments": {"a": 1, "b": 2}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{refused}");
+    assert_eq!(
+        upstream_state(&service, &surface).await?["state"],
+        "running"
+    );
+
+    // The remote server goes away: a clear error, and the state says so.
+    drop(remote);
+    let started = Instant::now();
+    let (_, failed) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "again"}}),
+    )
+    .await?;
+    assert!(started.elapsed() < Duration::from_secs(60));
+    assert!(failed["error"]["message"].is_string(), "{failed}");
+    let status = upstream_state(&service, &surface).await?;
+    assert_eq!(status["state"], "unreachable", "{status}");
+
+    // A secret the service does not have: the error names where to put it.
+    let unset = service
+        .gateway_surface(
+            &json!({"type": "http", "url": url,
+                "headers": {"Authorization": {"secretRef": "not-set"}}}),
+            &[],
+        )
+        .await?;
+    let (key, _) = service.key(&unset, &json!({"name": "MCP - x"})).await?;
+    let (_, answer) = rpc(&unset.url, &key, "tools/list", json!({})).await?;
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("MCP_KEYS_SECRET_NOT_SET"), "{answer}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_silent_upstream_is_an_error_within_the_time_limit_and_an_idle_one_is_stopped()
+-> Result<()> {
+    let service = Service::start_with(&[
+        "--allow-upstream-commands",
+        "--upstream-timeout",
+        "2",
+        "--upstream-idle-stop",
+        "2",
+    ])
+    .await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service.key(&surface, &json!({"name": "MCP - all"})).await?;
+    let echo = json!({"name": "echo", "arguments": {"message": "hello"}});
+    let (status, answer) = rpc(&surface.url, &key, "tools/call", echo.clone()).await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+
+    // A call the upstream does not answer in time (it takes 30 s).
+    let started = Instant::now();
+    let (_, answer) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "trigger-long-running-operation",
+            "arguments": {"duration": 30, "steps": 1}}),
+    )
+    .await?;
+    assert!(started.elapsed() < Duration::from_secs(10), "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("did not answer within 2 s"), "{answer}");
+    let (status, answer) = rpc(&surface.url, &key, "tools/call", echo.clone()).await?;
+    assert_eq!(status, StatusCode::OK, "the gateway goes on: {answer}");
+    assert!(answer["result"].is_object(), "{answer}");
+
+    // Unused for 2 s: stopped; the next request starts it again.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = upstream_state(&service, &surface).await?;
+        if status["state"] == "stopped" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not stopped when idle: {status}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_, answer) = rpc(&surface.url, &key, "tools/call", echo).await?;
+    assert!(answer["result"].is_object(), "{answer}");
+    assert_eq!(
+        upstream_state(&service, &surface).await?["state"],
+        "running"
     );
     Ok(())
 }

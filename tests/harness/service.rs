@@ -37,6 +37,12 @@ impl Service {
     /// Like [`Service::start`], with extra `mcp-keys serve` options
     /// (`--failed-auth-per-minute 1`, say).
     pub async fn start_with(extra: &[&str]) -> Result<Self> {
+        Self::start_with_env(extra, &[]).await
+    }
+
+    /// Like [`Service::start_with`], with variables added to the service's
+    /// environment (an upstream's secret as `MCP_KEYS_SECRET_<NAME>`).
+    pub async fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Result<Self> {
         let dir = tempfile::tempdir()?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
@@ -50,6 +56,7 @@ impl Service {
             .arg("--init-token-file")
             .arg(&token_file)
             .args(extra)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .kill_on_drop(true)

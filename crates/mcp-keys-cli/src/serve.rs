@@ -3,10 +3,12 @@
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_server::{AppState, Config, Db, SecretsFile, init_token_file, serve};
 use tokio::net::TcpListener;
 
 /// Options of `mcp-keys serve`.
@@ -45,6 +47,20 @@ pub struct ServeArgs {
     /// upstreams remain allowed.
     #[arg(long)]
     allow_upstream_commands: bool,
+    /// Secrets that upstreams name (`{"secretRef": "NAME"}`): a file of
+    /// NAME=value lines that only its owner may read, read again at every
+    /// upstream start. Names not in it, or all without it, come from
+    /// MCP_KEYS_SECRET_<NAME> environment variables.
+    #[arg(long, value_name = "PATH")]
+    secrets_file: Option<PathBuf>,
+    /// Seconds an upstream may take to start, or to answer one request,
+    /// before the client gets an error saying so.
+    #[arg(long, value_name = "SECONDS", default_value_t = mcp_keys_server::DEFAULT_UPSTREAM_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    upstream_timeout: u64,
+    /// Seconds an upstream may go without requests before it is stopped;
+    /// the next request starts it again.
+    #[arg(long, value_name = "SECONDS", default_value_t = mcp_keys_server::DEFAULT_UPSTREAM_IDLE_STOP.as_secs(), value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    upstream_idle_stop: u64,
 }
 
 /// Runs the service until a shutdown signal, then finishes the requests in
@@ -77,6 +93,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     config.failed_auth_per_minute = args.failed_auth_per_minute;
     config.allowed_origins = args.allowed_origins;
     config.allow_upstream_commands = args.allow_upstream_commands;
+    config.upstream_timeout = Duration::from_secs(args.upstream_timeout);
+    config.upstream_idle_stop = Duration::from_secs(args.upstream_idle_stop);
+    if let Some(path) = &args.secrets_file {
+        let file = SecretsFile::open(path).map_err(anyhow::Error::msg)?;
+        config.upstream_secrets = Arc::new(file);
+    }
     if address.ip().is_loopback() {
         let mut hosts = mcp_keys_server::loopback_hosts(address.port());
         hosts.extend(args.allowed_hosts);

@@ -18,6 +18,21 @@ pub const MAX_UPSTREAM_TEXT: usize = 4096;
 /// The most arguments, environment variables or headers accepted.
 pub const MAX_UPSTREAM_ENTRIES: usize = 128;
 
+/// Headers of an HTTP upstream that the gateway's transport sets: HTTP's
+/// own and those of MCP's Streamable HTTP.
+const RESERVED_HEADERS: [&str; 10] = [
+    "accept",
+    "connection",
+    "content-length",
+    "content-type",
+    "host",
+    "last-event-id",
+    "mcp-protocol-version",
+    "mcp-session-id",
+    "te",
+    "transfer-encoding",
+];
+
 /// The real MCP server behind a surface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
@@ -131,9 +146,19 @@ impl Upstream {
                         && name
                             .bytes()
                             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
-                    valid
-                        .then_some(())
-                        .ok_or_else(|| format!("{name:?} is not a header name"))
+                    if !valid {
+                        return Err(format!("{name:?} is not a header name"));
+                    }
+                    if RESERVED_HEADERS
+                        .iter()
+                        .any(|reserved| name.eq_ignore_ascii_case(reserved))
+                    {
+                        return Err(format!(
+                            "the header {name} is set by the gateway itself (HTTP and MCP \
+                             transport headers cannot be given)"
+                        ));
+                    }
+                    Ok(())
                 })
             }
         }

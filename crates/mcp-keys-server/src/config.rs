@@ -1,7 +1,17 @@
 //! What an operator can tune about a running key service.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
+
+use crate::secrets::{EnvironmentSecrets, UpstreamSecrets};
+
+/// How long an upstream may take to start, or to answer one request, by
+/// default.
+pub const DEFAULT_UPSTREAM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long an upstream may go unused before it is stopped, by default.
+pub const DEFAULT_UPSTREAM_IDLE_STOP: Duration = Duration::from_secs(600);
 
 /// Settings of one key service instance.
 #[derive(Debug, Clone)]
@@ -34,6 +44,15 @@ pub struct Config {
     /// unless the operator says so (`serve --allow-upstream-commands`); the
     /// desktop app's embedded service allows it (the user's own machine).
     pub allow_upstream_commands: bool,
+    /// How long an upstream may take to start and initialize, and to answer
+    /// one request; past it the client gets an MCP error saying so.
+    pub upstream_timeout: Duration,
+    /// How long an upstream may go without requests before it is stopped
+    /// (a local command exits; an HTTP upstream's session is closed). It is
+    /// started again by the next request.
+    pub upstream_idle_stop: Duration,
+    /// Where the secrets that upstreams name are read.
+    pub upstream_secrets: Arc<dyn UpstreamSecrets>,
 }
 
 impl Config {
@@ -49,6 +68,9 @@ impl Config {
             body_timeout: Duration::from_secs(30),
             max_connections: 512,
             allow_upstream_commands: false,
+            upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
+            upstream_idle_stop: DEFAULT_UPSTREAM_IDLE_STOP,
+            upstream_secrets: Arc::new(EnvironmentSecrets),
         }
     }
 }

@@ -23,12 +23,13 @@ impl AppState {
     /// State over an open database with the given settings.
     pub fn new(db: Db, config: Config) -> Self {
         let limits = Limits::new(config.failed_auth_per_minute);
+        let upstreams = Arc::new(Upstreams::new(&config));
         Self {
             db,
             config: Arc::new(config),
             limits: Arc::new(limits),
             usage: Arc::new(UsageThrottle::default()),
-            upstreams: Arc::default(),
+            upstreams,
         }
     }
 

@@ -47,6 +47,28 @@ async fn a_port_in_use_is_a_clear_error() -> Result<()> {
     Ok(())
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn a_secrets_file_others_may_read_is_refused_without_showing_a_secret() -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir()?;
+    let secrets = dir.path().join("secrets");
+    std::fs::write(&secrets, "github-pat=ghp_not_for_logs\n")?;
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o644))?;
+    let listen = free_address()?.to_string();
+    let db = sqlite_url(dir.path());
+    let file = secrets.display().to_string();
+    let args = ["--listen", &listen, "--db", &db, "--secrets-file", &file];
+    let stderr = serve_failure(&args).await?;
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(!stderr.contains("ghp_not_for_logs"), "{stderr}");
+    std::fs::write(&secrets, "github-pat\n")?;
+    std::fs::set_permissions(&secrets, std::fs::Permissions::from_mode(0o600))?;
+    let stderr = serve_failure(&args).await?;
+    assert!(stderr.contains("line 1"), "{stderr}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_bad_db_is_a_clear_error_that_does_not_repeat_the_url() -> Result<()> {
     let dir = tempfile::tempdir()?;

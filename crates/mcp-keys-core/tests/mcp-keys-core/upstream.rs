@@ -62,6 +62,10 @@ fn malformed_upstreams_are_refused_with_the_reason() {
             "header name",
         ),
         (
+            json!({"type": "http", "url": "https://example.org", "headers": {"Mcp-Session-Id": "1"}}),
+            "set by the gateway",
+        ),
+        (
             json!({"type": "http", "url": "https://example.org", "headers": {"X-Api-Key": "k"}}),
             "secretRef",
         ),

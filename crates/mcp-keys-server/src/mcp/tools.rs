@@ -16,10 +16,10 @@ use rmcp::model::{
     ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
     Tool,
 };
-use rmcp::service::{Peer, RequestContext, ServiceError};
-use rmcp::{ErrorData, RoleClient, RoleServer, ServerHandler};
+use rmcp::service::{RequestContext, ServiceError};
+use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::upstreams::{CALL_TIMEOUT, Upstreams};
+use super::upstreams::{Lease, Upstreams};
 use crate::verify;
 use serde_json::json;
 
@@ -50,7 +50,7 @@ pub struct Gatewayed {
 }
 
 impl Gatewayed {
-    async fn peer(&self) -> Result<Peer<RoleClient>, ErrorData> {
+    async fn peer(&self) -> Result<Lease, ErrorData> {
         self.upstreams
             .peer(&self.surface_id, &self.upstream)
             .await
@@ -111,7 +111,7 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
         let (caller, peer) = upstream_of::<ListPromptsRequestMethod>(&context).await?;
-        let prompts = within_time(peer.list_all_prompts()).await?;
+        let prompts = within_time(&peer, peer.list_all_prompts()).await?;
         Ok(ListPromptsResult::with_all_items(
             prompts
                 .into_iter()
@@ -127,7 +127,7 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<GetPromptResponse, ErrorData> {
         let (caller, peer) = upstream_of::<GetPromptRequestMethod>(&context).await?;
         within_scopes(&caller, &request.name)?;
-        within_time(peer.get_prompt_once(request)).await
+        within_time(&peer, peer.get_prompt_once(request)).await
     }
 
     async fn list_resources(
@@ -136,7 +136,7 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         let (caller, peer) = upstream_of::<ListResourcesRequestMethod>(&context).await?;
-        let resources = within_time(peer.list_all_resources()).await?;
+        let resources = within_time(&peer, peer.list_all_resources()).await?;
         Ok(ListResourcesResult::with_all_items(
             resources
                 .into_iter()
@@ -156,7 +156,7 @@ impl ServerHandler for SurfaceTools {
         if !caller.scopes.is_empty() {
             return Ok(ListResourceTemplatesResult::with_all_items(Vec::new()));
         }
-        let templates = within_time(peer.list_all_resource_templates()).await?;
+        let templates = within_time(&peer, peer.list_all_resource_templates()).await?;
         Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
@@ -167,7 +167,7 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<ReadResourceResponse, ErrorData> {
         let (caller, peer) = upstream_of::<ReadResourceRequestMethod>(&context).await?;
         within_scopes(&caller, &request.uri)?;
-        within_time(peer.read_resource_once(request)).await
+        within_time(&peer, peer.read_resource_once(request)).await
     }
 
     async fn complete(
@@ -188,7 +188,7 @@ impl ServerHandler for SurfaceTools {
             None if caller.scopes.is_empty() => {}
             None => within_scopes(&caller, "")?,
         }
-        within_time(peer.complete(request)).await
+        within_time(&peer, peer.complete(request)).await
     }
 
     async fn list_tools(
@@ -199,7 +199,7 @@ impl ServerHandler for SurfaceTools {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
             let peer = gatewayed.peer().await?;
-            let tools = within_time(peer.list_all_tools()).await?;
+            let tools = within_time(&peer, peer.list_all_tools()).await?;
             return Ok(ListToolsResult::with_all_items(
                 tools
                     .into_iter()
@@ -221,7 +221,7 @@ impl ServerHandler for SurfaceTools {
         if let Some(gatewayed) = &caller.upstream {
             within_scopes(&caller, &request.name)?;
             let peer = gatewayed.peer().await?;
-            return within_time(peer.call_tool_once(request)).await;
+            return within_time(&peer, peer.call_tool_once(request)).await;
         }
         if !caller.tools.iter().any(|name| *name == request.name) {
             return Err(ErrorData::invalid_params(
@@ -243,7 +243,7 @@ impl ServerHandler for SurfaceTools {
 /// answers (a surface without one has no prompts or resources).
 async fn upstream_of<M: ConstString + Default>(
     context: &RequestContext<RoleServer>,
-) -> Result<(Caller, Peer<RoleClient>), ErrorData> {
+) -> Result<(Caller, Lease), ErrorData> {
     let caller = caller(context)?;
     let Some(gatewayed) = &caller.upstream else {
         return Err(ErrorData::method_not_found::<M>());
@@ -265,23 +265,28 @@ fn within_scopes(caller: &Caller, capability: &str) -> Result<(), ErrorData> {
     }
 }
 
-/// The upstream's answer within [`CALL_TIMEOUT`], or an MCP error saying why
+/// The upstream's answer within the lease's time limit, or an MCP error saying why
 /// not: the client never hangs on an upstream that stays silent.
 async fn within_time<T>(
+    lease: &Lease,
     call: impl Future<Output = Result<T, ServiceError>>,
 ) -> Result<T, ErrorData> {
-    match tokio::time::timeout(CALL_TIMEOUT, call).await {
+    let timeout = lease.timeout();
+    match tokio::time::timeout(timeout, call).await {
         Ok(Ok(answer)) => Ok(answer),
         // The upstream's own error reaches the client as the upstream said it.
         Ok(Err(ServiceError::McpError(error))) => Err(error),
-        Ok(Err(error)) => Err(ErrorData::internal_error(
-            format!("the upstream MCP server failed: {error}"),
-            None,
-        )),
+        Ok(Err(error)) => {
+            lease.connection_failed(&error);
+            Err(ErrorData::internal_error(
+                format!("the upstream MCP server failed: {error}"),
+                None,
+            ))
+        }
         Err(_) => Err(ErrorData::internal_error(
             format!(
                 "the upstream MCP server did not answer within {} s",
-                CALL_TIMEOUT.as_secs()
+                timeout.as_secs()
             ),
             None,
         )),
