@@ -347,6 +347,55 @@ async fn prompts_and_resources_pass_through_within_the_keys_scopes() -> Result<(
         !names(&templates, "resourceTemplates", "uriTemplate").is_empty(),
         "{templates}"
     );
+
+    // Each forwarded call is in the audit log: key, client (the name it
+    // gave in initialize), capability, outcome, duration; lists are not.
+    let surface_id = surface.path.rsplit('/').next().unwrap_or_default();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let calls = loop {
+        let events = service
+            .expect(
+                StatusCode::OK,
+                Method::GET,
+                &format!("/v1/events?surfaceId={surface_id}"),
+                None,
+            )
+            .await?;
+        let calls: Vec<Value> = events["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|event| event["type"] == "mcp_call")
+            .cloned()
+            .collect();
+        if calls.len() >= 2 || Instant::now() > deadline {
+            break calls;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let seen: Vec<(&str, &str, &str)> = calls
+        .iter()
+        .map(|call| {
+            (
+                call["capability"].as_str().unwrap_or_default(),
+                call["client"].as_str().unwrap_or_default(),
+                call["outcome"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [("simple-prompt", "e2e", "ok"), (features, "e2e", "ok")],
+        "{calls:?}"
+    );
+    assert!(
+        calls.iter().all(|call| call["durationMs"].is_u64()),
+        "{calls:?}"
+    );
+    assert!(
+        !serde_json::to_string(&calls)?.contains("Paris"),
+        "no arguments are recorded"
+    );
     Ok(())
 }
 

@@ -23,7 +23,7 @@ use sqlx::{Any, AnyPool, Executor};
 
 use cache::VerificationCache;
 pub use events::EventFilter;
-pub(crate) use events::NewEvent;
+pub(crate) use events::{CallGroup, NewEvent};
 pub use keys::{NewKey, StoredKey};
 use notify::{Change, Listener};
 pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate};

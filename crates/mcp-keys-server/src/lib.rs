@@ -29,6 +29,7 @@ mod auth;
 mod bearer;
 mod bootstrap;
 mod browser;
+mod calls;
 mod client_address;
 mod config;
 mod db;

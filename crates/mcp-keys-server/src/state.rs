@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::calls::CallLog;
 use crate::limits::Limits;
 use crate::mcp::Upstreams;
 use crate::usage::UsageThrottle;
@@ -17,6 +18,7 @@ pub struct AppState {
     pub(crate) limits: Arc<Limits>,
     pub(crate) usage: Arc<UsageThrottle>,
     pub(crate) upstreams: Arc<Upstreams>,
+    pub(crate) calls: Arc<CallLog>,
 }
 
 impl AppState {
@@ -24,12 +26,14 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         let limits = Limits::new(config.failed_auth_per_minute);
         let upstreams = Arc::new(Upstreams::new(&config));
+        let calls = Arc::new(CallLog::new(db.clone()));
         Self {
             db,
             config: Arc::new(config),
             limits: Arc::new(limits),
             usage: Arc::new(UsageThrottle::default()),
             upstreams,
+            calls,
         }
     }
 

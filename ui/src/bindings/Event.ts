@@ -30,11 +30,28 @@ keyId: string | null,
  */
 reason: string | null, 
 /**
- * When it happened (for a counted failure, the first of them).
+ * When it happened (for counted events, the first of them).
  */
 createdAt: string, 
 /**
  * How many times: our service counts failed authentications alike
- * within an hour as one event. Absent from servers that do not count.
+ * within an hour, and calls alike within a minute, as one event.
+ * Absent from servers that do not count.
  */
-count?: bigint, };
+count?: bigint, 
+/**
+ * For `mcp_call`: the client that called.
+ */
+client?: string, 
+/**
+ * For `mcp_call`: the tool or prompt name, or the resource URI.
+ */
+capability?: string, 
+/**
+ * For `mcp_call`: `ok`, `error`, `timeout` or `unavailable`.
+ */
+outcome?: string, 
+/**
+ * For `mcp_call`: how long it took (the longest of a counted event's).
+ */
+durationMs?: bigint, };

@@ -83,7 +83,7 @@ export type KeyMetadata = {
   rateLimitPerDay: number | null;
 };
 
-export type EventType = "key_created" | "key_revoked" | "key_rolled" | "auth_failed";
+export type EventType = "key_created" | "key_revoked" | "key_rolled" | "auth_failed" | "mcp_call";
 
 /** An audit event of a surface. */
 export type Event = {
@@ -95,8 +95,16 @@ export type Event = {
   /** Why an authentication failed (`revoked`, `expired`, …); null for other events. */
   reason: string | null;
   createdAt: string;
-  /** Failed authentications alike within an hour, counted as one event. */
+  /** Failed authentications alike within an hour, and calls alike within a minute, counted as one event. */
   count?: number;
+  /** For `mcp_call`: the client that called. */
+  client?: string;
+  /** For `mcp_call`: the tool or prompt name, or the resource URI. */
+  capability?: string;
+  /** For `mcp_call`: `ok`, `error`, `timeout` or `unavailable`. */
+  outcome?: string;
+  /** For `mcp_call`: how long it took, in ms (the longest of a counted event's calls). */
+  durationMs?: number;
 };
 
 /** A product with its surfaces (listed without keys). */

@@ -26,7 +26,21 @@ const labels: Record<EventType, string> = {
   key_revoked: "Key revoked",
   key_rolled: "Key rolled",
   auth_failed: "Request refused",
+  mcp_call: "Call",
 };
+
+/** How a forwarded call ended, in words. */
+const outcomes: Record<string, string> = {
+  ok: "answered",
+  error: "answered with an error",
+  timeout: "no answer in time",
+  unavailable: "server unavailable",
+};
+
+/** A duration in words: 12 ms, 1.4 s. */
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
 
 /** Why a request was refused, in words (DESIGN §4's reasons). */
 const reasons: Record<string, string> = {
@@ -50,7 +64,7 @@ function keyLabel(event: Event, keys: readonly KeyMetadata[]): string | null {
   return key ? `${key.name} (${key.keyPrefix}…${key.keyHint})` : event.keyId;
 }
 
-/** What happened on a surface: keys generated, rolled or revoked, and refused requests. */
+/** What happened on a surface: keys generated, rolled or revoked, refused requests, and calls forwarded to its MCP server. */
 export function ActivityTab({
   connectionId,
   surfaceId,
@@ -65,7 +79,7 @@ export function ActivityTab({
     <>
       <PanelHeader
         title="Activity"
-        description="What changed about this surface's keys, and which requests were refused."
+        description="What changed about this surface's keys, which requests were refused, and who called what."
         actions={
           <Button icon="retry" onClick={events.retry} data-testid="activity-refresh">
             Refresh
@@ -85,8 +99,8 @@ export function ActivityTab({
         (state.data.length === 0 ? (
           <EmptyState icon="activity" title="No activity yet" data-testid="activity-empty">
             <p>
-              Keys generated, rolled or revoked, and requests refused, will appear here, so an
-              unused or leaked key stands out.
+              Keys generated, rolled or revoked, requests refused, and calls to this surface's MCP
+              server will appear here, so an unused or leaked key stands out.
             </p>
           </EmptyState>
         ) : (
@@ -96,11 +110,15 @@ export function ActivityTab({
               return (
                 <li
                   key={event.id}
-                  className={`activity-list__item activity-list__item--${event.type}`}
+                  className={`activity-list__item activity-list__item--${event.type}${
+                    event.outcome !== undefined && event.outcome !== "ok"
+                      ? " activity-list__item--failed"
+                      : ""
+                  }`}
                   data-testid={`event-${event.id}`}
                 >
                   <span className="activity-list__type">
-                    {labels[event.type]}
+                    {labels[event.type] ?? event.type}
                     {event.count !== undefined && event.count > 1 && ` ×${event.count}`}
                   </span>
                   <span className="activity-list__what">
@@ -108,6 +126,20 @@ export function ActivityTab({
                     {event.type === "auth_failed" && event.reason !== null && (
                       <span className="activity-list__reason">
                         {reasons[event.reason] ?? event.reason}
+                      </span>
+                    )}
+                    {event.type === "mcp_call" && (
+                      <span className="activity-list__call" data-testid="activity-call">
+                        {event.capability !== undefined && <code>{event.capability}</code>}
+                        {event.client !== undefined && <span>by {event.client}</span>}
+                        {event.outcome !== undefined && (
+                          <span>{outcomes[event.outcome] ?? event.outcome}</span>
+                        )}
+                        {event.durationMs !== undefined && (
+                          <span title="the longest of these calls">
+                            {formatDuration(event.durationMs)}
+                          </span>
+                        )}
                       </span>
                     )}
                   </span>

@@ -114,6 +114,47 @@ describe("SurfaceView", () => {
     });
   });
 
+  it("lists calls to the surface's MCP server: what, by whom, how it ended, how long", async () => {
+    fakeInvoke({
+      surface_get: () => surface({ keys: [key()] }),
+      events_list: () => [
+        event({
+          id: "e3",
+          type: "mcp_call",
+          capability: "read_text_file",
+          client: "claude-code",
+          outcome: "timeout",
+          durationMs: 60000,
+          count: 2,
+        }),
+        event({
+          id: "e4",
+          type: "mcp_call",
+          capability: "list_directory",
+          client: "cursor",
+          outcome: "ok",
+          durationMs: 12,
+        }),
+      ],
+    });
+    renderView();
+
+    await userEvent.click(screen.getByTestId("tab-activity"));
+
+    const items = within(await screen.findByTestId("activity-list")).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent("Call ×2");
+    expect(items[0]).toHaveTextContent("read_text_file");
+    expect(items[0]).toHaveTextContent("by claude-code");
+    expect(items[0]).toHaveTextContent("no answer in time");
+    expect(items[0]).toHaveTextContent("60.0 s");
+    expect(items[0]).toHaveClass("activity-list__item--failed");
+    expect(items[1]).toHaveTextContent("list_directory");
+    expect(items[1]).toHaveTextContent("answered");
+    expect(items[1]).toHaveTextContent("12 ms");
+    expect(items[1]).not.toHaveClass("activity-list__item--failed");
+    expect(items[1]).toHaveTextContent("MCP - Claude Desktop");
+  });
+
   it("shows an empty Activity tab, and an error with a retry when events fail", async () => {
     let loads = 0;
     fakeInvoke({

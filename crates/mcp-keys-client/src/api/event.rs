@@ -1,5 +1,5 @@
-//! Audit events (an extension of our service): what happened to keys, and
-//! failed authentications.
+//! Audit events (an extension of our service): what happened to keys,
+//! failed authentications, and calls forwarded to upstreams.
 
 use std::fmt;
 
@@ -29,13 +29,30 @@ pub struct Event {
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     #[serde(default)]
     pub reason: Option<String>,
-    /// When it happened (for a counted failure, the first of them).
+    /// When it happened (for counted events, the first of them).
     pub created_at: DateTime<Utc>,
     /// How many times: our service counts failed authentications alike
-    /// within an hour as one event. Absent from servers that do not count.
+    /// within an hour, and calls alike within a minute, as one event.
+    /// Absent from servers that do not count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub count: Option<u64>,
+    /// For `mcp_call`: the client that called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub client: Option<String>,
+    /// For `mcp_call`: the tool or prompt name, or the resource URI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub capability: Option<String>,
+    /// For `mcp_call`: `ok`, `error`, `timeout` or `unavailable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub outcome: Option<String>,
+    /// For `mcp_call`: how long it took (the longest of a counted event's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub duration_ms: Option<u64>,
 }
 
 /// What an event records.
@@ -51,6 +68,8 @@ pub enum EventType {
     KeyRolled,
     /// A request to an MCP endpoint was refused.
     AuthFailed,
+    /// A call was forwarded to the surface's upstream.
+    McpCall,
     /// A kind of event this client does not know (a newer server's): the
     /// event is kept rather than the whole list refused.
     #[serde(other)]
@@ -65,6 +84,7 @@ impl EventType {
             Self::KeyRevoked => "key_revoked",
             Self::KeyRolled => "key_rolled",
             Self::AuthFailed => "auth_failed",
+            Self::McpCall => "mcp_call",
             Self::Unknown => "unknown",
         }
     }

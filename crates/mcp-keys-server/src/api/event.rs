@@ -1,4 +1,5 @@
-//! Audit events: what happened to keys, and failed authentications.
+//! Audit events: what happened to keys, failed authentications, and calls
+//! forwarded to upstreams.
 
 use std::fmt;
 use std::str::FromStr;
@@ -25,11 +26,27 @@ pub struct Event {
     pub key_id: Option<String>,
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     pub reason: Option<String>,
-    /// When it happened (for a counted failure, the first of them).
+    /// When it happened (for counted events, the first of them).
     pub created_at: Timestamp,
-    /// How many times: failed authentications alike within an hour are
-    /// one event; every other event is 1.
+    /// How many times: failed authentications alike within an hour, and
+    /// calls alike within a minute, are one event; every other event is 1.
     pub count: u64,
+    /// For `mcp_call`: the client that called (its MCP name, else its
+    /// User-Agent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// For `mcp_call`: the tool or prompt name, or the resource URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capability: Option<String>,
+    /// For `mcp_call`: `ok`, `error` (the upstream answered with an error),
+    /// `timeout` (it did not answer in time) or `unavailable` (it could not
+    /// be reached or started).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// For `mcp_call`: how long it took, in milliseconds (the longest of a
+    /// counted event's calls).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
 }
 
 /// What an event records.
@@ -44,14 +61,18 @@ pub enum EventType {
     KeyRolled,
     /// A request to an MCP endpoint was refused.
     AuthFailed,
+    /// A call (a tool, a prompt, a resource) was forwarded to the surface's
+    /// upstream.
+    McpCall,
 }
 
 impl EventType {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::KeyCreated,
         Self::KeyRevoked,
         Self::KeyRolled,
         Self::AuthFailed,
+        Self::McpCall,
     ];
 
     /// The name used in JSON and in the database.
@@ -61,6 +82,7 @@ impl EventType {
             Self::KeyRevoked => "key_revoked",
             Self::KeyRolled => "key_rolled",
             Self::AuthFailed => "auth_failed",
+            Self::McpCall => "mcp_call",
         }
     }
 }

@@ -12,8 +12,29 @@ use crate::{Error, ids};
 /// this window are one event with a count.
 const AGGREGATE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-/// Failed authentications older than this are deleted.
+/// Failed authentications and calls older than this are deleted.
 const FAILURE_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
+/// Calls alike (key, client, capability, outcome) within this window are
+/// one event with a count.
+const CALL_AGGREGATE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// Calls alike, forwarded to an upstream, to record as one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CallGroup {
+    pub(crate) product_id: String,
+    pub(crate) surface_id: String,
+    pub(crate) key_id: String,
+    pub(crate) client: Option<String>,
+    pub(crate) capability: String,
+    pub(crate) outcome: &'static str,
+    /// How many calls.
+    pub(crate) count: u64,
+    /// The longest of them, in milliseconds.
+    pub(crate) longest_ms: u64,
+    /// When the first was made.
+    pub(crate) first_at: Timestamp,
+}
 
 /// An event to record.
 #[derive(Debug, Clone)]
@@ -62,6 +83,10 @@ struct EventRow {
     reason: Option<String>,
     created_at: i64,
     count: i64,
+    client: Option<String>,
+    capability: Option<String>,
+    outcome: Option<String>,
+    duration_ms: Option<i64>,
 }
 
 /// Records `event` through `executor`, so it can join a transaction.
@@ -120,6 +145,65 @@ impl Db {
         Ok(())
     }
 
+    /// Records forwarded calls in one transaction: each group adds to the
+    /// event of calls alike in the last minute, or starts one; calls older
+    /// than 30 days are deleted.
+    pub(crate) async fn record_calls(&self, groups: &[CallGroup]) -> Result<(), Error> {
+        let Some(newest) = groups.iter().map(|group| group.first_at).max() else {
+            return Ok(());
+        };
+        let mut transaction = self.pool.begin().await?;
+        for group in groups {
+            let count = i64::try_from(group.count).unwrap_or(i64::MAX);
+            let longest = i64::try_from(group.longest_ms).unwrap_or(i64::MAX);
+            let added = sqlx::query(
+                "UPDATE events SET count = count + $1,
+                     duration_ms = CASE WHEN duration_ms < $2 THEN $2 ELSE duration_ms END
+                 WHERE id = (
+                     SELECT id FROM events
+                     WHERE type = 'mcp_call' AND created_at >= $3 AND key_id = $4
+                       AND COALESCE(client, '') = COALESCE($5, '')
+                       AND capability = $6 AND outcome = $7
+                     ORDER BY created_at DESC LIMIT 1)",
+            )
+            .bind(count)
+            .bind(longest)
+            .bind(time::to_millis(group.first_at - CALL_AGGREGATE_WINDOW))
+            .bind(&group.key_id)
+            .bind(group.client.as_deref())
+            .bind(&group.capability)
+            .bind(group.outcome)
+            .execute(&mut *transaction)
+            .await?;
+            if added.rows_affected() > 0 {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO events (id, type, product_id, surface_id, key_id, created_at,
+                     count, client, capability, outcome, duration_ms)
+                 VALUES ($1, 'mcp_call', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(ids::new_id())
+            .bind(&group.product_id)
+            .bind(&group.surface_id)
+            .bind(&group.key_id)
+            .bind(time::to_millis(group.first_at))
+            .bind(count)
+            .bind(group.client.as_deref())
+            .bind(&group.capability)
+            .bind(group.outcome)
+            .bind(longest)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        sqlx::query("DELETE FROM events WHERE type = 'mcp_call' AND created_at < $1")
+            .bind(time::to_millis(newest - FAILURE_RETENTION))
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
     /// One page of the events that match `filter`, oldest first.
     pub async fn list_events(
         &self,
@@ -128,7 +212,8 @@ impl Db {
     ) -> Result<Page<Event>, Error> {
         let (after_millis, after_id) = page.after.clone().unwrap_or((i64::MIN, String::new()));
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, type, product_id, surface_id, key_id, reason, created_at, count FROM events
+            "SELECT id, type, product_id, surface_id, key_id, reason, created_at, count,
+                    client, capability, outcome, duration_ms FROM events
              WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
                AND ($3 IS NULL OR created_at >= $3)
                AND (created_at > $4 OR (created_at = $4 AND id > $5))
@@ -165,6 +250,10 @@ impl Db {
                     key_id: row.key_id,
                     reason: row.reason,
                     count: u64::try_from(row.count).unwrap_or(1),
+                    client: row.client,
+                    capability: row.capability,
+                    outcome: row.outcome,
+                    duration_ms: row.duration_ms.and_then(|ms| u64::try_from(ms).ok()),
                 })
             })
             .collect::<Result<Vec<_>, Error>>()?;

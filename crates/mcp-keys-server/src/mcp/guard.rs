@@ -112,7 +112,7 @@ async fn authenticate(
         }
     }
     if peek.needs_caller() {
-        parts.extensions.insert(caller(state, &key).await?);
+        parts.extensions.insert(caller(state, &key, client).await?);
     }
     Ok(Request::from_parts(parts, Body::from(body)))
 }
@@ -167,7 +167,11 @@ async fn refuse(
 
 /// What `key` may see: with an upstream, the upstream's tools within the
 /// key's scopes; without, its surface's capabilities within them.
-async fn caller(state: &AppState, key: &StoredKey) -> Result<Caller, Answer> {
+async fn caller(
+    state: &AppState,
+    key: &StoredKey,
+    client: Option<String>,
+) -> Result<Caller, Answer> {
     let scopes: Arc<[String]> = key.scopes.iter().cloned().collect();
     if let Some(upstream) = state
         .db
@@ -179,9 +183,13 @@ async fn caller(state: &AppState, key: &StoredKey) -> Result<Caller, Answer> {
             tools: Arc::from([]),
             scopes,
             upstream: Some(Gatewayed {
+                product_id: key.product_id.clone(),
                 surface_id: key.surface_id.clone(),
                 upstream,
                 upstreams: Arc::clone(&state.upstreams),
+                key_id: key.id.clone(),
+                client,
+                calls: Arc::clone(&state.calls),
             }),
         });
     }

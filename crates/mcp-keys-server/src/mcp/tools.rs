@@ -4,6 +4,7 @@
 //! and the arguments it was called with.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::http::request::Parts;
 use rmcp::model::{
@@ -20,6 +21,8 @@ use rmcp::service::{RequestContext, ServiceError};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use super::upstreams::{Lease, Upstreams};
+use crate::calls::{Call, CallLog, CallOutcome};
+use crate::time;
 use crate::verify;
 use serde_json::json;
 
@@ -38,15 +41,24 @@ pub struct Caller {
     pub upstream: Option<Gatewayed>,
 }
 
-/// A surface's upstream, and the connections to reach it.
+/// A surface's upstream, the connections to reach it, and who calls it
+/// (for the audit of each forwarded call).
 #[derive(Debug, Clone)]
 pub struct Gatewayed {
+    /// The surface's product.
+    pub product_id: String,
     /// The surface.
     pub surface_id: String,
     /// Its upstream.
     pub upstream: mcp_keys_core::Upstream,
     /// The service's upstream connections.
     pub upstreams: Arc<Upstreams>,
+    /// The key of the request.
+    pub key_id: String,
+    /// The client of the request, as the guard named it.
+    pub client: Option<String>,
+    /// Where forwarded calls are recorded.
+    pub calls: Arc<CallLog>,
 }
 
 impl Gatewayed {
@@ -55,6 +67,77 @@ impl Gatewayed {
             .peer(&self.surface_id, &self.upstream)
             .await
             .map_err(|error| ErrorData::internal_error(error.to_string(), None))
+    }
+
+    /// Forwards one call of `capability` (a tool, a prompt, a resource)
+    /// within the time limit, and records it.
+    async fn forward<T: Answer>(
+        &self,
+        capability: &str,
+        call: impl AsyncFnOnce(&Lease) -> Result<T, ServiceError>,
+    ) -> Result<T, ErrorData> {
+        let started = Instant::now();
+        let (answer, outcome) = match self.peer().await {
+            Err(error) => (Err(error), CallOutcome::Unavailable),
+            Ok(lease) => {
+                let answer = within_time(&lease, call(&lease)).await;
+                let outcome = match &answer {
+                    Ok(answer) if answer.is_error() => CallOutcome::Error,
+                    Ok(_) => CallOutcome::Ok,
+                    Err(Failure::Answered(_)) => CallOutcome::Error,
+                    Err(Failure::TimedOut(_)) => CallOutcome::Timeout,
+                    Err(Failure::Broken(_)) => CallOutcome::Unavailable,
+                };
+                (answer.map_err(Failure::into_error), outcome)
+            }
+        };
+        self.calls.record(Call {
+            product_id: self.product_id.clone(),
+            surface_id: self.surface_id.clone(),
+            key_id: self.key_id.clone(),
+            client: self.client.clone(),
+            capability: capability.to_owned(),
+            outcome,
+            duration: started.elapsed(),
+            at: time::now(),
+        });
+        answer
+    }
+}
+
+/// An upstream's answer to a forwarded call, which may say it failed.
+trait Answer {
+    /// Whether the answer reports an error (a tool result marked so).
+    fn is_error(&self) -> bool {
+        false
+    }
+}
+
+impl Answer for CallToolResponse {
+    fn is_error(&self) -> bool {
+        matches!(self, Self::Complete(result) if result.is_error == Some(true))
+    }
+}
+
+impl Answer for GetPromptResponse {}
+
+impl Answer for ReadResourceResponse {}
+
+/// Why a forwarded request has no answer.
+enum Failure {
+    /// The upstream answered with an MCP error.
+    Answered(ErrorData),
+    /// It did not answer within the time limit.
+    TimedOut(ErrorData),
+    /// The connection failed under the request.
+    Broken(ErrorData),
+}
+
+impl Failure {
+    fn into_error(self) -> ErrorData {
+        match self {
+            Self::Answered(error) | Self::TimedOut(error) | Self::Broken(error) => error,
+        }
     }
 }
 
@@ -111,7 +194,7 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
         let (caller, peer) = upstream_of::<ListPromptsRequestMethod>(&context).await?;
-        let prompts = within_time(&peer, peer.list_all_prompts()).await?;
+        let prompts = answer_within_time(&peer, peer.list_all_prompts()).await?;
         Ok(ListPromptsResult::with_all_items(
             prompts
                 .into_iter()
@@ -125,9 +208,12 @@ impl ServerHandler for SurfaceTools {
         request: GetPromptRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
-        let (caller, peer) = upstream_of::<GetPromptRequestMethod>(&context).await?;
+        let (caller, gatewayed) = gatewayed_of::<GetPromptRequestMethod>(&context)?;
         within_scopes(&caller, &request.name)?;
-        within_time(&peer, peer.get_prompt_once(request)).await
+        let name = request.name.clone();
+        gatewayed
+            .forward(&name, async |peer| peer.get_prompt_once(request).await)
+            .await
     }
 
     async fn list_resources(
@@ -136,7 +222,7 @@ impl ServerHandler for SurfaceTools {
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         let (caller, peer) = upstream_of::<ListResourcesRequestMethod>(&context).await?;
-        let resources = within_time(&peer, peer.list_all_resources()).await?;
+        let resources = answer_within_time(&peer, peer.list_all_resources()).await?;
         Ok(ListResourcesResult::with_all_items(
             resources
                 .into_iter()
@@ -156,7 +242,7 @@ impl ServerHandler for SurfaceTools {
         if !caller.scopes.is_empty() {
             return Ok(ListResourceTemplatesResult::with_all_items(Vec::new()));
         }
-        let templates = within_time(&peer, peer.list_all_resource_templates()).await?;
+        let templates = answer_within_time(&peer, peer.list_all_resource_templates()).await?;
         Ok(ListResourceTemplatesResult::with_all_items(templates))
     }
 
@@ -165,9 +251,12 @@ impl ServerHandler for SurfaceTools {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let (caller, peer) = upstream_of::<ReadResourceRequestMethod>(&context).await?;
+        let (caller, gatewayed) = gatewayed_of::<ReadResourceRequestMethod>(&context)?;
         within_scopes(&caller, &request.uri)?;
-        within_time(&peer, peer.read_resource_once(request)).await
+        let uri = request.uri.clone();
+        gatewayed
+            .forward(&uri, async |peer| peer.read_resource_once(request).await)
+            .await
     }
 
     async fn complete(
@@ -188,7 +277,7 @@ impl ServerHandler for SurfaceTools {
             None if caller.scopes.is_empty() => {}
             None => within_scopes(&caller, "")?,
         }
-        within_time(&peer, peer.complete(request)).await
+        answer_within_time(&peer, peer.complete(request)).await
     }
 
     async fn list_tools(
@@ -199,7 +288,7 @@ impl ServerHandler for SurfaceTools {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
             let peer = gatewayed.peer().await?;
-            let tools = within_time(&peer, peer.list_all_tools()).await?;
+            let tools = answer_within_time(&peer, peer.list_all_tools()).await?;
             return Ok(ListToolsResult::with_all_items(
                 tools
                     .into_iter()
@@ -220,8 +309,10 @@ impl ServerHandler for SurfaceTools {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
             within_scopes(&caller, &request.name)?;
-            let peer = gatewayed.peer().await?;
-            return within_time(&peer, peer.call_tool_once(request)).await;
+            let name = request.name.to_string();
+            return gatewayed
+                .forward(&name, async |peer| peer.call_tool_once(request).await)
+                .await;
         }
         if !caller.tools.iter().any(|name| *name == request.name) {
             return Err(ErrorData::invalid_params(
@@ -237,6 +328,18 @@ impl ServerHandler for SurfaceTools {
         result.structured_content = Some(echo);
         Ok(result.into())
     }
+}
+
+/// The caller and its upstream, for a method only an upstream answers (a
+/// surface without one has no prompts or resources).
+fn gatewayed_of<M: ConstString + Default>(
+    context: &RequestContext<RoleServer>,
+) -> Result<(Caller, Gatewayed), ErrorData> {
+    let caller = caller(context)?;
+    let Some(gatewayed) = caller.upstream.clone() else {
+        return Err(ErrorData::method_not_found::<M>());
+    };
+    Ok((caller, gatewayed))
 }
 
 /// The caller and the upstream's peer, for a method only an upstream
@@ -270,27 +373,35 @@ fn within_scopes(caller: &Caller, capability: &str) -> Result<(), ErrorData> {
 async fn within_time<T>(
     lease: &Lease,
     call: impl Future<Output = Result<T, ServiceError>>,
-) -> Result<T, ErrorData> {
+) -> Result<T, Failure> {
     let timeout = lease.timeout();
     match tokio::time::timeout(timeout, call).await {
         Ok(Ok(answer)) => Ok(answer),
         // The upstream's own error reaches the client as the upstream said it.
-        Ok(Err(ServiceError::McpError(error))) => Err(error),
+        Ok(Err(ServiceError::McpError(error))) => Err(Failure::Answered(error)),
         Ok(Err(error)) => {
             lease.connection_failed(&error);
-            Err(ErrorData::internal_error(
+            Err(Failure::Broken(ErrorData::internal_error(
                 format!("the upstream MCP server failed: {error}"),
                 None,
-            ))
+            )))
         }
-        Err(_) => Err(ErrorData::internal_error(
+        Err(_) => Err(Failure::TimedOut(ErrorData::internal_error(
             format!(
                 "the upstream MCP server did not answer within {} s",
                 timeout.as_secs()
             ),
             None,
-        )),
+        ))),
     }
+}
+
+/// [`within_time`] for requests that are not audited (lists, completion).
+async fn answer_within_time<T>(
+    lease: &Lease,
+    call: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, ErrorData> {
+    within_time(lease, call).await.map_err(Failure::into_error)
 }
 
 /// The tool of capability `name`: any JSON object as arguments.

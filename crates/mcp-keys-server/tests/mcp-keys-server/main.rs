@@ -6,6 +6,7 @@ mod connections;
 mod daily_limit;
 mod embedded;
 mod events;
+mod gateway;
 mod identity;
 mod keys;
 mod limits;

@@ -62,6 +62,18 @@ async fn upstreams_are_kept_alike_on_postgres() -> Result<()> {
 }
 
 #[tokio::test]
+async fn calls_through_an_http_upstream_are_forwarded_and_audited_on_postgres() -> Result<()> {
+    let database = cluster::database().await?;
+    let vault = Arc::new(crate::gateway::Vault::default());
+    let secrets = Arc::clone(&vault);
+    let server = Server::start_on(tempfile::tempdir()?, &database.url, None, |config| {
+        config.upstream_secrets = secrets;
+    })
+    .await?;
+    crate::gateway::calls_are_forwarded_and_audited(&server, &vault).await
+}
+
+#[tokio::test]
 async fn lists_page_and_filter_alike_on_sqlite() -> Result<()> {
     lists_page_and_filter(&Server::start().await?).await
 }
