@@ -147,6 +147,24 @@ async fn a_key_reads_real_files_and_a_write_outside_its_scopes_never_reaches_the
     .await?;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{refused}");
     assert_eq!(std::fs::read_to_string(&todo)?, "buy bread\n");
+
+    // The surface's capabilities are the server's own tools, synced from
+    // it (here by the CLI), with what each does.
+    let data = dir.path().join("cli-data");
+    let surface_id = surface.path.rsplit('/').next().unwrap_or_default();
+    let synced = service
+        .cli(&data)?
+        .args(["surfaces", "sync", surface_id, "--json"])
+        .output()?;
+    assert!(synced.status.success(), "{synced:?}");
+    let synced: Value = serde_json::from_slice(&synced.stdout)?;
+    let items = synced["items"].as_array().cloned().unwrap_or_default();
+    let edit = items
+        .iter()
+        .find(|item| item["capabilityName"] == "edit_file")
+        .with_context(|| format!("edit_file is synced: {synced}"))?;
+    assert_eq!(edit["kind"], "tool", "{edit}");
+    assert!(edit["description"].is_string(), "{edit}");
     Ok(())
 }
 

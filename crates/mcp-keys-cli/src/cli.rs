@@ -206,6 +206,14 @@ pub enum SurfacesCommand {
         #[arg(long, conflicts_with_all = ["upstream_stdio", "upstream_url"])]
         none: bool,
     },
+    /// Start the surface's MCP server if needed and make the surface's
+    /// capabilities what it offers now (tools, prompts, resources), so keys
+    /// can be scoped to them. Done by itself when the server starts and
+    /// when it says its lists changed.
+    Sync {
+        /// The surface's id.
+        surface: String,
+    },
     /// Turn a surface on or off; an inactive surface refuses every request.
     SetStatus {
         /// The surface's id.

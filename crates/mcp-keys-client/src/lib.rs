@@ -40,9 +40,9 @@ mod transport;
 mod verification;
 
 pub use api::{
-    CreatedKey, CreatedToken, Event, EventFilter, EventType, IdentifiedKey, Item, KeyMetadata,
-    NewKey, NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface, SurfaceFilter,
-    SurfaceStatus, SurfaceUpdate, TokenMetadata, VerifyRequest, VerifyResult,
+    CreatedKey, CreatedToken, Event, EventFilter, EventType, IdentifiedKey, Item, ItemKind,
+    KeyMetadata, NewKey, NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface,
+    SurfaceFilter, SurfaceStatus, SurfaceUpdate, TokenMetadata, VerifyRequest, VerifyResult,
 };
 pub use client::{Client, ClientBuilder};
 pub use error::Error;

@@ -71,6 +71,25 @@ impl Client {
             .json()
     }
 
+    /// Starts the surface's upstream if needed and makes the surface's items
+    /// what the upstream offers now (an extension of our service); the
+    /// surface with its items. [`Error::Server`] with the reason (502
+    /// `upstream_unavailable`) when the upstream cannot be started or
+    /// reached. Never retried (it may start a program).
+    pub async fn sync_upstream_items(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+    ) -> Result<Surface, Error> {
+        let mut path = surface_path(product_id, surface_id).to_vec();
+        path.extend(["upstream", "sync"]);
+        let url = self.url(&path, &[]);
+        self.send(Method::POST, url, None, Retry::Never)
+            .await?
+            .success(|| surface_what(product_id, surface_id))?
+            .json()
+    }
+
     /// Adds the capability (MCP tool) `capability_name` to a surface.
     /// Never retried.
     pub async fn add_capability(

@@ -11,5 +11,5 @@ pub use event::{Event, EventType};
 pub use key::{CreatedKey, KeyMetadata, RolledKey};
 pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
-pub use surface::{Item, Surface, SurfaceStatus};
+pub use surface::{Item, ItemKind, Surface, SurfaceStatus};
 pub use token::{CreatedToken, TokenMetadata};

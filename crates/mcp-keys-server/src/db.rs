@@ -26,7 +26,7 @@ pub use events::EventFilter;
 pub(crate) use events::{CallGroup, NewEvent};
 pub use keys::{NewKey, StoredKey};
 use notify::{Change, Listener};
-pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate};
+pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate, SyncedItem};
 pub use tokens::EMBEDDED_TOKEN_NAME;
 
 use crate::Error;

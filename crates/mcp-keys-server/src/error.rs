@@ -60,6 +60,10 @@ pub enum Error {
         /// When the next attempt is allowed (sent as `Retry-After`).
         retry_after: Duration,
     },
+    /// 502 `upstream_unavailable`: the surface's upstream could not be
+    /// started or reached, or did not answer (the reason says which).
+    #[error("{0}")]
+    UpstreamUnavailable(String),
     /// 500: the database failed.
     #[error("database error")]
     Db(#[from] sqlx::Error),
@@ -95,6 +99,7 @@ impl Error {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::UpstreamUnavailable(_) => StatusCode::BAD_GATEWAY,
             Self::Db(_)
             | Self::Migrate(_)
             | Self::Random(_)
@@ -118,6 +123,7 @@ impl Error {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Invalid(_) => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",
+            Self::UpstreamUnavailable(_) => "upstream_unavailable",
             Self::Db(_)
             | Self::Migrate(_)
             | Self::Random(_)
@@ -131,7 +137,7 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        let message = if self.code() == "internal" {
             // The cause is named here only, in the log (`{:#}`-style chain).
             let cause = std::error::Error::source(&self).map(ToString::to_string);
             tracing::error!(error = %self, cause, "request failed");

@@ -9,7 +9,7 @@ mod keys;
 mod products;
 mod surfaces;
 mod tokens;
-mod validate;
+pub(crate) mod validate;
 mod verify;
 
 use axum::Router;

@@ -25,7 +25,7 @@ impl AppState {
     /// State over an open database with the given settings.
     pub fn new(db: Db, config: Config) -> Self {
         let limits = Limits::new(config.failed_auth_per_minute);
-        let upstreams = Arc::new(Upstreams::new(&config));
+        let upstreams = Arc::new(Upstreams::new(&config, db.clone()));
         let calls = Arc::new(CallLog::new(db.clone()));
         Self {
             db,

@@ -39,6 +39,10 @@ export type Product = {
 /** A capability of a surface: one MCP tool a key may be scoped to. */
 export type Item = {
   capabilityName: string;
+  /** For items synced from the surface's MCP server: what it is. */
+  kind?: "tool" | "prompt" | "resource" | "unknown";
+  /** What it does, as the MCP server describes it. */
+  description?: string;
   createdAt: string;
 };
 

@@ -1,4 +1,4 @@
-//! `mcp-keys surfaces list|create|set-status|set-environment`.
+//! `mcp-keys surfaces list|create|set-upstream|sync|set-status|set-environment`.
 
 use chrono::Utc;
 use mcp_keys_client::{Surface, SurfaceFilter, SurfaceStatus, SurfaceUpdate};
@@ -111,6 +111,40 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
                 None => "fronts no MCP server now".to_owned(),
             };
             changed(context, &updated, &what)
+        }
+        SurfacesCommand::Sync { surface } => {
+            let found = session.find_surface(&surface).await?;
+            let synced = session
+                .client()
+                .sync_upstream_items(&found.product_id, &found.id)
+                .await
+                .map_err(mcp_keys_manager::Error::from)?;
+            if output.json {
+                return output.json(&synced);
+            }
+            output.table(
+                &["CAPABILITY", "KIND", "DESCRIPTION"],
+                synced
+                    .items
+                    .iter()
+                    .map(|item| {
+                        vec![
+                            item.capability_name.clone().into(),
+                            item.kind
+                                .map(|kind| format!("{kind:?}").to_lowercase())
+                                .unwrap_or_else(|| "added by hand".to_owned())
+                                .into(),
+                            item.description
+                                .as_deref()
+                                .and_then(|text| text.lines().next())
+                                .unwrap_or_default()
+                                .to_owned()
+                                .into(),
+                        ]
+                    })
+                    .collect(),
+                "The MCP server offers nothing a key could be scoped to.",
+            )
         }
         SurfacesCommand::SetEnvironment {
             surface,

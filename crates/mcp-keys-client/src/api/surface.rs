@@ -67,11 +67,36 @@ fn development() -> Environment {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Item {
-    /// The capability's name, which is also its MCP tool name.
+    /// The capability's name: a tool's or prompt's name, a resource's URI.
     pub capability_name: String,
+    /// What the surface's upstream offers under that name; absent for
+    /// items added by hand (and on servers without upstreams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kind: Option<ItemKind>,
+    /// What it does, as the upstream describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub description: Option<String>,
     /// When it was added.
     #[serde(default)]
     pub created_at: Option<DateTime<Utc>>,
+}
+
+/// What an item synced from a surface's upstream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ItemKind {
+    /// A tool.
+    Tool,
+    /// A prompt.
+    Prompt,
+    /// A resource, named by its URI.
+    Resource,
+    /// A kind this client does not know (a newer server's).
+    #[serde(other)]
+    Unknown,
 }
 
 /// Whether a surface accepts keys.

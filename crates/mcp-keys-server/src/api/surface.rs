@@ -46,10 +46,51 @@ pub struct Surface {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Item {
-    /// The capability's name, which is also its MCP tool name.
+    /// The capability's name: a tool's or prompt's name, a resource's URI.
     pub capability_name: String,
+    /// What the upstream offers under that name, for items synced from it
+    /// (DESIGN §7); absent for items added by hand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ItemKind>,
+    /// What it does, as the upstream describes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// When it was added.
     pub created_at: Timestamp,
+}
+
+/// What an item synced from an upstream is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    /// A tool (`tools/call`).
+    Tool,
+    /// A prompt (`prompts/get`).
+    Prompt,
+    /// A resource (`resources/read`), named by its URI.
+    Resource,
+}
+
+impl ItemKind {
+    /// The name in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Tool => "tool",
+            Self::Prompt => "prompt",
+            Self::Resource => "resource",
+        }
+    }
+}
+
+impl FromStr for ItemKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        [Self::Tool, Self::Prompt, Self::Resource]
+            .into_iter()
+            .find(|kind| kind.as_str() == text)
+            .ok_or_else(|| format!("unknown item kind {text:?}"))
+    }
 }
 
 /// Whether a surface accepts keys.

@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 use super::keys::KeyRow;
 use super::notify::Change;
 use super::{Db, count, parse_stored};
-use crate::api::{Item, Page, PageRequest, Surface, SurfaceStatus};
+use crate::api::{Item, ItemKind, Page, PageRequest, Surface, SurfaceStatus};
 use crate::time::{self, Timestamp};
 use crate::{Error, ids};
 
@@ -64,7 +64,20 @@ struct SurfaceRow {
 #[derive(FromRow)]
 struct ItemRow {
     capability_name: String,
+    kind: Option<String>,
+    description: Option<String>,
     created_at: i64,
+}
+
+/// An item as the upstream offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncedItem {
+    /// The tool's or prompt's name, the resource's URI.
+    pub name: String,
+    /// What it is.
+    pub kind: ItemKind,
+    /// What it does.
+    pub description: Option<String>,
 }
 
 /// The conditions of a [`SurfaceFilter`], bound as `$1` (type), `$2`
@@ -264,8 +277,64 @@ impl Db {
         }
         Ok(Item {
             capability_name: name.to_owned(),
+            kind: None,
+            description: None,
             created_at: now,
         })
+    }
+
+    /// Makes the items of `surface_id` that came from its upstream the
+    /// ones in `items`: new ones added, known ones given their kind and
+    /// description (an item added by hand becomes synced), synced ones the
+    /// upstream no longer offers removed. Items added by hand and not
+    /// offered stay. Whether anything changed.
+    pub async fn sync_items(
+        &self,
+        surface_id: &str,
+        items: &[SyncedItem],
+        now: Timestamp,
+    ) -> Result<bool, Error> {
+        let mut transaction = self.pool.begin().await?;
+        let mut changed = false;
+        for item in items {
+            let written = sqlx::query(
+                "INSERT INTO surface_items (surface_id, capability_name, created_at, kind,
+                     description, synced)
+                 VALUES ($1, $2, $3, $4, $5, 1)
+                 ON CONFLICT (surface_id, capability_name) DO UPDATE
+                 SET kind = excluded.kind, description = excluded.description, synced = 1
+                 WHERE surface_items.kind IS NULL OR surface_items.kind <> excluded.kind
+                    OR COALESCE(surface_items.description, '') <> COALESCE(excluded.description, '')
+                    OR surface_items.synced = 0",
+            )
+            .bind(surface_id)
+            .bind(&item.name)
+            .bind(time::to_millis(now))
+            .bind(item.kind.as_str())
+            .bind(item.description.as_deref())
+            .execute(&mut *transaction)
+            .await?;
+            changed |= written.rows_affected() > 0;
+        }
+        let synced: Vec<String> = sqlx::query_scalar(
+            "SELECT capability_name FROM surface_items WHERE surface_id = $1 AND synced = 1",
+        )
+        .bind(surface_id)
+        .fetch_all(&mut *transaction)
+        .await?;
+        for gone in synced
+            .iter()
+            .filter(|name| !items.iter().any(|item| item.name == **name))
+        {
+            sqlx::query("DELETE FROM surface_items WHERE surface_id = $1 AND capability_name = $2")
+                .bind(surface_id)
+                .bind(gone)
+                .execute(&mut *transaction)
+                .await?;
+            changed = true;
+        }
+        transaction.commit().await?;
+        Ok(changed)
     }
 
     /// The upstream of a surface, if it has one.
@@ -298,8 +367,8 @@ impl Db {
     /// A surface row with its items and keys.
     async fn complete(&self, row: SurfaceRow, base_url: &str) -> Result<Surface, Error> {
         let items: Vec<ItemRow> = sqlx::query_as(
-            "SELECT capability_name, created_at FROM surface_items WHERE surface_id = $1
-             ORDER BY created_at, capability_name",
+            "SELECT capability_name, kind, description, created_at FROM surface_items
+             WHERE surface_id = $1 ORDER BY created_at, capability_name",
         )
         .bind(&row.id)
         .fetch_all(&self.pool)
@@ -327,6 +396,12 @@ impl Db {
                 .map(|item| {
                     Ok(Item {
                         capability_name: item.capability_name,
+                        kind: item
+                            .kind
+                            .as_deref()
+                            .map(|kind| parse_stored("item kind", kind))
+                            .transpose()?,
+                        description: item.description,
                         created_at: time::from_millis(item.created_at)?,
                     })
                 })

@@ -20,7 +20,7 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, ServiceError};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::upstreams::{Lease, Upstreams};
+use super::upstreams::{Lease, Upstreams, plain};
 use crate::calls::{Call, CallLog, CallOutcome};
 use crate::time;
 use crate::verify;
@@ -382,7 +382,7 @@ async fn within_time<T>(
         Ok(Err(error)) => {
             lease.connection_failed(&error);
             Err(Failure::Broken(ErrorData::internal_error(
-                format!("the upstream MCP server failed: {error}"),
+                format!("the upstream MCP server failed: {}", plain(&error)),
                 None,
             )))
         }

@@ -4,6 +4,7 @@
 //! away (after a wait when starts keep failing), stopped when unused for a
 //! while, dropped when the surface's upstream changes.
 
+mod items;
 mod start;
 mod stderr;
 
@@ -16,11 +17,12 @@ use mcp_keys_core::Upstream;
 use rmcp::RoleClient;
 use rmcp::service::Peer;
 
+pub use self::start::plain;
 use self::start::{Means, Running, http_client, stderr_hint};
 use self::stderr::StderrTail;
-use crate::Config;
 use crate::secrets::UpstreamSecrets;
 use crate::time::{self, Timestamp};
+use crate::{Config, Db};
 
 /// The wait after the first failed start; it doubles with each failure in a
 /// row, up to [`MAX_RESTART_BACKOFF`]. A client that keeps asking meanwhile
@@ -83,6 +85,8 @@ pub enum UpstreamState {
 #[derive(Debug)]
 pub struct Upstreams {
     connections: Mutex<HashMap<String, Arc<Connection>>>,
+    /// Where surfaces' items are kept as their upstreams offer them.
+    db: Db,
     /// How long a start, or one request, may take.
     timeout: Duration,
     /// How long an upstream may go unused before it is stopped.
@@ -104,6 +108,8 @@ struct Connection {
     backoff: Mutex<(u32, Option<Instant>)>,
     /// Requests in flight, and when the last one began or ended.
     activity: Mutex<(usize, Instant)>,
+    /// Told when the upstream says its lists changed.
+    changed: Arc<tokio::sync::Notify>,
     /// Whether a request found the connection failed.
     broken: AtomicBool,
 }
@@ -132,7 +138,7 @@ impl Lease {
             Upstream::Stdio { .. } => UpstreamState::Crashed,
             Upstream::Http { .. } => UpstreamState::Unreachable,
         };
-        self.connection.set_state(state, Some(error.to_string()));
+        self.connection.set_state(state, Some(plain(error)));
     }
 }
 
@@ -157,10 +163,12 @@ impl Drop for Lease {
 }
 
 impl Upstreams {
-    /// The upstreams of a service with `config`'s time limits and secrets.
-    pub fn new(config: &Config) -> Self {
+    /// The upstreams of a service with `config`'s time limits and secrets,
+    /// keeping surfaces' items in `db`.
+    pub fn new(config: &Config, db: Db) -> Self {
         Self {
             connections: Mutex::default(),
+            db,
             timeout: config.upstream_timeout,
             idle_stop: config.upstream_idle_stop,
             secrets: Arc::clone(&config.upstream_secrets),
@@ -209,6 +217,7 @@ impl Upstreams {
             secrets: self.secrets.as_ref(),
             http: &self.http,
             stderr: &connection.stderr,
+            changed: &connection.changed,
         };
         let started = tokio::time::timeout(self.timeout, start::start(upstream, means))
             .await
@@ -233,8 +242,28 @@ impl Upstreams {
             .unwrap_or_else(PoisonError::into_inner) = (0, None);
         connection.set_state(UpstreamState::Running, None);
         let lease = connection.lease(&running, self.timeout);
+        tokio::spawn(items::keep_current(
+            self.db.clone(),
+            surface_id.to_owned(),
+            running.peer().clone(),
+            Arc::clone(&connection.changed),
+            self.timeout,
+        ));
         *client = Some(running);
         Ok(lease)
+    }
+
+    /// Starts the upstream of `surface_id` if needed and syncs the
+    /// surface's items from what it offers now; whether they changed.
+    pub async fn sync_items(
+        self: &Arc<Self>,
+        surface_id: &str,
+        upstream: &Upstream,
+    ) -> Result<bool, UpstreamError> {
+        let lease = self.peer(surface_id, upstream).await?;
+        items::sync(&self.db, surface_id, &lease, self.timeout)
+            .await
+            .map_err(UpstreamError::new)
     }
 
     /// What the upstream of `surface_id` is doing: `stopped` until a client
@@ -303,6 +332,7 @@ impl Upstreams {
             state: Mutex::new((UpstreamState::Stopped, time::now(), None)),
             backoff: Mutex::new((0, None)),
             activity: Mutex::new((0, Instant::now())),
+            changed: Arc::default(),
             broken: AtomicBool::new(false),
         });
         connections.insert(surface_id.to_owned(), Arc::clone(&connection));

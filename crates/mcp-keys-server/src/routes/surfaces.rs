@@ -25,6 +25,10 @@ pub fn router() -> Router<AppState> {
             "/v1/products/{product_id}/surfaces/{surface_id}/upstream",
             get(upstream_status),
         )
+        .route(
+            "/v1/products/{product_id}/surfaces/{surface_id}/upstream/sync",
+            post(sync_items),
+        )
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +146,33 @@ async fn upstream_status(
         return Err(Error::NotFound("upstream"));
     }
     Ok(axum::Json(state.upstreams.status(&surface_id).await))
+}
+
+/// Starts the surface's upstream if needed and makes the surface's items
+/// what it offers now (DESIGN §7); the surface with its items. 502
+/// `upstream_unavailable`, with the reason, when the upstream cannot be
+/// started or reached.
+async fn sync_items(
+    State(state): State<AppState>,
+    Path((product_id, surface_id)): Path<(String, String)>,
+) -> Result<axum::Json<Surface>, Error> {
+    if !state.db.surface_exists(&product_id, &surface_id).await? {
+        return Err(Error::NotFound("surface"));
+    }
+    let Some(upstream) = state.db.surface_upstream(&surface_id).await? else {
+        return Err(Error::NotFound("upstream"));
+    };
+    state
+        .upstreams
+        .sync_items(&surface_id, &upstream)
+        .await
+        .map_err(|error| Error::UpstreamUnavailable(error.to_string()))?;
+    state
+        .db
+        .surface(&product_id, &surface_id, &state.config.base_url)
+        .await?
+        .map(axum::Json)
+        .ok_or(Error::NotFound("surface"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -56,8 +56,7 @@ pub async fn calls_are_forwarded_and_audited(server: &Server, vault: &Vault) -> 
         .await?;
     vault.set("upstream-key", &format!("Bearer {upstream_key}"));
 
-    // Until items are synced from the upstream, scopes name items added by hand.
-    let gateway = server.surface("production", &["search", "delete"]).await?;
+    let gateway = server.surface("production", &[]).await?;
     let url = format!("{}{}/mcp", server.base, upstream.path());
     let (status, body) = server
         .put(
@@ -67,6 +66,26 @@ pub async fn calls_are_forwarded_and_audited(server: &Server, vault: &Vault) -> 
         )
         .await?;
     assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The surface's items are what the upstream offers, with kind and
+    // description, once synced (here on request; also when it starts).
+    let (status, synced) = server
+        .post(&format!("{}/upstream/sync", gateway.path()), &json!({}))
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{synced}");
+    let items: Vec<(&str, &str)> = synced["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| {
+            (
+                item["capabilityName"].as_str().unwrap_or_default(),
+                item["kind"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(items, [("delete", "tool"), ("search", "tool")], "{synced}");
+    assert!(synced["items"][0]["description"].is_string(), "{synced}");
     let (key, created) = server
         .key(
             &gateway,
@@ -144,6 +163,17 @@ pub async fn calls_are_forwarded_and_audited(server: &Server, vault: &Vault) -> 
     assert_eq!(status, StatusCode::OK);
     let (_, body) = answer(rpc("tools/call", json!({"name": "search"}))).await?;
     assert!(body["error"]["message"].is_string(), "{body}");
+    let (status, body) = server
+        .post(&format!("{}/upstream/sync", gateway.path()), &json!({}))
+        .await?;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    assert_eq!(body["error"]["code"], "upstream_unavailable", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("refused the gateway's credentials")),
+        "the reason is given: {body}"
+    );
     Ok(())
 }
 

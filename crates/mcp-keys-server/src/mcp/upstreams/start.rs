@@ -15,11 +15,12 @@ use std::time::Duration;
 use axum::http::{HeaderName, HeaderValue};
 use mcp_keys_core::{Upstream, UpstreamValue};
 use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
-use rmcp::service::RunningService;
+use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
-use rmcp::{RoleClient, ServiceExt as _};
+use rmcp::{ClientHandler, RoleClient, ServiceExt as _};
 use tokio::io::AsyncBufReadExt as _;
+use tokio::sync::Notify;
 use zeroize::Zeroizing;
 
 use super::UpstreamError;
@@ -36,7 +37,33 @@ const PASSED_VARIABLES: [&str; 8] = [
 const STDERR_DRAIN: Duration = Duration::from_secs(1);
 
 /// A running upstream, as the gateway's MCP client sees it.
-pub(super) type Running = RunningService<RoleClient, ClientConfig>;
+pub(super) type Running = RunningService<RoleClient, GatewayClient>;
+
+/// The gateway as the upstream's client: it says who it is, and hears when
+/// the upstream's tools, prompts or resources change.
+#[derive(Debug, Clone)]
+pub(super) struct GatewayClient {
+    info: ClientConfig,
+    changed: Arc<Notify>,
+}
+
+impl ClientHandler for GatewayClient {
+    fn get_info(&self) -> ClientConfig {
+        self.info.clone()
+    }
+
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.changed.notify_one();
+    }
+
+    async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.changed.notify_one();
+    }
+
+    async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        self.changed.notify_one();
+    }
+}
 
 /// What starting needs besides the upstream.
 pub(super) struct Means<'a> {
@@ -46,16 +73,21 @@ pub(super) struct Means<'a> {
     pub(super) http: &'a reqwest::Client,
     /// Where a command's stderr goes.
     pub(super) stderr: &'a Arc<Mutex<StderrTail>>,
+    /// Told when the upstream's lists change.
+    pub(super) changed: &'a Arc<Notify>,
 }
 
 /// Starts `upstream` and completes the MCP handshake with it.
 pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Running, UpstreamError> {
-    let info = ClientConfig::new(
-        // The shared mode: no sampling, elicitation or roots, since the
-        // upstream's requests could not be routed to one client.
-        ClientCapabilities::default(),
-        Implementation::new("mcp-keys-gateway", env!("CARGO_PKG_VERSION")),
-    );
+    let info = GatewayClient {
+        info: ClientConfig::new(
+            // The shared mode: no sampling, elicitation or roots, since the
+            // upstream's requests could not be routed to one client.
+            ClientCapabilities::default(),
+            Implementation::new("mcp-keys-gateway", env!("CARGO_PKG_VERSION")),
+        ),
+        changed: Arc::clone(means.changed),
+    };
     match upstream {
         Upstream::Stdio {
             command,
@@ -131,7 +163,8 @@ pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Runni
             let transport = StreamableHttpClientTransport::with_client(means.http.clone(), config);
             info.serve(transport).await.map_err(|error| {
                 UpstreamError::new(format!(
-                    "the upstream MCP server at {url} did not initialize: {error}"
+                    "the upstream MCP server at {url} did not initialize: {}",
+                    plain(&error)
                 ))
             })
         }
@@ -149,6 +182,31 @@ pub(super) fn http_client() -> reqwest::Client {
         .pool_max_idle_per_host(0)
         .build()
         .unwrap_or_default()
+}
+
+/// An rmcp error in words for a person: without the transport's type names,
+/// and with what to do when the upstream wants credentials.
+pub fn plain(error: &impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    let mut words = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => words.push(c),
+            _ => {}
+        }
+    }
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.contains("Auth required") || words.contains("Insufficient scope") {
+        format!(
+            "{words} (HTTP 401/403: the upstream refused the gateway's credentials; check the \
+             upstream's Authorization header and the secret it names)"
+        )
+    } else {
+        words
+    }
 }
 
 /// The end of the upstream's stderr, to explain a failure.
@@ -173,5 +231,24 @@ fn resolve(
         UpstreamValue::Secret { secret_ref } => secrets
             .secret(secret_ref)
             .map_err(|reason| UpstreamError::new(format!("{reason} (needed for {name})"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn rmcp_errors_lose_their_type_names_and_say_what_to_check() {
+        let raw = "Send message error Transport [rmcp::transport::worker::WorkerTransport<\
+                   rmcp::X<reqwest::Client>>] error: Auth required, when send initialize request";
+        let words = plain(&raw);
+        assert!(!words.contains("rmcp::"), "{words}");
+        assert!(
+            words.starts_with("Send message error Transport error: Auth required"),
+            "{words}"
+        );
+        assert!(words.contains("Authorization header"), "{words}");
+        assert_eq!(plain(&"connection refused"), "connection refused");
     }
 }
