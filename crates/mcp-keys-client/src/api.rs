@@ -22,6 +22,6 @@ pub use key::{CreatedKey, KeyMetadata, RolledKey};
 pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
 pub use request::{NewKey, NewSurface, SurfaceFilter, SurfaceUpdate};
-pub use surface::{Item, ItemKind, Surface, SurfaceStatus};
+pub use surface::{Item, ItemKind, Surface, SurfaceStatus, UpstreamState, UpstreamStatus};
 pub use token::{CreatedToken, TokenMetadata};
 pub use verify::{VerifyRequest, VerifyResult};

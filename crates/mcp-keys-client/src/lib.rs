@@ -42,7 +42,8 @@ mod verification;
 pub use api::{
     CreatedKey, CreatedToken, Event, EventFilter, EventType, IdentifiedKey, Item, ItemKind,
     KeyMetadata, NewKey, NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface,
-    SurfaceFilter, SurfaceStatus, SurfaceUpdate, TokenMetadata, VerifyRequest, VerifyResult,
+    SurfaceFilter, SurfaceStatus, SurfaceUpdate, TokenMetadata, UpstreamState, UpstreamStatus,
+    VerifyRequest, VerifyResult,
 };
 pub use client::{Client, ClientBuilder};
 pub use error::Error;

@@ -7,6 +7,7 @@ use crate::pages::walk;
 use crate::transport::Retry;
 use crate::{
     Client, Error, Item, NewSurface, Page, PageRequest, Surface, SurfaceFilter, SurfaceUpdate,
+    UpstreamStatus,
 };
 
 impl Client {
@@ -87,6 +88,22 @@ impl Client {
         self.send(Method::POST, url, None, Retry::Never)
             .await?
             .success(|| surface_what(product_id, surface_id))?
+            .json()
+    }
+
+    /// What the surface's upstream is doing (an extension of our service);
+    /// [`Error::NotFound`] when the surface fronts nothing.
+    pub async fn upstream_status(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+    ) -> Result<UpstreamStatus, Error> {
+        let mut path = surface_path(product_id, surface_id).to_vec();
+        path.push("upstream");
+        let url = self.url(&path, &[]);
+        self.send(Method::GET, url, None, Retry::Idempotent)
+            .await?
+            .success(|| format!("the upstream of {}", surface_what(product_id, surface_id)))?
             .json()
     }
 

@@ -49,5 +49,6 @@ pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates};
 pub use parse_error::ParseError;
 pub use sensitive::Sensitive;
 pub use upstream::{
-    MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT, Upstream, UpstreamValue, names_a_credential,
+    FILESYSTEM_SERVER_PACKAGE, MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT, Upstream, UpstreamChoice,
+    UpstreamValue, names_a_credential, split_command_line,
 };

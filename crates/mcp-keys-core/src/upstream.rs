@@ -33,6 +33,68 @@ const RESERVED_HEADERS: [&str; 10] = [
     "transfer-encoding",
 ];
 
+/// The MCP server that shares a folder (`UpstreamChoice::Folder`): the
+/// official filesystem server, at a version this release was tested with.
+pub const FILESYSTEM_SERVER_PACKAGE: &str = "@modelcontextprotocol/server-filesystem@2026.8.31";
+
+/// What a person picks as a surface's MCP server, in the app: the forms
+/// that become an [`Upstream`] (secrets are set elsewhere, by name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub enum UpstreamChoice {
+    /// Share a folder: the official filesystem server, run with `npx`,
+    /// limited to that folder.
+    Folder {
+        /// The folder (absolute).
+        path: String,
+    },
+    /// A local MCP server, as one command line (split as a POSIX shell
+    /// would, never run by a shell).
+    #[serde(rename_all = "camelCase")]
+    Command {
+        /// The command line.
+        command_line: String,
+    },
+    /// A remote MCP server speaking Streamable HTTP.
+    Url {
+        /// Its MCP endpoint.
+        url: String,
+    },
+}
+
+impl UpstreamChoice {
+    /// The upstream this choice makes, checked; the reason in words when
+    /// it is not valid.
+    pub fn upstream(&self) -> Result<Upstream, String> {
+        let upstream = match self {
+            Self::Folder { path } => {
+                let path = path.trim();
+                if !is_absolute(path) {
+                    return Err(format!("the folder {path:?} is not an absolute path"));
+                }
+                Upstream::Stdio {
+                    command: "npx".to_owned(),
+                    args: vec![
+                        "-y".to_owned(),
+                        FILESYSTEM_SERVER_PACKAGE.to_owned(),
+                        path.to_owned(),
+                    ],
+                    env: BTreeMap::new(),
+                    cwd: None,
+                }
+            }
+            Self::Command { command_line } => Upstream::from_command_line(command_line)?,
+            Self::Url { url } => Upstream::Http {
+                url: url.trim().to_owned(),
+                headers: BTreeMap::new(),
+            },
+        };
+        upstream.check()?;
+        Ok(upstream)
+    }
+}
+
 /// The real MCP server behind a surface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "lowercase", deny_unknown_fields)]
@@ -80,6 +142,18 @@ pub enum UpstreamValue {
 }
 
 impl Upstream {
+    /// A local command given as one command line, split as a POSIX shell
+    /// would (quotes keep words together); no shell ever runs it.
+    pub fn from_command_line(line: &str) -> Result<Self, String> {
+        let (command, args) = split_command_line(line)?;
+        Ok(Self::Stdio {
+            command,
+            args,
+            env: BTreeMap::new(),
+            cwd: None,
+        })
+    }
+
     /// Whether this upstream runs a command on the host.
     pub fn is_command(&self) -> bool {
         matches!(self, Self::Stdio { .. })
@@ -163,6 +237,17 @@ impl Upstream {
             }
         }
     }
+}
+
+/// A command line split into the program and its arguments, as a POSIX
+/// shell would split it (quotes keep words together).
+pub fn split_command_line(line: &str) -> Result<(String, Vec<String>), String> {
+    let mut words = shlex::split(line)
+        .filter(|words| !words.is_empty())
+        .ok_or_else(|| format!("{line:?} is not a command line (an unclosed quote?)"))?
+        .into_iter();
+    let command = words.next().unwrap_or_default();
+    Ok((command, words.collect()))
 }
 
 /// Whether a variable or header named `name` holds a credential by its name.

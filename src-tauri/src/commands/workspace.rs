@@ -1,8 +1,8 @@
 //! The tree of connections, products and surfaces, and creating them.
 
 use chrono::Utc;
-use mcp_keys_client::{Event, EventFilter, Product, Surface};
-use mcp_keys_core::Environment;
+use mcp_keys_client::{Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus};
+use mcp_keys_core::{Environment, Upstream, UpstreamChoice};
 use mcp_keys_manager::{ConnectionTree, ProductTree};
 use mcp_keys_store::Connection;
 use serde::Serialize;
@@ -115,7 +115,8 @@ pub async fn product_create<R: Runtime>(
         .map_err(mcp_keys_manager::Error::from)?)
 }
 
-/// Creates a surface with its capabilities.
+/// Creates a surface with its capabilities, or in front of the MCP server
+/// `upstream` (whose items come from it: `surface_sync`).
 #[tauri::command]
 pub async fn surface_create<R: Runtime>(
     app: AppHandle<R>,
@@ -124,7 +125,9 @@ pub async fn surface_create<R: Runtime>(
     name: String,
     environment: Environment,
     capabilities: Vec<String>,
+    upstream: Option<UpstreamChoice>,
 ) -> IpcResult<Surface> {
+    let upstream = chosen(upstream.as_ref())?;
     let session = app.session(&connection_id).await?;
     Ok(session
         .create_surface(
@@ -132,10 +135,77 @@ pub async fn surface_create<R: Runtime>(
             &name,
             environment,
             &capabilities,
-            None,
+            upstream,
             Utc::now(),
         )
         .await?)
+}
+
+/// Sets the MCP server a surface fronts, or (with none) makes it front
+/// nothing.
+#[tauri::command]
+pub async fn surface_set_upstream<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    upstream: Option<UpstreamChoice>,
+) -> IpcResult<Surface> {
+    let upstream = chosen(upstream.as_ref())?;
+    let session = app.session(&connection_id).await?;
+    let update = SurfaceUpdate {
+        upstream: Some(upstream),
+        ..SurfaceUpdate::default()
+    };
+    Ok(session
+        .update_surface(&product_id, &surface_id, &update, Utc::now())
+        .await?)
+}
+
+/// Starts the surface's MCP server if needed and makes the surface's
+/// capabilities what it offers now.
+#[tauri::command]
+pub async fn surface_sync<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+) -> IpcResult<Surface> {
+    let session = app.session(&connection_id).await?;
+    Ok(session
+        .client()
+        .sync_upstream_items(&product_id, &surface_id)
+        .await
+        .map_err(mcp_keys_manager::Error::from)?)
+}
+
+/// What the surface's MCP server is doing.
+#[tauri::command]
+pub async fn upstream_status<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+) -> IpcResult<UpstreamStatus> {
+    let session = app.session(&connection_id).await?;
+    Ok(session
+        .client()
+        .upstream_status(&product_id, &surface_id)
+        .await
+        .map_err(mcp_keys_manager::Error::from)?)
+}
+
+/// The upstream a person chose, checked.
+fn chosen(choice: Option<&UpstreamChoice>) -> IpcResult<Option<Upstream>> {
+    choice
+        .map(UpstreamChoice::upstream)
+        .transpose()
+        .map_err(|reason| {
+            IpcError::new(
+                ErrorCode::InvalidInput,
+                format!("The MCP server: {reason}."),
+            )
+        })
 }
 
 /// How far back the Activity tab reads a surface's events.

@@ -84,6 +84,44 @@ describe("App", () => {
       name: "Local tools",
       environment: "development",
       capabilities: ["search", "fetch", "summarize"],
+      upstream: null,
+    });
+  });
+
+  it("creates a surface that shares a folder, and reads the server's capabilities", async () => {
+    const created = surface({ id: "surf_new", name: "Local tools", items: [] });
+    const synced = surface({
+      id: "surf_new",
+      name: "Local tools",
+      items: [
+        { capabilityName: "read_text_file", kind: "tool", createdAt: "2025-03-01T10:00:00Z" },
+      ],
+    });
+    let loads = 0;
+    const calls = fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => (loads++ === 0 ? emptyWorkspace() : workspaceWith([synced])),
+      product_create: () => product,
+      surface_create: () => created,
+      surface_sync: () => synced,
+      surface_get: () => synced,
+    });
+    render(<App />);
+
+    await userEvent.click(await screen.findByTestId("upstream-kind-folder"));
+    expect(screen.queryByTestId("first-surface-capabilities")).not.toBeInTheDocument();
+    await userEvent.type(screen.getByTestId("upstream-value"), "/home/ada/notes");
+    await userEvent.click(screen.getByTestId("first-surface-submit"));
+
+    expect(await screen.findByTestId("surface-view")).toBeInTheDocument();
+    expect(callsOf(calls, "surface_create")[0]?.args).toMatchObject({
+      capabilities: [],
+      upstream: { kind: "folder", path: "/home/ada/notes" },
+    });
+    expect(callsOf(calls, "surface_sync")[0]?.args).toEqual({
+      connectionId: "conn_local",
+      productId: "prod_1",
+      surfaceId: "surf_new",
     });
   });
 

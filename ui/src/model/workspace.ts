@@ -1,3 +1,4 @@
+import type { Upstream } from "../bindings/Upstream";
 /*
  * The UI's model of the desktop IPC contract (issue 6). Field names are exactly
  * those of the Rust types (DESIGN §3, camelCase); timestamps are RFC 3339
@@ -56,6 +57,8 @@ export type Surface = {
   environment: Environment;
   /** The surface's MCP endpoint. */
   url: string;
+  /** The real MCP server it fronts, if any (DESIGN §7). */
+  upstream?: Upstream | null;
   items: Item[];
   /** Metadata of the surface's keys; never the keys themselves. May be empty in a workspace tree. */
   keys: KeyMetadata[];

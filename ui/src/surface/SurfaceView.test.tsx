@@ -20,7 +20,7 @@ describe("SurfaceView", () => {
 
     expect(screen.getByTestId("keys-loading")).toBeInTheDocument();
     const tabs = screen.getAllByRole("tab");
-    expect(tabs.map((tab) => tab.textContent)).toEqual(["Keys", "Connect", "Activity"]);
+    expect(tabs.map((tab) => tab.textContent)).toEqual(["Keys", "Server", "Connect", "Activity"]);
     expect(screen.getByTestId("tab-keys")).toHaveAttribute("aria-selected", "true");
 
     const panel = screen.getByRole("tabpanel");
@@ -72,11 +72,14 @@ describe("SurfaceView", () => {
     const user = userEvent.setup();
     renderView();
     const keysTab = screen.getByTestId("tab-keys");
+    const serverTab = screen.getByTestId("tab-server");
     const connectTab = screen.getByTestId("tab-connect");
     const activityTab = screen.getByTestId("tab-activity");
 
     await user.tab();
     expect(keysTab).toHaveFocus();
+    await user.keyboard("{ArrowRight}");
+    expect(serverTab).toHaveFocus();
     await user.keyboard("{ArrowRight}");
     expect(connectTab).toHaveFocus();
     expect(screen.getByRole("tabpanel")).toHaveAccessibleName("Connect");

@@ -11,6 +11,7 @@ import { ActivityTab } from "./ActivityTab";
 import { ConnectTab } from "./ConnectTab";
 import { EnvironmentBadge } from "./EnvironmentBadge";
 import { KeysTab } from "./KeysTab";
+import { ServerTab } from "./ServerTab";
 import { StatusBadge } from "./StatusBadge";
 import "./SurfaceView.css";
 
@@ -42,7 +43,7 @@ function withKey(surface: Surface, key: KeyMetadata): Surface {
   };
 }
 
-/** One surface: its name and state, then Keys (first), Connect and Activity. */
+/** One surface: its name and state, then Keys (first), Server, Connect and Activity. */
 export function SurfaceView({
   connection,
   product,
@@ -123,6 +124,23 @@ export function SurfaceView({
                 usedBy={usedBy}
                 openRollFor={pendingRoll}
                 onRollOpened={rollOpened}
+              />
+            ),
+          },
+          {
+            id: "server",
+            label: "Server",
+            icon: "server",
+            testId: "tab-server",
+            panel: (
+              <ServerTab
+                connectionId={connection.id}
+                productId={product.id}
+                surface={shown}
+                onSurfaceChanged={(changed) =>
+                  update((current) => ({ ...changed, keys: current.keys }))
+                }
+                errorContext={errorContext}
               />
             ),
           },

@@ -3,9 +3,15 @@ import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
-import { createProduct, createSurface } from "../lib/ipc/workspace";
+import { createProduct, createSurface, syncSurface } from "../lib/ipc/workspace";
 import { serverName } from "../model/selection";
 import type { Connection, Environment, Product, Surface } from "../model/workspace";
+import {
+  NO_UPSTREAM,
+  UpstreamFields,
+  upstreamChoice,
+  type UpstreamDraft,
+} from "../surface/UpstreamFields";
 import "../components/Field.css";
 
 /** Capabilities a first surface starts with; each becomes a tool keys can be scoped to. */
@@ -39,6 +45,7 @@ export function FirstSurfaceForm({
   const [surfaceName, setSurfaceName] = useState("Local tools");
   const [environment, setEnvironment] = useState<Environment>("development");
   const [capabilities, setCapabilities] = useState(DEFAULT_CAPABILITIES);
+  const [upstream, setUpstream] = useState<UpstreamDraft>(NO_UPSTREAM);
   // Kept when the surface fails after the product was made, so a retry makes no second product.
   const [product, setProduct] = useState<Product | undefined>(existingProduct);
   const [busy, setBusy] = useState(false);
@@ -53,18 +60,30 @@ export function FirstSurfaceForm({
       setError({ code: "invalid_input", message: "Give the product and the surface a name." });
       return;
     }
+    const choice = upstreamChoice(upstream);
+    if (choice && upstream.value.trim() === "") {
+      setError({ code: "invalid_input", message: "Give the folder, the command or the URL." });
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       const owner = product ?? (await createProduct(connection.id, productName.trim()));
       setProduct(owner);
-      const surface = await createSurface(
+      const created = await createSurface(
         connection.id,
         owner.id,
         surfaceName.trim(),
         environment,
-        parseCapabilities(capabilities),
+        choice ? [] : parseCapabilities(capabilities),
+        choice,
       );
+      // The capabilities of a server are what it offers: read them now, so
+      // keys can be scoped to them. A server that cannot start yet is
+      // explained in the surface's Server tab; the surface is made either way.
+      const surface = choice
+        ? await syncSurface(connection.id, owner.id, created.id).catch(() => created)
+        : created;
       onCreated(owner, surface);
     } catch (e) {
       setError(toIpcError(e));
@@ -123,24 +142,31 @@ export function FirstSurfaceForm({
           )}
         </Field>
       </div>
-      <Field
-        label="Capabilities"
-        hint="The tools of your MCP server, separated by commas. Keys can be limited to some of them."
-      >
-        {(ids) => (
-          <input
-            {...ids}
-            className="input"
-            data-testid="first-surface-capabilities"
-            value={capabilities}
-            onChange={(e) => setCapabilities(e.target.value)}
-          />
-        )}
-      </Field>
+      <UpstreamFields draft={upstream} onChange={setUpstream} />
+      {upstream.kind === "none" && (
+        <Field
+          label="Capabilities"
+          hint="The tools of your MCP server, separated by commas. Keys can be limited to some of them."
+        >
+          {(ids) => (
+            <input
+              {...ids}
+              className="input"
+              data-testid="first-surface-capabilities"
+              value={capabilities}
+              onChange={(e) => setCapabilities(e.target.value)}
+            />
+          )}
+        </Field>
+      )}
       {error && <ErrorBanner error={error} context={{ server: serverName(connection) }} />}
       <div className="dialog-form__actions">
         <Button variant="primary" type="submit" disabled={busy} data-testid="first-surface-submit">
-          {busy ? "Creating…" : "Create surface"}
+          {busy
+            ? upstream.kind === "none"
+              ? "Creating…"
+              : "Creating and starting the server…"
+            : "Create surface"}
         </Button>
       </div>
     </form>

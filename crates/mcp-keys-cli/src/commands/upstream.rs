@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use mcp_keys_core::{Upstream, UpstreamValue};
+use mcp_keys_core::{Upstream, UpstreamValue, split_command_line};
 
 use crate::exit::CliError;
 
@@ -57,22 +57,15 @@ impl UpstreamArgs {
         }
         let upstream = match (&self.upstream_stdio, &self.upstream_url) {
             (Some(line), None) => {
-                let mut words = shlex::split(line)
-                    .filter(|words| !words.is_empty())
-                    .ok_or_else(|| {
-                        CliError::Usage(format!(
-                            "--upstream-stdio {line:?} is not a command line (an unclosed quote?)"
-                        ))
-                    })?
-                    .into_iter();
-                let command = words.next().unwrap_or_default();
+                let (command, args) = split_command_line(line)
+                    .map_err(|reason| CliError::Usage(format!("--upstream-stdio {reason}")))?;
                 for variable in &self.upstream_env {
                     let (name, value) = pair(variable, '=', "--upstream-env NAME=VALUE")?;
                     values.insert(name, UpstreamValue::Plain(value));
                 }
                 Upstream::Stdio {
                     command,
-                    args: words.collect(),
+                    args,
                     env: values,
                     cwd: self
                         .upstream_cwd

@@ -83,6 +83,45 @@ pub struct Item {
     pub created_at: Option<DateTime<Utc>>,
 }
 
+/// What a surface's upstream is doing (`GET …/surfaces/{id}/upstream`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UpstreamStatus {
+    /// Its state.
+    pub state: UpstreamState,
+    /// Since when.
+    pub since: DateTime<Utc>,
+    /// Why it crashed or is unreachable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub last_error: Option<String>,
+    /// The end of a local command's stderr.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub stderr_tail: Option<String>,
+}
+
+/// The states of a surface's upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum UpstreamState {
+    /// Not started yet (it starts when a client needs it), or stopped idle.
+    Stopped,
+    /// Starting.
+    Starting,
+    /// Answering.
+    Running,
+    /// A local command that exited or could not start.
+    Crashed,
+    /// A remote server that did not answer.
+    Unreachable,
+    /// A state this client does not know (a newer server's).
+    #[serde(other)]
+    Unknown,
+}
+
 /// What an item synced from a surface's upstream is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]

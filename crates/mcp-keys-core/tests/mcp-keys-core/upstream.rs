@@ -1,7 +1,11 @@
 //! A surface's upstream as JSON (DESIGN §7), and what is refused before it
 //! is stored.
 
-use mcp_keys_core::{Upstream, UpstreamValue, names_a_credential};
+use std::collections::BTreeMap;
+
+use mcp_keys_core::{
+    FILESYSTEM_SERVER_PACKAGE, Upstream, UpstreamChoice, UpstreamValue, names_a_credential,
+};
 use serde_json::json;
 
 fn parse(value: serde_json::Value) -> Result<Upstream, String> {
@@ -107,4 +111,65 @@ fn credential_names_are_recognised() {
         serde_json::from_value::<UpstreamValue>(json!("plain")).ok(),
         Some(UpstreamValue::Plain("plain".into()))
     );
+}
+
+#[test]
+fn what_a_person_picks_in_the_app_becomes_a_checked_upstream() -> Result<(), String> {
+    let folder = UpstreamChoice::Folder {
+        path: "/home/ada/notes".to_owned(),
+    }
+    .upstream()?;
+    assert_eq!(
+        folder,
+        Upstream::Stdio {
+            command: "npx".to_owned(),
+            args: vec![
+                "-y".to_owned(),
+                FILESYSTEM_SERVER_PACKAGE.to_owned(),
+                "/home/ada/notes".to_owned()
+            ],
+            env: BTreeMap::new(),
+            cwd: None,
+        }
+    );
+    let command = UpstreamChoice::Command {
+        command_line: r#"uvx mcp-server-time --local-timezone "Europe/Paris""#.to_owned(),
+    }
+    .upstream()?;
+    assert!(
+        matches!(&command, Upstream::Stdio { command, args, .. }
+            if command == "uvx" && args.last().map(String::as_str) == Some("Europe/Paris")),
+        "{command:?}"
+    );
+    for (choice, reason) in [
+        (
+            UpstreamChoice::Folder {
+                path: "notes".to_owned(),
+            },
+            "absolute",
+        ),
+        (
+            UpstreamChoice::Command {
+                command_line: "npx 'unclosed".to_owned(),
+            },
+            "unclosed quote",
+        ),
+        (
+            UpstreamChoice::Url {
+                url: "ftp://example.org".to_owned(),
+            },
+            "http",
+        ),
+    ] {
+        let outcome = choice.upstream();
+        assert!(
+            outcome.as_ref().is_err_and(|error| error.contains(reason)),
+            "{choice:?}: {outcome:?}"
+        );
+    }
+    let json: UpstreamChoice =
+        serde_json::from_str(r#"{"kind":"command","commandLine":"uvx mcp-server-time"}"#)
+            .map_err(|error| error.to_string())?;
+    assert!(matches!(json, UpstreamChoice::Command { .. }));
+    Ok(())
 }

@@ -1,3 +1,5 @@
+import type { UpstreamChoice } from "../../bindings/UpstreamChoice";
+import type { UpstreamStatus } from "../../bindings/UpstreamStatus";
 import type { Environment, Product, Surface, WorkspaceTree } from "../../model/workspace";
 import { invokeCommand } from "./invoke";
 
@@ -19,13 +21,17 @@ export function createProduct(connectionId: string, name: string): Promise<Produ
   return invokeCommand<Product>("product_create", { connectionId, name });
 }
 
-/** A new MCP surface of a product, with one capability (tool) per name. */
+/**
+ * A new MCP surface of a product: in front of the MCP server `upstream` (its
+ * capabilities come from it: `syncSurface`), or with one capability (tool) per name.
+ */
 export function createSurface(
   connectionId: string,
   productId: string,
   name: string,
   environment: Environment,
   capabilities: string[],
+  upstream: UpstreamChoice | null = null,
 ): Promise<Surface> {
   return invokeCommand<Surface>("surface_create", {
     connectionId,
@@ -33,5 +39,39 @@ export function createSurface(
     name,
     environment,
     capabilities,
+    upstream,
   });
+}
+
+/** Points a surface at another MCP server, or (null) at none. */
+export function setUpstream(
+  connectionId: string,
+  productId: string,
+  surfaceId: string,
+  upstream: UpstreamChoice | null,
+): Promise<Surface> {
+  return invokeCommand<Surface>("surface_set_upstream", {
+    connectionId,
+    productId,
+    surfaceId,
+    upstream,
+  });
+}
+
+/** Starts the surface's MCP server if needed; the surface with the capabilities it offers now. */
+export function syncSurface(
+  connectionId: string,
+  productId: string,
+  surfaceId: string,
+): Promise<Surface> {
+  return invokeCommand<Surface>("surface_sync", { connectionId, productId, surfaceId });
+}
+
+/** What the surface's MCP server is doing: stopped, starting, running, crashed, unreachable. */
+export function getUpstreamStatus(
+  connectionId: string,
+  productId: string,
+  surfaceId: string,
+): Promise<UpstreamStatus> {
+  return invokeCommand<UpstreamStatus>("upstream_status", { connectionId, productId, surfaceId });
 }
