@@ -7,6 +7,7 @@ mod keys;
 mod reminders;
 mod rotate;
 mod secrets;
+mod server;
 mod settings;
 mod shell;
 mod theme;

@@ -224,8 +224,8 @@ export function GenerateKeyDialog({
           ) : (
             <>
               <div className="choice-row">
-                {surface.items.map(({ capabilityName }) => (
-                  <label key={capabilityName} className="choice">
+                {surface.items.map(({ capabilityName, description }) => (
+                  <label key={capabilityName} className="choice" title={description}>
                     <input
                       type="checkbox"
                       data-testid={`generate-scope-${capabilityName}`}
