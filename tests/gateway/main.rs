@@ -588,3 +588,65 @@ async fn a_silent_upstream_is_an_error_within_the_time_limit_and_an_idle_one_is_
     );
     Ok(())
 }
+
+/// An MCP server that misbehaves after the handshake: for any request it
+/// writes a line that is not JSON, a 20 MiB line, and a flood of
+/// notifications, and never answers.
+const MISBEHAVING_SERVER: &str = r#"
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("method") == "initialize":
+        answer = {"jsonrpc": "2.0", "id": message["id"], "result": {
+            "protocolVersion": message["params"]["protocolVersion"],
+            "capabilities": {"tools": {}},
+            "serverInfo": {"name": "misbehaving", "version": "1"}}}
+        print(json.dumps(answer), flush=True)
+    elif "id" in message:
+        print("this is not JSON-RPC", flush=True)
+        sys.stdout.write('{"jsonrpc": "2.0", "padding": "' + "x" * (20 * 1024 * 1024) + '"}\n')
+        note = json.dumps({"jsonrpc": "2.0", "method": "notifications/message",
+                           "params": {"level": "info", "data": "flood"}})
+        for _ in range(20000):
+            sys.stdout.write(note + "\n")
+        sys.stdout.flush()
+"#;
+
+#[tokio::test]
+async fn an_upstream_that_sends_garbage_huge_lines_and_floods_is_contained() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let script = dir.path().join("misbehaving.py");
+    std::fs::write(&script, MISBEHAVING_SERVER)?;
+    let service =
+        Service::start_with(&["--allow-upstream-commands", "--upstream-timeout", "3"]).await?;
+    let bad = service
+        .gateway_surface(
+            &json!({"type": "stdio", "command": "python3",
+                "args": [script.display().to_string()]}),
+            &[],
+        )
+        .await?;
+    let good = service.gateway_surface(&everything()?, &[]).await?;
+    let (bad_key, _) = service.key(&bad, &json!({"name": "MCP - bad"})).await?;
+    let (good_key, _) = service.key(&good, &json!({"name": "MCP - good"})).await?;
+
+    let started = Instant::now();
+    let flood = rpc(&bad.url, &bad_key, "tools/list", json!({}));
+    // Another surface answers while the flood lasts.
+    let echo = rpc(
+        &good.url,
+        &good_key,
+        "tools/call",
+        json!({"name": "echo", "arguments": {"message": "still here"}}),
+    );
+    let ((_, flooded), (status, echoed)) = tokio::try_join!(flood, echo)?;
+    assert!(started.elapsed() < Duration::from_secs(30), "bounded time");
+    let message = flooded["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("did not answer within 3 s"), "{flooded}");
+    assert_eq!(status, StatusCode::OK, "{echoed}");
+    assert!(echoed.to_string().contains("still here"), "{echoed}");
+
+    let health = reqwest::get(format!("{}/health", service.base)).await?;
+    assert_eq!(health.status(), StatusCode::OK);
+    Ok(())
+}
