@@ -24,10 +24,12 @@ const BUILD: &[&str] = &[
 /// What the tests need: a virtual display, the WebKit WebDriver that
 /// tauri-driver starts, a D-Bus session with a Secret Service and a
 /// notification daemon, clipboard and screenshot tools, a PostgreSQL server
-/// for the key service's tests (they start their own cluster), and Python
-/// for the MCP client this project did not write.
+/// for the key service's tests (they start their own cluster) and HAProxy
+/// in front of several instances, and Python for the MCP client this project
+/// did not write.
 const TEST: &[&str] = &[
     "postgresql",
+    "haproxy",
     "python3-venv",
     "xvfb",
     "xauth",

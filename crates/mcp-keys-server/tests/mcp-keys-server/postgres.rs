@@ -2,6 +2,7 @@
 //! database (a revocation on one reaches the others within a second), and
 //! the revocation race on PostgreSQL.
 
+mod balancer;
 mod cluster;
 
 use std::sync::Arc;
