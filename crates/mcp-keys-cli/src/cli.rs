@@ -84,6 +84,10 @@ pub enum Command {
     /// Management tokens of the key service: list, mint, revoke.
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Secrets that surfaces' MCP servers name (`{"secretRef": "NAME"}`),
+    /// in the OS keyring, where the desktop app's key service reads them.
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
     /// Which IDE config uses which key (DESIGN §5). Keys are identified by
     /// the service of `--server`/`--connection`, else every saved connection.
     Scan(IdeArgs),
@@ -157,6 +161,22 @@ pub enum TokensCommand {
         /// Do not ask for confirmation (required when stdin is not a terminal).
         #[arg(long)]
         yes: bool,
+    },
+}
+
+/// `mcp-keys secrets …`
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Save (or replace) secret NAME; its value is read from stdin, without
+    /// echo on a terminal, never from the command line.
+    Set {
+        /// The name upstreams give it.
+        name: String,
+    },
+    /// Delete secret NAME.
+    Delete {
+        /// Its name.
+        name: String,
     },
 }
 

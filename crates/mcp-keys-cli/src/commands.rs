@@ -8,6 +8,7 @@ mod login;
 mod products;
 pub mod reminders;
 mod scan;
+mod secrets;
 pub mod surfaces;
 mod tokens;
 pub(crate) mod upstream;
@@ -59,5 +60,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
         Command::Tokens(command) => tokens::run(&Context::open(cli.global).await?, command).await,
+        Command::Secrets(command) => secrets::run(&Context::open(cli.global).await?, command),
     }
 }

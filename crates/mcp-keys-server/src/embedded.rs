@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 
 use mcp_keys_core::ManagementToken;
 use tokio::net::TcpListener;
@@ -11,7 +12,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::db::EMBEDDED_TOKEN_NAME;
-use crate::{AppState, Config, Db, Error, serve, time};
+use crate::{AppState, Config, Db, EnvironmentSecrets, Error, UpstreamSecrets, serve, time};
 
 /// A running embedded key service. Dropping it without [`Embedded::stop`]
 /// stops accepting connections as the runtime winds down.
@@ -37,6 +38,16 @@ impl Embedded {
     /// and serves until [`Embedded::stop`]. A port in use is an
     /// [`Error::Config`] that names the port.
     pub async fn start(db_path: &Path, address: SocketAddr) -> Result<Self, Error> {
+        Self::start_with_secrets(db_path, address, Arc::new(EnvironmentSecrets)).await
+    }
+
+    /// Like [`Embedded::start`], with the secrets of surfaces' upstreams
+    /// read from `secrets` (the app gives the OS keyring).
+    pub async fn start_with_secrets(
+        db_path: &Path,
+        address: SocketAddr,
+        secrets: Arc<dyn UpstreamSecrets>,
+    ) -> Result<Self, Error> {
         let db = Db::connect(&format!("sqlite://{}", db_path.display())).await?;
         let listener = TcpListener::bind(address).await.map_err(|error| {
             Error::Config(format!(
@@ -52,6 +63,7 @@ impl Embedded {
         // The user's own machine, the user's own token: a surface may front
         // a local command (DESIGN §7).
         config.allow_upstream_commands = true;
+        config.upstream_secrets = secrets;
         let state = AppState::new(db.clone(), config);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, state, async {

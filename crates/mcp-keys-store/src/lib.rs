@@ -40,6 +40,6 @@ pub use rotation::{KeyRotation, RotationPolicy};
 pub use scans::ScanResult;
 pub use secrets::{
     KEYRING_SERVICE, KeyringSecrets, MemorySecrets, SecretError, SecretErrorCode, SecretStore,
-    TOKEN_VAR,
+    TOKEN_VAR, UPSTREAM_SECRETS_SERVICE,
 };
 pub use store::{DATA_DIR_VAR, DB_FILE_NAME, Store, data_dir};

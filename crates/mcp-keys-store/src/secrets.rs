@@ -18,6 +18,11 @@ pub use memory::MemorySecrets;
 /// The keyring service name under which every token is saved.
 pub const KEYRING_SERVICE: &str = "mcp-keys";
 
+/// The keyring service name under which the secrets that surfaces'
+/// upstreams name (`{"secretRef": "NAME"}`, DESIGN §7) are saved, by name,
+/// for the app's embedded key service (`mcp-keys secrets set NAME`).
+pub const UPSTREAM_SECRETS_SERVICE: &str = "mcp-keys-upstream";
+
 /// The variable a user can set to a management token when no keyring works.
 pub const TOKEN_VAR: &str = "MCP_KEYS_TOKEN";
 

@@ -16,7 +16,11 @@ pub async fn run(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
     let url = context.server().ok_or_else(|| {
         CliError::Usage("login needs the server: `mcp-keys login --server URL`".to_owned())
     })?;
-    let token = read_token(url)?;
+    let token = read_secret(
+        &format!("Management token for {url}: "),
+        "no token on stdin: pipe the management token in, e.g. \
+         `mcp-keys login --server URL < token-file`",
+    )?;
     let connection = context
         .manager
         .add_connection(
@@ -48,14 +52,14 @@ pub async fn run(context: &Context, args: LoginArgs) -> anyhow::Result<()> {
     ))
 }
 
-/// The token from stdin: typed without echo on a terminal, else the first
-/// non-blank line (`mcp-keys login --server URL < token-file`).
-fn read_token(url: &str) -> anyhow::Result<Sensitive<String>> {
+/// A secret from stdin, never from the command line: typed without echo
+/// on a terminal (after `prompt`), else the first non-blank line
+/// (`mcp-keys login --server URL < token-file`). `missing` says what to do
+/// when there is none.
+pub(crate) fn read_secret(prompt: &str, missing: &str) -> anyhow::Result<Sensitive<String>> {
     let stdin = std::io::stdin();
     let token = if stdin.is_terminal() {
-        Sensitive::new(rpassword::prompt_password(format!(
-            "Management token for {url}: "
-        ))?)
+        Sensitive::new(rpassword::prompt_password(prompt)?)
     } else {
         let mut lines = stdin.lock();
         loop {
@@ -70,12 +74,7 @@ fn read_token(url: &str) -> anyhow::Result<Sensitive<String>> {
     };
     let trimmed = token.expose().trim();
     if trimmed.is_empty() {
-        return Err(CliError::Usage(
-            "no token on stdin: pipe the management token in, e.g. \
-             `mcp-keys login --server URL < token-file`"
-                .to_owned(),
-        )
-        .into());
+        return Err(CliError::Usage(missing.to_owned()).into());
     }
     Ok(Sensitive::new(trimmed.to_owned()))
 }

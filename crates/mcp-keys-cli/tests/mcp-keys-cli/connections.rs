@@ -122,3 +122,41 @@ async fn the_token_variable_stands_in_for_the_keyring_of_a_saved_connection() ->
     cli.ok(&["connections", "remove", "mine"]).await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_upstream_secret_is_read_from_stdin_into_the_keyring_and_deleted() -> Result<()> {
+    use mcp_keys_store::{KeyringSecrets, SecretStore as _, UPSTREAM_SECRETS_SERVICE};
+    if !keyring_available() {
+        skip_without_keyring("an_upstream_secret_is_read_from_stdin…");
+        return Ok(());
+    }
+    let cli = Cli::saved()?;
+    let name = format!("cli-test-{}", std::process::id());
+    let saved = cli
+        .run_with_stdin(&["secrets", "set", &name], Some("ghp_from_stdin\n"))
+        .await?
+        .success(&["secrets", "set"])?;
+    assert!(saved.stdout.contains("Saved secret"), "{}", saved.stdout);
+    assert!(!saved.stdout.contains("ghp_from_stdin"));
+    let keyring = KeyringSecrets::with_service(UPSTREAM_SECRETS_SERVICE)?;
+    assert_eq!(
+        keyring.get(&name)?.map(|secret| secret.expose().clone()),
+        Some("ghp_from_stdin".to_owned()),
+        "where the app's embedded service reads it"
+    );
+    cli.run(&["secrets", "delete", &name])
+        .await?
+        .success(&["secrets", "delete"])?;
+    assert!(keyring.get(&name)?.is_none());
+
+    let refused = cli
+        .run_with_stdin(&["secrets", "set", "no spaces"], Some("x\n"))
+        .await?;
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("not a secret name"),
+        "{}",
+        refused.stderr
+    );
+    Ok(())
+}
