@@ -10,6 +10,7 @@
 mod app;
 mod child;
 mod desktop;
+mod gateway;
 mod interrupt;
 mod memory;
 mod postgres;
@@ -41,6 +42,10 @@ pub enum Suite {
     /// The desktop app beside a minimal Tauri app: start to the Keys tab
     /// with 1,000 keys, idle memory, stripped binary size.
     App,
+    /// A stdio MCP server's tools/call straight, through MCP Keys, and
+    /// through supergateway, mcp-proxy and FastMCP's proxy: throughput,
+    /// p50/p99, each gateway's memory.
+    Gateway,
 }
 
 /// The databases the key service is measured on.
@@ -96,7 +101,7 @@ pub fn bench(suites: &[Suite], load: &Load) -> Result<()> {
     } else {
         suites.to_vec()
     };
-    if suites.contains(&Suite::Server) {
+    if suites.contains(&Suite::Server) || suites.contains(&Suite::Gateway) {
         system::ensure(system::Needs::Bench)?;
     }
     if suites.contains(&Suite::App) {
@@ -111,6 +116,7 @@ pub fn bench(suites: &[Suite], load: &Load) -> Result<()> {
             Suite::Server => server::run(load, &dir, &mut report)?,
             Suite::Scan => scan::run(load, &mut report)?,
             Suite::App => app::run(load, &dir, &mut report)?,
+            Suite::Gateway => gateway::run(load, &dir, &mut report)?,
         }
     }
     let table = report.write(&dir)?;

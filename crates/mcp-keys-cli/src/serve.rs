@@ -107,12 +107,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         config.allowed_hosts = Some(hosts);
     }
     tracing::info!(%address, "key service listening");
-    serve(
-        listener,
-        AppState::new(db.clone(), config),
-        shutdown_signal(),
-    )
-    .await?;
+    let state = AppState::new(db.clone(), config);
+    serve(listener, state.clone(), shutdown_signal()).await?;
+    state.finish().await;
     db.close().await;
     tracing::info!("key service stopped");
     Ok(())

@@ -10,10 +10,10 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::Db;
 use crate::db::CallGroup;
@@ -83,6 +83,10 @@ pub struct CallLog {
     /// The receiving end, until the writer takes it (on the first call, so
     /// that a service that forwards nothing runs no task).
     receiver: Mutex<Option<mpsc::Receiver<Call>>>,
+    /// The writer, once started.
+    writer: Mutex<Option<tokio::task::JoinHandle<()>>>,
+    /// Tells the writer to write what is queued and end.
+    stop: Arc<Notify>,
     dropped: AtomicU64,
 }
 
@@ -94,6 +98,8 @@ impl CallLog {
             db,
             sender,
             receiver: Mutex::new(Some(receiver)),
+            writer: Mutex::new(None),
+            stop: Arc::default(),
             dropped: AtomicU64::new(0),
         }
     }
@@ -106,7 +112,8 @@ impl CallLog {
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         {
-            tokio::spawn(write(self.db.clone(), receiver));
+            let writer = tokio::spawn(write(self.db.clone(), receiver, Arc::clone(&self.stop)));
+            *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = Some(writer);
         }
         if self.sender.try_send(call).is_err() {
             let dropped = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
@@ -118,11 +125,39 @@ impl CallLog {
     }
 }
 
-/// Writes queued calls until the log is dropped, then what is left.
-async fn write(db: Db, mut receiver: mpsc::Receiver<Call>) {
+impl CallLog {
+    /// Writes what is queued and stops the writer: called when the service
+    /// stops, before its database is closed. Calls recorded later are
+    /// dropped.
+    pub async fn stop(&self) {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(writer) = writer {
+            self.stop.notify_one();
+            let _ = writer.await;
+        }
+    }
+}
+
+/// Writes queued calls until the log is dropped or stopped, then what is
+/// left.
+async fn write(db: Db, mut receiver: mpsc::Receiver<Call>, stop: Arc<Notify>) {
     let mut batch = Vec::new();
     loop {
-        if receiver.recv_many(&mut batch, MAX_BATCH).await == 0 {
+        let received = tokio::select! {
+            received = receiver.recv_many(&mut batch, MAX_BATCH) => received,
+            () = stop.notified() => {
+                receiver.close();
+                while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+                    write_batch(&db, &mut batch).await;
+                }
+                return;
+            }
+        };
+        if received == 0 {
             return;
         }
         let deadline = tokio::time::Instant::now() + GATHER;
@@ -133,10 +168,15 @@ async fn write(db: Db, mut receiver: mpsc::Receiver<Call>) {
                 Ok(_) => {}
             }
         }
-        let groups = group(batch.drain(..));
-        if let Err(error) = db.record_calls(&groups).await {
-            tracing::warn!(%error, calls = groups.len(), "could not record forwarded calls");
-        }
+        write_batch(&db, &mut batch).await;
+    }
+}
+
+/// Writes `batch`, grouped, and empties it.
+async fn write_batch(db: &Db, batch: &mut Vec<Call>) {
+    let groups = group(batch.drain(..));
+    if let Err(error) = db.record_calls(&groups).await {
+        tracing::warn!(%error, calls = groups.len(), "could not record forwarded calls");
     }
 }
 
@@ -225,6 +265,23 @@ mod tests {
                 ("write_file", "ok", 1, 7)
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn stopping_writes_what_is_queued_before_the_database_closes() -> Result<(), Error> {
+        let db = Db::connect("sqlite::memory:").await?;
+        let log = CallLog::new(db.clone());
+        for _ in 0..10 {
+            log.record(call("read_file", CallOutcome::Ok, 3));
+        }
+        log.stop().await;
+        let page = PageRequest {
+            limit: 50,
+            after: None,
+        };
+        let events = db.list_events(&EventFilter::default(), &page).await?.data;
+        assert_eq!(events.iter().map(|event| event.count).sum::<u64>(), 10);
+        Ok(())
     }
 
     #[tokio::test]

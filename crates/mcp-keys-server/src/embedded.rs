@@ -66,9 +66,15 @@ impl Embedded {
         config.upstream_secrets = secrets;
         let state = AppState::new(db.clone(), config);
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(listener, state, async {
-            let _ = stopped.await;
-        }));
+        let served = state.clone();
+        let task = tokio::spawn(async move {
+            let result = serve(listener, served.clone(), async {
+                let _ = stopped.await;
+            })
+            .await;
+            served.finish().await;
+            result
+        });
         Ok(Self {
             url,
             db,

@@ -37,6 +37,13 @@ impl AppState {
         }
     }
 
+    /// Finishes what the state still holds for the database (the calls not
+    /// yet written): call it when the service has stopped serving, before
+    /// the database is closed.
+    pub async fn finish(&self) {
+        self.calls.stop().await;
+    }
+
     /// The database this state serves.
     pub fn db(&self) -> &Db {
         &self.db

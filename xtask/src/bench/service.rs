@@ -33,6 +33,17 @@ impl Service {
     /// Starts `binary serve` on `db_url`, keeping its token file in
     /// `scratch` and its log at `log`, and waits until it is healthy.
     pub fn start(binary: &Path, db_url: &str, scratch: &Path, log: &Path) -> Result<Self> {
+        Self::start_with(binary, db_url, scratch, log, &[])
+    }
+
+    /// Like [`Service::start`], with more `serve` options.
+    pub fn start_with(
+        binary: &Path,
+        db_url: &str,
+        scratch: &Path,
+        log: &Path,
+        extra: &[&str],
+    ) -> Result<Self> {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let token_file = scratch.join("token");
         let log_file = File::create(log).with_context(|| format!("creating {}", log.display()))?;
@@ -44,7 +55,8 @@ impl Service {
             .arg(db_url)
             .arg("--init-token-file")
             .arg(&token_file)
-            .env("RUST_LOG", "info")
+            .args(extra)
+            .env("RUST_LOG", "info,rmcp=warn")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file)
@@ -62,6 +74,11 @@ impl Service {
             .trim()
             .to_owned();
         Ok(service)
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     fn wait_until_healthy(&mut self) -> Result<()> {
