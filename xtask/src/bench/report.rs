@@ -245,7 +245,10 @@ impl Report {
 
     /// The key service's runs under wrk.
     fn runs_table(&self, out: &mut String) {
-        let _ = writeln!(out, "## Under load (the key service on each database; the gateway bench on each route)\n");
+        let _ = writeln!(
+            out,
+            "## Under load (the key service on each database; the gateway bench on each route)\n"
+        );
         let _ = writeln!(
             out,
             "| Suite | On | Request | req/s | p50 ms | p99 ms | server p50 ms | server p99 ms | errors |"
