@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{Service, free_port, npm_bin, spawn, wait_for_port};
+use mcp_keys_e2e::{Service, free_port, npm_bin, pip_venv, spawn, wait_for_port};
 
 /// The MCP protocol version the requests speak.
 const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -648,5 +648,67 @@ async fn an_upstream_that_sends_garbage_huge_lines_and_floods_is_contained() -> 
 
     let health = reqwest::get(format!("{}/health", service.base)).await?;
     assert_eq!(health.status(), StatusCode::OK);
+    Ok(())
+}
+
+/// `mcp-server-time` from PyPI, pinned.
+const TIME_SERVER: &str = "mcp-server-time==2026.10.19";
+
+#[tokio::test]
+async fn a_python_server_from_pypi_answers_through_the_gateway_within_the_keys_scopes() -> Result<()>
+{
+    let venv = pip_venv("mcp-server-time", TIME_SERVER)?;
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service
+        .gateway_surface(
+            &json!({"type": "stdio",
+                "command": venv.join("bin/mcp-server-time").display().to_string(),
+                "args": ["--local-timezone", "UTC"]}),
+            &[],
+        )
+        .await?;
+    // Its tools become the surface's capabilities, so a key can be scoped
+    // to one of them.
+    let synced = service
+        .expect(
+            StatusCode::OK,
+            Method::POST,
+            &format!("{}/upstream/sync", surface.path),
+            None,
+        )
+        .await?;
+    let names: Vec<&str> = synced["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item["capabilityName"].as_str())
+        .collect();
+    assert_eq!(names, ["convert_time", "get_current_time"], "{synced}");
+    let (key, _) = service
+        .key(
+            &surface,
+            &json!({"name": "MCP - clock", "scopes": ["get_current_time"]}),
+        )
+        .await?;
+    let (_, listed) = rpc(&surface.url, &key, "tools/list", json!({})).await?;
+    assert_eq!(tool_names(&listed), ["get_current_time"]);
+    let (status, now) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "get_current_time", "arguments": {"timezone": "Europe/Paris"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{now}");
+    assert!(now.to_string().contains("Europe/Paris"), "{now}");
+    let (status, _) = rpc(
+        &surface.url,
+        &key,
+        "tools/call",
+        json!({"name": "convert_time", "arguments": {"source_timezone": "UTC",
+            "time": "12:00", "target_timezone": "Asia/Tokyo"}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "outside the key's scopes");
     Ok(())
 }

@@ -10,10 +10,12 @@ mod clients;
 mod desktop;
 mod paths;
 mod process;
+mod python;
 mod service;
 
 pub use app::{App, testid};
 pub use clients::{ClientHome, ClientOutput, npm_bin};
 pub use desktop::Desktop;
 pub use process::{Guard, free_port, spawn, wait_for_port};
+pub use python::pip_venv;
 pub use service::{Service, Surface, mcp_keys_binary, mcp_tools_list};

@@ -1,12 +1,11 @@
 //! The official Python MCP SDK in a private virtualenv, and `client.py`
 //! driven over its stdin and stdout.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
@@ -18,58 +17,9 @@ const SDK: &str = "mcp==2.3.0";
 /// Python's start-up).
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The virtualenv's Python, created on first use. Idempotent and safe for
-/// concurrent tests: a file lock serialises the setup, and a marker file
-/// naming [`SDK`] says it is complete.
+/// The virtualenv's Python with [`SDK`], created on first use.
 fn venv_python() -> Result<PathBuf> {
-    let dir = target_dir()?.join("py/mcp-client");
-    let python = dir.join("bin/python");
-    let marker = dir.join(".installed");
-    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == SDK) {
-        return Ok(python);
-    }
-    std::fs::create_dir_all(dir.parent().context("venv folder")?)?;
-    let lock = File::create(dir.with_extension("lock"))?;
-    lock.lock()?;
-    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == SDK) {
-        return Ok(python);
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
-    }
-    run(std::process::Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&dir))
-    .context("creating a virtualenv (Debian package python3-venv)")?;
-    run(std::process::Command::new(&python).args([
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        SDK,
-    ]))
-    .with_context(|| format!("installing {SDK} from PyPI"))?;
-    std::fs::write(&marker, SDK)?;
-    Ok(python)
-}
-
-fn run(command: &mut std::process::Command) -> Result<()> {
-    let status = command.stdin(Stdio::null()).status()?;
-    if !status.success() {
-        bail!("{command:?} failed ({status})");
-    }
-    Ok(())
-}
-
-/// Cargo's target folder: the one this test binary was built in.
-fn target_dir() -> Result<PathBuf> {
-    // target/<profile>/deps/<test binary>
-    let exe = std::env::current_exe()?;
-    exe.ancestors()
-        .nth(3)
-        .map(Path::to_path_buf)
-        .context("the test binary has no target folder")
+    Ok(mcp_keys_e2e::pip_venv("mcp-client", SDK)?.join("bin/python"))
 }
 
 /// One running `client.py` session, killed when dropped.
