@@ -268,25 +268,15 @@ fn plan(path: &Route) -> Result<Plan> {
 /// server-everything on its own Streamable HTTP transport.
 fn direct(everything: &Path) -> Result<Route> {
     let port = free_port()?;
-    let guard = Guard::spawn(
-        "server-everything",
+    spawned(
+        "direct",
         Command::new("node")
             .arg(everything)
             .arg("streamableHttp")
-            .env("PORT", port.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
-    listening(port)?;
-    Ok(Route {
-        name: "direct",
-        pid: guard.id(),
-        _guard: Some(guard),
-        _service: None,
-        base: format!("http://127.0.0.1:{port}"),
-        endpoint: "/mcp".to_owned(),
-        authorization: None,
-    })
+            .env("PORT", port.to_string()),
+        port,
+        None,
+    )
 }
 
 /// MCP Keys: a surface in front of the server, one key.
@@ -340,50 +330,30 @@ fn mcp_keys(binary: &Path, server: &[String], scratch: &Path) -> Result<Route> {
 /// mode starts a process per request).
 fn supergateway(tools: &Tools, server: &[String]) -> Result<Route> {
     let port = free_port()?;
-    let guard = Guard::spawn(
+    spawned(
         "supergateway",
         Command::new("node")
             .arg(tools.npm.join("node_modules/supergateway/dist/index.js"))
             .args(["--stdio", &server.join(" ")])
             .args(["--outputTransport", "streamableHttp", "--stateful"])
-            .args(["--port", &port.to_string(), "--logLevel", "none"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
-    listening(port)?;
-    Ok(Route {
-        name: "supergateway",
-        pid: guard.id(),
-        _guard: Some(guard),
-        _service: None,
-        base: format!("http://127.0.0.1:{port}"),
-        endpoint: "/mcp".to_owned(),
-        authorization: None,
-    })
+            .args(["--port", &port.to_string(), "--logLevel", "none"]),
+        port,
+        None,
+    )
 }
 
 /// mcp-proxy's Streamable HTTP server in front of the stdio server.
 fn mcp_proxy(tools: &Tools, server: &[String]) -> Result<Route> {
     let port = free_port()?;
-    let guard = Guard::spawn(
+    spawned(
         "mcp-proxy",
         Command::new(tools.mcp_proxy.join("bin/mcp-proxy"))
             .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
             .args(["--log-level", "WARNING"])
-            .args(server)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
-    listening(port)?;
-    Ok(Route {
-        name: "mcp-proxy",
-        pid: guard.id(),
-        _guard: Some(guard),
-        _service: None,
-        base: format!("http://127.0.0.1:{port}"),
-        endpoint: "/mcp".to_owned(),
-        authorization: None,
-    })
+            .args(server),
+        port,
+        None,
+    )
 }
 
 /// FastMCP's proxy with a static bearer token.
@@ -391,26 +361,16 @@ fn fastmcp(tools: &Tools, server: &[String], scratch: &Path) -> Result<Route> {
     let port = free_port()?;
     let script = scratch.join("fastmcp_proxy.py");
     std::fs::write(&script, FASTMCP_PROXY)?;
-    let guard = Guard::spawn(
+    spawned(
         "FastMCP proxy",
         Command::new(tools.fastmcp.join("bin/python"))
             .arg(&script)
             .args([&port.to_string(), FASTMCP_TOKEN])
             .args(server)
-            .env("FASTMCP_LOG_LEVEL", "WARNING")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )?;
-    listening(port)?;
-    Ok(Route {
-        name: "FastMCP proxy",
-        pid: guard.id(),
-        _guard: Some(guard),
-        _service: None,
-        base: format!("http://127.0.0.1:{port}"),
-        endpoint: "/mcp".to_owned(),
-        authorization: Some(format!("Bearer {FASTMCP_TOKEN}")),
-    })
+            .env("FASTMCP_LOG_LEVEL", "WARNING"),
+        port,
+        Some(format!("Bearer {FASTMCP_TOKEN}")),
+    )
 }
 
 /// Where the peers are installed.
@@ -467,6 +427,27 @@ fn install() -> Result<Tools> {
         npm,
         mcp_proxy: venv("mcp-proxy", MCP_PROXY)?,
         fastmcp: venv("fastmcp", FASTMCP)?,
+    })
+}
+
+/// Starts the route `name` (its process in `command`, output discarded)
+/// and waits until it listens on `port`, where its MCP endpoint is `/mcp`.
+fn spawned(
+    name: &'static str,
+    command: &mut Command,
+    port: u16,
+    authorization: Option<String>,
+) -> Result<Route> {
+    let guard = Guard::spawn(name, command.stdout(Stdio::null()).stderr(Stdio::null()))?;
+    listening(port)?;
+    Ok(Route {
+        name,
+        pid: guard.id(),
+        _guard: Some(guard),
+        _service: None,
+        base: format!("http://127.0.0.1:{port}"),
+        endpoint: "/mcp".to_owned(),
+        authorization,
     })
 }
 

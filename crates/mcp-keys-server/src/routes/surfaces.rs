@@ -139,13 +139,25 @@ async fn upstream_status(
     State(state): State<AppState>,
     Path((product_id, surface_id)): Path<(String, String)>,
 ) -> Result<axum::Json<crate::mcp::UpstreamStatus>, Error> {
-    if !state.db.surface_exists(&product_id, &surface_id).await? {
+    upstream_of(&state, &product_id, &surface_id).await?;
+    Ok(axum::Json(state.upstreams.status(&surface_id).await))
+}
+
+/// The upstream of surface `surface_id` of product `product_id`; 404 when
+/// there is no such surface, or it fronts nothing.
+async fn upstream_of(
+    state: &AppState,
+    product_id: &str,
+    surface_id: &str,
+) -> Result<Upstream, Error> {
+    if !state.db.surface_exists(product_id, surface_id).await? {
         return Err(Error::NotFound("surface"));
     }
-    if state.db.surface_upstream(&surface_id).await?.is_none() {
-        return Err(Error::NotFound("upstream"));
-    }
-    Ok(axum::Json(state.upstreams.status(&surface_id).await))
+    state
+        .db
+        .surface_upstream(surface_id)
+        .await?
+        .ok_or(Error::NotFound("upstream"))
 }
 
 /// Starts the surface's upstream if needed and makes the surface's items
@@ -156,12 +168,7 @@ async fn sync_items(
     State(state): State<AppState>,
     Path((product_id, surface_id)): Path<(String, String)>,
 ) -> Result<axum::Json<Surface>, Error> {
-    if !state.db.surface_exists(&product_id, &surface_id).await? {
-        return Err(Error::NotFound("surface"));
-    }
-    let Some(upstream) = state.db.surface_upstream(&surface_id).await? else {
-        return Err(Error::NotFound("upstream"));
-    };
+    let upstream = upstream_of(&state, &product_id, &surface_id).await?;
     state
         .upstreams
         .sync_items(&surface_id, &upstream)
