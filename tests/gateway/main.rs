@@ -2,10 +2,13 @@
 //! filesystem server from npm (pinned in `tests/clients/package-lock.json`)
 //! behind `mcp-keys serve --allow-upstream-commands`, reached over HTTP
 //! with keys as an IDE sends them. `servers`: real servers behind a surface;
-//! `failures`: servers that cannot start, stay silent or misbehave.
+//! `failures`: servers that cannot start, stay silent or misbehave;
+//! `sessions`: the server's requests and notifications reaching a client's
+//! session, sessions and keys, many sessions at once.
 
 mod failures;
 mod servers;
+mod sessions;
 
 use std::path::Path;
 
@@ -19,7 +22,8 @@ use mcp_keys_e2e::{Service, npm_bin};
 const PROTOCOL_VERSION: &str = "2025-06-18";
 
 /// One JSON-RPC request to the surface with `key`: the status and the body
-/// (a refusal's `{"error":{...}}`, or the JSON-RPC answer).
+/// (a refusal's `{"error":{...}}`, or the JSON-RPC answer, from a JSON body
+/// or, for an `initialize` that opens a session, its event stream).
 async fn rpc(url: &str, key: &str, method: &str, params: Value) -> Result<(StatusCode, Value)> {
     let response = reqwest::Client::new()
         .post(url)
@@ -31,7 +35,15 @@ async fn rpc(url: &str, key: &str, method: &str, params: Value) -> Result<(Statu
         .await?;
     let status = response.status();
     let text = response.text().await?;
-    let body = serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))?;
+    let body = serde_json::from_str(&text)
+        .ok()
+        .or_else(|| {
+            text.lines()
+                .filter_map(|line| line.strip_prefix("data:"))
+                .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+                .find(|message| message.get("id").is_some())
+        })
+        .with_context(|| format!("not JSON: {text}"))?;
     Ok((status, body))
 }
 

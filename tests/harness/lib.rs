@@ -11,6 +11,7 @@ mod desktop;
 mod paths;
 mod process;
 mod python;
+mod python_client;
 mod service;
 
 pub use app::{App, testid};
@@ -18,4 +19,5 @@ pub use clients::{ClientHome, ClientOutput, npm_bin};
 pub use desktop::Desktop;
 pub use process::{Guard, free_port, spawn, wait_for_port};
 pub use python::pip_venv;
+pub use python_client::PythonClient;
 pub use service::{Service, Surface, mcp_keys_binary, mcp_tools_list};

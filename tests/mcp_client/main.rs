@@ -6,16 +6,13 @@
 //! Needs python3 with venv (Debian package python3-venv) and PyPI on the
 //! first run, which installs the pinned SDK under `target/py/mcp-client`.
 
-mod python;
-
 use anyhow::Result;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{Service, npm_bin};
-use python::PythonClient;
+use mcp_keys_e2e::{PythonClient, Service, npm_bin};
 
-/// The name `client.py` gives in `initialize`'s clientInfo.
+/// The name `python_client.py` gives in `initialize`'s clientInfo.
 const CLIENT_NAME: &str = "python-sdk-test-client";
 
 fn list() -> Value {

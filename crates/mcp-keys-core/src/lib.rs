@@ -50,5 +50,5 @@ pub use parse_error::ParseError;
 pub use sensitive::Sensitive;
 pub use upstream::{
     FILESYSTEM_SERVER_PACKAGE, MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT, Upstream, UpstreamChoice,
-    UpstreamValue, names_a_credential, split_command_line,
+    UpstreamSessions, UpstreamValue, names_a_credential, split_command_line,
 };

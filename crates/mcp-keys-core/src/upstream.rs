@@ -82,12 +82,14 @@ impl UpstreamChoice {
                     ],
                     env: BTreeMap::new(),
                     cwd: None,
+                    sessions: UpstreamSessions::Separate,
                 }
             }
             Self::Command { command_line } => Upstream::from_command_line(command_line)?,
             Self::Url { url } => Upstream::Http {
                 url: url.trim().to_owned(),
                 headers: BTreeMap::new(),
+                sessions: UpstreamSessions::Separate,
             },
         };
         upstream.check()?;
@@ -114,6 +116,10 @@ pub enum Upstream {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         #[ts(optional)]
         cwd: Option<String>,
+        /// One process per client session (the default), or one for all.
+        #[serde(default, skip_serializing_if = "UpstreamSessions::is_separate")]
+        #[ts(as = "Option<UpstreamSessions>", optional)]
+        sessions: UpstreamSessions,
     },
     /// A remote server speaking MCP Streamable HTTP.
     Http {
@@ -122,7 +128,38 @@ pub enum Upstream {
         /// Headers sent with every request to it.
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         headers: BTreeMap<String, UpstreamValue>,
+        /// One upstream session per client session (the default), or one
+        /// for all.
+        #[serde(default, skip_serializing_if = "UpstreamSessions::is_separate")]
+        #[ts(as = "Option<UpstreamSessions>", optional)]
+        sessions: UpstreamSessions,
     },
+}
+
+/// Whether each client session gets its own connection to the upstream
+/// (docs/gateway.md). Many servers keep state per client (roots,
+/// subscriptions, what an elicitation asked), and a server's request to
+/// the client must reach the client whose call caused it: so `separate`
+/// is the default, and `shared` is for servers that keep none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum UpstreamSessions {
+    /// Each client session gets its own process (stdio) or its own
+    /// upstream session (HTTP); everything passes through, the server's
+    /// requests to the client included.
+    #[default]
+    Separate,
+    /// Every client session uses one connection; the upstream is told its
+    /// client can take no requests (sampling, elicitation, roots).
+    Shared,
+}
+
+impl UpstreamSessions {
+    /// Whether this is the default, `separate`.
+    pub fn is_separate(&self) -> bool {
+        *self == Self::Separate
+    }
 }
 
 /// A value of an upstream's environment or headers: plain text, or a
@@ -151,7 +188,15 @@ impl Upstream {
             args,
             env: BTreeMap::new(),
             cwd: None,
+            sessions: UpstreamSessions::Separate,
         })
+    }
+
+    /// Whether client sessions share one connection to it.
+    pub fn sessions(&self) -> UpstreamSessions {
+        match self {
+            Self::Stdio { sessions, .. } | Self::Http { sessions, .. } => *sessions,
+        }
     }
 
     /// Whether this upstream runs a command on the host.
@@ -182,6 +227,7 @@ impl Upstream {
                 args,
                 env,
                 cwd,
+                sessions: _,
             } => {
                 text("command", command)?;
                 if command.trim().is_empty() {
@@ -212,7 +258,7 @@ impl Upstream {
                         .ok_or_else(|| format!("{name:?} is not an environment variable name"))
                 })
             }
-            Self::Http { url, headers } => {
+            Self::Http { url, headers, .. } => {
                 text("the URL", url)?;
                 check_url(url)?;
                 values("header", headers, |name| {

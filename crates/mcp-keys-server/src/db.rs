@@ -21,12 +21,13 @@ use std::sync::Arc;
 
 use sqlx::{Any, AnyPool, Executor};
 
+pub use cache::Invalidated;
 use cache::VerificationCache;
 pub use events::EventFilter;
 pub(crate) use events::{CallGroup, NewEvent};
 pub use keys::{NewKey, StoredKey};
 use notify::{Change, Listener};
-pub use surfaces::{NewSurface, SurfaceFilter, SurfaceUpdate, SyncedItem};
+pub use surfaces::{NewSurface, Prune, SurfaceFilter, SurfaceUpdate, SyncedItem};
 pub use tokens::EMBEDDED_TOKEN_NAME;
 
 use crate::Error;
@@ -109,6 +110,12 @@ impl Db {
             listener.stop();
         }
         self.pool.close().await;
+    }
+
+    /// Hears of every key this instance's cache drops from now on (a
+    /// revocation here, or on another instance).
+    pub fn invalidations(&self) -> tokio::sync::broadcast::Receiver<Invalidated> {
+        self.cache.invalidations()
     }
 
     /// Whether the database answers, for the health endpoint.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::calls::CallLog;
 use crate::limits::Limits;
-use crate::mcp::Upstreams;
+use crate::mcp::{Sessions, Upstreams};
 use crate::usage::UsageThrottle;
 use crate::{Config, Db};
 
@@ -19,6 +19,7 @@ pub struct AppState {
     pub(crate) usage: Arc<UsageThrottle>,
     pub(crate) upstreams: Arc<Upstreams>,
     pub(crate) calls: Arc<CallLog>,
+    pub(crate) sessions: Arc<Sessions>,
 }
 
 impl AppState {
@@ -27,6 +28,11 @@ impl AppState {
         let limits = Limits::new(config.failed_auth_per_minute);
         let upstreams = Arc::new(Upstreams::new(&config, db.clone()));
         let calls = Arc::new(CallLog::new(db.clone()));
+        let sessions = Arc::new(Sessions::new(
+            &config,
+            db.clone(),
+            crate::mcp::transport(&config),
+        ));
         Self {
             db,
             config: Arc::new(config),
@@ -34,6 +40,7 @@ impl AppState {
             usage: Arc::new(UsageThrottle::default()),
             upstreams,
             calls,
+            sessions,
         }
     }
 

@@ -83,6 +83,18 @@ fn parse(presented: Option<&str>) -> Result<ApiKey, Refusal> {
     }
 }
 
+/// Whether `stored` may still be used at `now` on its own surface (not
+/// revoked, not expired, its surface active): what a session opened with
+/// it is checked against when the key changes.
+pub fn usable(stored: &StoredKey, now: Timestamp) -> bool {
+    let attempt = Attempt {
+        presented: None,
+        surface_id: None,
+        capability: None,
+    };
+    check(stored, attempt, now).is_ok()
+}
+
 /// The checks on a key that was found, from wrong_surface to scope.
 fn check(stored: &StoredKey, attempt: Attempt<'_>, now: Timestamp) -> Result<(), Refusal> {
     if attempt

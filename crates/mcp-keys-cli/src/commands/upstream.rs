@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use mcp_keys_core::{Upstream, UpstreamValue, split_command_line};
+use mcp_keys_core::{Upstream, UpstreamSessions, UpstreamValue, split_command_line};
 
 use crate::exit::CliError;
 
@@ -45,6 +45,10 @@ pub struct UpstreamArgs {
     /// SECRET where the service runs; repeat for more.
     #[arg(long = "upstream-secret", value_name = "NAME=SECRET")]
     pub upstream_secrets: Vec<String>,
+    /// One upstream connection for every client, for servers that keep no
+    /// per-client state; by default each client session gets its own.
+    #[arg(long)]
+    pub upstream_shared: bool,
 }
 
 impl UpstreamArgs {
@@ -55,6 +59,11 @@ impl UpstreamArgs {
             let (name, secret_ref) = pair(secret, '=', "--upstream-secret NAME=SECRET")?;
             values.insert(name, UpstreamValue::Secret { secret_ref });
         }
+        let sessions = if self.upstream_shared {
+            UpstreamSessions::Shared
+        } else {
+            UpstreamSessions::Separate
+        };
         let upstream = match (&self.upstream_stdio, &self.upstream_url) {
             (Some(line), None) => {
                 let (command, args) = split_command_line(line)
@@ -73,6 +82,7 @@ impl UpstreamArgs {
                         .map(std::path::absolute)
                         .transpose()?
                         .map(|path| path.display().to_string()),
+                    sessions,
                 }
             }
             (None, Some(url)) => {
@@ -83,12 +93,15 @@ impl UpstreamArgs {
                 Upstream::Http {
                     url: url.clone(),
                     headers: values,
+                    sessions,
                 }
             }
-            _ if values.is_empty() => return Ok(None),
+            _ if values.is_empty() && !self.upstream_shared => return Ok(None),
             _ => {
                 return Err(CliError::Usage(
-                    "--upstream-secret needs --upstream-stdio or --upstream-url".to_owned(),
+                    "--upstream-secret and --upstream-shared need --upstream-stdio or \
+                     --upstream-url"
+                        .to_owned(),
                 )
                 .into());
             }

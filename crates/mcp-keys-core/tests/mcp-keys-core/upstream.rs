@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use mcp_keys_core::{
-    FILESYSTEM_SERVER_PACKAGE, Upstream, UpstreamChoice, UpstreamValue, names_a_credential,
+    FILESYSTEM_SERVER_PACKAGE, Upstream, UpstreamChoice, UpstreamSessions, UpstreamValue,
+    names_a_credential,
 };
 use serde_json::json;
 
@@ -130,6 +131,7 @@ fn what_a_person_picks_in_the_app_becomes_a_checked_upstream() -> Result<(), Str
             ],
             env: BTreeMap::new(),
             cwd: None,
+            sessions: UpstreamSessions::Separate,
         }
     );
     let command = UpstreamChoice::Command {

@@ -26,10 +26,34 @@ pub const TTL: Duration = Duration::from_secs(3);
 /// How many keys are kept; beyond it, fills are dropped until entries age out.
 const CAPACITY: usize = 10_000;
 
+/// How many invalidations a slow listener may fall behind by; one that
+/// falls further hears that everything changed.
+const INVALIDATIONS_BUFFER: usize = 256;
+
+/// What an invalidation made stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalidated {
+    /// One key (revoked, rolled, changed).
+    Key(String),
+    /// Every key (a surface changed, or notifications were lost).
+    Every,
+}
+
 /// Verified keys by key id.
-#[derive(Default)]
 pub struct VerificationCache {
     inner: Mutex<Inner>,
+    /// Told of every invalidation, for what else holds on to a key (the
+    /// MCP sessions opened with it).
+    invalidated: tokio::sync::broadcast::Sender<Invalidated>,
+}
+
+impl Default for VerificationCache {
+    fn default() -> Self {
+        Self {
+            inner: Mutex::default(),
+            invalidated: tokio::sync::broadcast::Sender::new(INVALIDATIONS_BUFFER),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -91,16 +115,28 @@ impl VerificationCache {
 
     /// Drops key `key_id` and refuses every fill that began before now.
     pub fn forget(&self, key_id: &str) {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner.entries.remove(key_id);
+        {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.entries.remove(key_id);
+        }
+        // Nobody listening is no error.
+        let _ = self.invalidated.send(Invalidated::Key(key_id.to_owned()));
     }
 
     /// Drops every key and refuses every fill that began before now.
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.generation += 1;
-        inner.entries.clear();
+        {
+            let mut inner = self.lock();
+            inner.generation += 1;
+            inner.entries.clear();
+        }
+        let _ = self.invalidated.send(Invalidated::Every);
+    }
+
+    /// Hears of every invalidation from now on.
+    pub fn invalidations(&self) -> tokio::sync::broadcast::Receiver<Invalidated> {
+        self.invalidated.subscribe()
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {

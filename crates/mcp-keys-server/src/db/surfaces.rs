@@ -69,6 +69,18 @@ struct ItemRow {
     created_at: i64,
 }
 
+/// Whether a sync removes the synced items the upstream no longer offers.
+/// A connection of one client session sees what the upstream offers that
+/// client (some servers offer tools only to clients that can sample), so
+/// it only adds; a shared connection, or a sync asked for, removes too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prune {
+    /// Remove what is no longer offered.
+    Gone,
+    /// Only add and update.
+    Keep,
+}
+
 /// An item as the upstream offers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncedItem {
@@ -286,12 +298,13 @@ impl Db {
     /// Makes the items of `surface_id` that came from its upstream the
     /// ones in `items`: new ones added, known ones given their kind and
     /// description (an item added by hand becomes synced), synced ones the
-    /// upstream no longer offers removed. Items added by hand and not
-    /// offered stay. Whether anything changed.
+    /// upstream no longer offers removed when `prune` says so. Items added
+    /// by hand and not offered stay. Whether anything changed.
     pub async fn sync_items(
         &self,
         surface_id: &str,
         items: &[SyncedItem],
+        prune: Prune,
         now: Timestamp,
     ) -> Result<bool, Error> {
         let mut transaction = self.pool.begin().await?;
@@ -324,6 +337,7 @@ impl Db {
         .await?;
         for gone in synced
             .iter()
+            .filter(|_| prune == Prune::Gone)
             .filter(|name| !items.iter().any(|item| item.name == **name))
         {
             sqlx::query("DELETE FROM surface_items WHERE surface_id = $1 AND capability_name = $2")

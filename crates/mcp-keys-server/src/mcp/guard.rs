@@ -27,6 +27,15 @@ const CREDENTIAL_PARAMETERS: [&str; 5] = ["key", "api_key", "apikey", "token", "
 /// The longest client name kept as `lastUsedClient`.
 const MAX_CLIENT_CHARS: usize = 200;
 
+/// What the guard established about every request it lets through.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// The key it came with.
+    pub key_id: String,
+    /// Whether it is an `initialize`.
+    pub initialize: bool,
+}
+
 /// Lets a request through to rmcp only with a key that passes every check,
 /// with a [`Caller`] attached; answers everything else itself.
 pub async fn guard(
@@ -111,6 +120,10 @@ async fn authenticate(
             tracing::warn!(%error, key_id = %key.id, "could not record key use");
         }
     }
+    parts.extensions.insert(Authenticated {
+        key_id: key.id.clone(),
+        initialize: peek.method.as_deref() == Some("initialize"),
+    });
     if peek.needs_caller() {
         parts.extensions.insert(caller(state, &key, client).await?);
     }

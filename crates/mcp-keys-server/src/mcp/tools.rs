@@ -3,24 +3,33 @@
 //! without one, each capability is a tool that answers with its own name
 //! and the arguments it was called with.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, PoisonError};
 use std::time::Instant;
 
 use axum::http::request::Parts;
+use mcp_keys_core::UpstreamSessions;
+#[expect(
+    deprecated,
+    reason = "logging/setLevel, as clients before 2026-07-28 send it"
+)]
+use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestMethod,
-    CompleteRequestParams, CompleteResult, ConstString, ContentBlock, GetPromptRequestMethod,
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult,
+    CancelledNotificationParam, ClientRequest, CompleteRequestMethod, CompleteRequestParams,
+    CompleteResult, ConstString, ContentBlock, GetPromptRequest, GetPromptRequestMethod,
     GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
     InitializeResult, JsonObject, ListPromptsRequestMethod, ListPromptsResult,
     ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestMethod,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
-    Tool,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequest,
+    ReadResourceRequestMethod, ReadResourceRequestParams, ReadResourceResponse, Reference,
+    RequestId, ServerCapabilities, ServerConfig, ServerResult, SetLevelRequestMethod,
+    SubscribeRequestMethod, SubscribeRequestParams, Tool, UnsubscribeRequestMethod,
+    UnsubscribeRequestParams,
 };
-use rmcp::service::{RequestContext, ServiceError};
-use rmcp::{ErrorData, RoleServer, ServerHandler};
+use rmcp::service::{NotificationContext, Peer, PeerRequestOptions, RequestContext, ServiceError};
+use rmcp::{ErrorData, RoleClient, RoleServer, ServerHandler};
 
-use super::upstreams::{Lease, Upstreams, plain};
+use super::upstreams::{Connection, Downstream, InFlight, Lease, Upstreams, plain};
 use crate::calls::{Call, CallLog, CallOutcome};
 use crate::time;
 use crate::verify;
@@ -62,35 +71,8 @@ pub struct Gatewayed {
 }
 
 impl Gatewayed {
-    async fn peer(&self) -> Result<Lease, ErrorData> {
-        self.upstreams
-            .peer(&self.surface_id, &self.upstream)
-            .await
-            .map_err(|error| ErrorData::internal_error(error.to_string(), None))
-    }
-
-    /// Forwards one call of `capability` (a tool, a prompt, a resource)
-    /// within the time limit, and records it.
-    async fn forward<T: Answer>(
-        &self,
-        capability: &str,
-        call: impl AsyncFnOnce(&Lease) -> Result<T, ServiceError>,
-    ) -> Result<T, ErrorData> {
-        let started = Instant::now();
-        let (answer, outcome) = match self.peer().await {
-            Err(error) => (Err(error), CallOutcome::Unavailable),
-            Ok(lease) => {
-                let answer = within_time(&lease, call(&lease)).await;
-                let outcome = match &answer {
-                    Ok(answer) if answer.is_error() => CallOutcome::Error,
-                    Ok(_) => CallOutcome::Ok,
-                    Err(Failure::Answered(_)) => CallOutcome::Error,
-                    Err(Failure::TimedOut(_)) => CallOutcome::Timeout,
-                    Err(Failure::Broken(_)) => CallOutcome::Unavailable,
-                };
-                (answer.map_err(Failure::into_error), outcome)
-            }
-        };
+    /// Records one forwarded call of `capability`.
+    fn record(&self, capability: &str, outcome: CallOutcome, started: Instant) {
         self.calls.record(Call {
             product_id: self.product_id.clone(),
             surface_id: self.surface_id.clone(),
@@ -101,7 +83,6 @@ impl Gatewayed {
             duration: started.elapsed(),
             at: time::now(),
         });
-        answer
     }
 }
 
@@ -123,6 +104,36 @@ impl Answer for GetPromptResponse {}
 
 impl Answer for ReadResourceResponse {}
 
+/// The answer to a forwarded `tools/call`, as the upstream gave it.
+fn call_tool_response(result: ServerResult) -> Option<CallToolResponse> {
+    match result {
+        ServerResult::CallToolResult(result) => Some(CallToolResponse::Complete(result)),
+        ServerResult::InputRequiredResult(result) => Some(CallToolResponse::InputRequired(result)),
+        ServerResult::CreateTaskResult(result) => Some(CallToolResponse::Task(result)),
+        _ => None,
+    }
+}
+
+/// The answer to a forwarded `prompts/get`.
+fn get_prompt_response(result: ServerResult) -> Option<GetPromptResponse> {
+    match result {
+        ServerResult::GetPromptResult(result) => Some(GetPromptResponse::Complete(result)),
+        ServerResult::InputRequiredResult(result) => Some(GetPromptResponse::InputRequired(result)),
+        _ => None,
+    }
+}
+
+/// The answer to a forwarded `resources/read`.
+fn read_resource_response(result: ServerResult) -> Option<ReadResourceResponse> {
+    match result {
+        ServerResult::ReadResourceResult(result) => Some(ReadResourceResponse::Complete(result)),
+        ServerResult::InputRequiredResult(result) => {
+            Some(ReadResourceResponse::InputRequired(result))
+        }
+        _ => None,
+    }
+}
+
 /// Why a forwarded request has no answer.
 enum Failure {
     /// The upstream answered with an MCP error.
@@ -141,10 +152,187 @@ impl Failure {
     }
 }
 
-/// The handler rmcp runs for every request. It holds nothing: what a
-/// request may do comes with the request, from the guard.
-#[derive(Debug, Clone, Copy)]
-pub struct SurfaceTools;
+/// The handler rmcp runs: one per client session, or one per request for
+/// clients without a session. What a request may do comes with the
+/// request, from the guard; a session of a surface whose upstream is
+/// `separate` holds its own upstream connection, made at `initialize`.
+#[derive(Debug, Clone, Default)]
+pub struct SurfaceTools {
+    session: Arc<OnceLock<SessionUpstream>>,
+}
+
+/// The upstream connection of one client session.
+#[derive(Debug)]
+struct SessionUpstream {
+    upstreams: Arc<Upstreams>,
+    connection: Arc<Connection>,
+}
+
+impl SurfaceTools {
+    /// The upstream's peer for a request of `gatewayed`: the session's own
+    /// connection, or the surface's shared one.
+    async fn lease(&self, gatewayed: &Gatewayed) -> Result<Lease, ErrorData> {
+        let leased = match self.session.get() {
+            Some(session) => {
+                if session.connection.upstream() != &gatewayed.upstream {
+                    return Err(ErrorData::internal_error(
+                        "the surface's MCP server changed since this session began: connect again",
+                        None,
+                    ));
+                }
+                session.upstreams.lease(&session.connection).await
+            }
+            None => {
+                gatewayed
+                    .upstreams
+                    .peer(&gatewayed.surface_id, &gatewayed.upstream)
+                    .await
+            }
+        };
+        leased.map_err(|error| ErrorData::internal_error(error.to_string(), None))
+    }
+
+    /// Forwards one call of `capability` (a tool, a prompt, a resource)
+    /// within the time limit, and records it.
+    async fn forward<T: Answer>(
+        &self,
+        gatewayed: &Gatewayed,
+        capability: &str,
+        request: ClientRequest,
+        answer: fn(ServerResult) -> Option<T>,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<T, ErrorData> {
+        let started = Instant::now();
+        let (answered, outcome) = match self.lease(gatewayed).await {
+            Err(error) => (Err(error), CallOutcome::Unavailable),
+            Ok(lease) => {
+                let answered = within_time(&lease, async {
+                    relay(&lease, request, context)
+                        .await
+                        .and_then(|result| answer(result).ok_or(ServiceError::UnexpectedResponse))
+                })
+                .await;
+                let outcome = match &answered {
+                    Ok(answered) if answered.is_error() => CallOutcome::Error,
+                    Ok(_) => CallOutcome::Ok,
+                    Err(Failure::Answered(_)) => CallOutcome::Error,
+                    Err(Failure::TimedOut(_)) => CallOutcome::Timeout,
+                    Err(Failure::Broken(_)) => CallOutcome::Unavailable,
+                };
+                (answered.map_err(Failure::into_error), outcome)
+            }
+        };
+        gatewayed.record(capability, outcome, started);
+        answered
+    }
+
+    /// The upstream's peer for a method only an upstream answers (a surface
+    /// without one has no prompts or resources), with the caller.
+    async fn upstream_of<M: ConstString + Default>(
+        &self,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<(Caller, Lease), ErrorData> {
+        let caller = caller(context)?;
+        let Some(gatewayed) = &caller.upstream else {
+            return Err(ErrorData::method_not_found::<M>());
+        };
+        let lease = self.lease(gatewayed).await?;
+        Ok((caller, lease))
+    }
+}
+
+/// Sends `request` upstream: the client's progress token is followed (the
+/// upstream's progress reaches the client under it), and the client's
+/// cancellation, or the end of waiting, cancels it upstream.
+async fn relay(
+    lease: &Lease,
+    request: ClientRequest,
+    context: &RequestContext<RoleServer>,
+) -> Result<ServerResult, ServiceError> {
+    let handle = lease
+        .send_cancellable_request(request, PeerRequestOptions::no_options())
+        .await?;
+    let _in_flight = lease.downstream().map(|downstream| {
+        InFlightGuard::new(
+            downstream,
+            handle.progress_token.clone(),
+            InFlight {
+                request: context.id.clone(),
+                progress: context.meta.get_progress_token(),
+            },
+        )
+    });
+    let mut cancel = CancelOnDrop {
+        peer: handle.peer.clone(),
+        id: Some(handle.id.clone()),
+    };
+    let answered = tokio::select! {
+        answered = handle.await_response() => answered,
+        () = context.ct.cancelled() => return Err(ServiceError::Cancelled {
+            reason: Some("cancelled by the client".to_owned()),
+        }),
+    };
+    cancel.id = None;
+    answered
+}
+
+/// A client request in flight upstream, known to the session's relay while
+/// it lasts.
+struct InFlightGuard {
+    downstream: Downstream,
+    token: rmcp::model::ProgressToken,
+}
+
+impl InFlightGuard {
+    fn new(
+        downstream: &Downstream,
+        token: rmcp::model::ProgressToken,
+        in_flight: InFlight,
+    ) -> Self {
+        downstream
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(token.clone(), in_flight);
+        Self {
+            downstream: downstream.clone(),
+            token,
+        }
+    }
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.downstream
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.token);
+    }
+}
+
+/// Tells the upstream to stop a request nobody waits for any more (the
+/// client cancelled it, or the time limit passed).
+struct CancelOnDrop {
+    peer: Peer<RoleClient>,
+    id: Option<RequestId>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let peer = self.peer.clone();
+            tokio::spawn(async move {
+                let _ = peer
+                    .notify_cancelled(CancelledNotificationParam::new(
+                        Some(id),
+                        Some("the gateway's client stopped waiting".to_owned()),
+                    ))
+                    .await;
+            });
+        }
+    }
+}
 
 impl ServerHandler for SurfaceTools {
     fn get_info(&self) -> ServerConfig {
@@ -153,8 +341,10 @@ impl ServerHandler for SurfaceTools {
     }
 
     /// With an upstream, the client meets the upstream: its name, its
-    /// instructions and what it offers (less what a stateless endpoint
-    /// cannot deliver: change notifications and subscriptions).
+    /// instructions and what it offers. A session of a `separate` upstream
+    /// gets its own connection, which offers the upstream what the client
+    /// offers; the shared connection cannot deliver change notifications,
+    /// subscriptions or log messages to one client, so they are not offered.
     async fn initialize(
         &self,
         request: InitializeRequestParams,
@@ -162,23 +352,43 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<InitializeResult, ErrorData> {
         context.peer.set_peer_info(request.clone());
         let mut result = self.negotiate_initialize(&request)?;
-        let Some(gatewayed) = caller(&context)?.upstream else {
+        let caller = caller(&context)?;
+        let Some(gatewayed) = &caller.upstream else {
             return Ok(result);
         };
-        let peer = gatewayed.peer().await?;
-        if let Some(upstream) = peer.peer_info() {
+        if gatewayed.upstream.sessions() == UpstreamSessions::Separate {
+            let downstream = Downstream {
+                peer: context.peer.clone(),
+                capabilities: request.capabilities.clone(),
+                scopes: Arc::clone(&caller.scopes),
+                in_flight: Arc::default(),
+            };
+            let connection =
+                gatewayed
+                    .upstreams
+                    .session(&gatewayed.surface_id, &gatewayed.upstream, downstream);
+            // A second `initialize` in one session keeps the first connection.
+            let _ = self.session.set(SessionUpstream {
+                upstreams: Arc::clone(&gatewayed.upstreams),
+                connection,
+            });
+        }
+        let lease = self.lease(gatewayed).await?;
+        if let Some(upstream) = lease.peer_info() {
             let mut capabilities = upstream.capabilities.clone();
-            if let Some(tools) = &mut capabilities.tools {
-                tools.list_changed = None;
+            if lease.downstream().is_none() {
+                if let Some(tools) = &mut capabilities.tools {
+                    tools.list_changed = None;
+                }
+                if let Some(prompts) = &mut capabilities.prompts {
+                    prompts.list_changed = None;
+                }
+                if let Some(resources) = &mut capabilities.resources {
+                    resources.list_changed = None;
+                    resources.subscribe = None;
+                }
+                capabilities.logging = None;
             }
-            if let Some(prompts) = &mut capabilities.prompts {
-                prompts.list_changed = None;
-            }
-            if let Some(resources) = &mut capabilities.resources {
-                resources.list_changed = None;
-                resources.subscribe = None;
-            }
-            capabilities.logging = None;
             result.capabilities = capabilities;
             if let Some(server_info) = &upstream.server_info {
                 result.server_info = server_info.clone();
@@ -193,7 +403,9 @@ impl ServerHandler for SurfaceTools {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListPromptsResult, ErrorData> {
-        let (caller, peer) = upstream_of::<ListPromptsRequestMethod>(&context).await?;
+        let (caller, peer) = self
+            .upstream_of::<ListPromptsRequestMethod>(&context)
+            .await?;
         let prompts = answer_within_time(&peer, peer.list_all_prompts()).await?;
         Ok(ListPromptsResult::with_all_items(
             prompts
@@ -211,8 +423,8 @@ impl ServerHandler for SurfaceTools {
         let (caller, gatewayed) = gatewayed_of::<GetPromptRequestMethod>(&context)?;
         within_scopes(&caller, &request.name)?;
         let name = request.name.clone();
-        gatewayed
-            .forward(&name, async |peer| peer.get_prompt_once(request).await)
+        let request = ClientRequest::GetPromptRequest(GetPromptRequest::new(request));
+        self.forward(&gatewayed, &name, request, get_prompt_response, &context)
             .await
     }
 
@@ -221,7 +433,9 @@ impl ServerHandler for SurfaceTools {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        let (caller, peer) = upstream_of::<ListResourcesRequestMethod>(&context).await?;
+        let (caller, peer) = self
+            .upstream_of::<ListResourcesRequestMethod>(&context)
+            .await?;
         let resources = answer_within_time(&peer, peer.list_all_resources()).await?;
         Ok(ListResourcesResult::with_all_items(
             resources
@@ -238,7 +452,9 @@ impl ServerHandler for SurfaceTools {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        let (caller, peer) = upstream_of::<ListResourceTemplatesRequestMethod>(&context).await?;
+        let (caller, peer) = self
+            .upstream_of::<ListResourceTemplatesRequestMethod>(&context)
+            .await?;
         if !caller.scopes.is_empty() {
             return Ok(ListResourceTemplatesResult::with_all_items(Vec::new()));
         }
@@ -254,9 +470,60 @@ impl ServerHandler for SurfaceTools {
         let (caller, gatewayed) = gatewayed_of::<ReadResourceRequestMethod>(&context)?;
         within_scopes(&caller, &request.uri)?;
         let uri = request.uri.clone();
-        gatewayed
-            .forward(&uri, async |peer| peer.read_resource_once(request).await)
+        let request = ClientRequest::ReadResourceRequest(ReadResourceRequest::new(request));
+        self.forward(&gatewayed, &uri, request, read_resource_response, &context)
             .await
+    }
+
+    #[expect(
+        deprecated,
+        reason = "resources/subscribe, as clients before 2026-07-28 send it"
+    )]
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let (caller, peer) = self.upstream_of::<SubscribeRequestMethod>(&context).await?;
+        within_scopes(&caller, &request.uri)?;
+        answer_within_time(&peer, peer.subscribe(request)).await
+    }
+
+    #[expect(
+        deprecated,
+        reason = "resources/unsubscribe, as clients before 2026-07-28 send it"
+    )]
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let (_, peer) = self
+            .upstream_of::<UnsubscribeRequestMethod>(&context)
+            .await?;
+        answer_within_time(&peer, peer.unsubscribe(request)).await
+    }
+
+    #[expect(
+        deprecated,
+        reason = "logging/setLevel, as clients before 2026-07-28 send it"
+    )]
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let (_, peer) = self.upstream_of::<SetLevelRequestMethod>(&context).await?;
+        answer_within_time(&peer, peer.set_level(request)).await
+    }
+
+    /// The client's roots changed: its session's upstream hears of it.
+    async fn on_roots_list_changed(&self, _context: NotificationContext<RoleServer>) {
+        if let Some(session) = self.session.get()
+            && let Ok(lease) = session.upstreams.lease(&session.connection).await
+        {
+            let _ = lease.notify_roots_list_changed().await;
+        }
     }
 
     async fn complete(
@@ -264,7 +531,7 @@ impl ServerHandler for SurfaceTools {
         request: CompleteRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        let (caller, peer) = upstream_of::<CompleteRequestMethod>(&context).await?;
+        let (caller, peer) = self.upstream_of::<CompleteRequestMethod>(&context).await?;
         let named = match &request.r#ref {
             Reference::Prompt(prompt) => Some(prompt.name.clone()),
             Reference::Resource(resource) => Some(resource.uri.clone()),
@@ -287,7 +554,7 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<ListToolsResult, ErrorData> {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
-            let peer = gatewayed.peer().await?;
+            let peer = self.lease(gatewayed).await?;
             let tools = answer_within_time(&peer, peer.list_all_tools()).await?;
             return Ok(ListToolsResult::with_all_items(
                 tools
@@ -310,8 +577,9 @@ impl ServerHandler for SurfaceTools {
         if let Some(gatewayed) = &caller.upstream {
             within_scopes(&caller, &request.name)?;
             let name = request.name.to_string();
-            return gatewayed
-                .forward(&name, async |peer| peer.call_tool_once(request).await)
+            let request = ClientRequest::CallToolRequest(CallToolRequest::new(request));
+            return self
+                .forward(gatewayed, &name, request, call_tool_response, &context)
                 .await;
         }
         if !caller.tools.iter().any(|name| *name == request.name) {
@@ -342,19 +610,6 @@ fn gatewayed_of<M: ConstString + Default>(
     Ok((caller, gatewayed))
 }
 
-/// The caller and the upstream's peer, for a method only an upstream
-/// answers (a surface without one has no prompts or resources).
-async fn upstream_of<M: ConstString + Default>(
-    context: &RequestContext<RoleServer>,
-) -> Result<(Caller, Lease), ErrorData> {
-    let caller = caller(context)?;
-    let Some(gatewayed) = &caller.upstream else {
-        return Err(ErrorData::method_not_found::<M>());
-    };
-    let peer = gatewayed.peer().await?;
-    Ok((caller, peer))
-}
-
 /// Refuses `capability` outside the caller's scopes. The guard has refused
 /// such a request already (403 `scope`); checked again, never forwarded.
 fn within_scopes(caller: &Caller, capability: &str) -> Result<(), ErrorData> {
@@ -379,6 +634,9 @@ async fn within_time<T>(
         Ok(Ok(answer)) => Ok(answer),
         // The upstream's own error reaches the client as the upstream said it.
         Ok(Err(ServiceError::McpError(error))) => Err(Failure::Answered(error)),
+        Ok(Err(ServiceError::Cancelled { reason })) => Err(Failure::Answered(
+            ErrorData::internal_error(reason.unwrap_or_else(|| "cancelled".to_owned()), None),
+        )),
         Ok(Err(error)) => {
             lease.connection_failed(&error);
             Err(Failure::Broken(ErrorData::internal_error(

@@ -1,9 +1,11 @@
 //! The connections to surfaces' upstreams (DESIGN §7, docs/gateway.md):
-//! started on first use, one per surface for now (the `shared` mode of
-//! docs/gateway.md), started again on the next use after the upstream went
-//! away (after a wait when starts keep failing), stopped when unused for a
-//! while, dropped when the surface's upstream changes.
+//! one per client session (`sessions: separate`, ended with the session),
+//! or one per surface (`shared`, and for clients without a session),
+//! started on first use, started again on the next use after the upstream
+//! went away (after a wait when starts keep failing), a shared one stopped
+//! when unused for a while and dropped when the surface's upstream changes.
 
+mod client;
 mod items;
 mod start;
 mod stderr;
@@ -17,9 +19,11 @@ use mcp_keys_core::Upstream;
 use rmcp::RoleClient;
 use rmcp::service::Peer;
 
+pub use self::client::{Downstream, InFlight};
 pub use self::start::plain;
 use self::start::{Means, Running, http_client, stderr_hint};
 use self::stderr::StderrTail;
+use crate::db::Prune;
 use crate::secrets::UpstreamSecrets;
 use crate::time::{self, Timestamp};
 use crate::{Config, Db};
@@ -84,7 +88,11 @@ pub enum UpstreamState {
 /// The connections of every surface with an upstream.
 #[derive(Debug)]
 pub struct Upstreams {
+    /// The shared connection of each surface.
     connections: Mutex<HashMap<String, Arc<Connection>>>,
+    /// The connections of client sessions, by surface; each lives as long
+    /// as its session.
+    sessions: Mutex<HashMap<String, Vec<Weak<Connection>>>>,
     /// Where surfaces' items are kept as their upstreams offer them.
     db: Db,
     /// How long a start, or one request, may take.
@@ -97,10 +105,13 @@ pub struct Upstreams {
     reaper: AtomicBool,
 }
 
-/// One surface's connection, made on first use.
+/// A connection to a surface's upstream, made on first use.
 #[derive(Debug)]
-struct Connection {
+pub struct Connection {
+    surface_id: String,
     upstream: Upstream,
+    /// The client session it belongs to, if it belongs to one.
+    downstream: Option<Downstream>,
     client: tokio::sync::Mutex<Option<Running>>,
     stderr: Arc<Mutex<StderrTail>>,
     state: Mutex<(UpstreamState, Timestamp, Option<String>)>,
@@ -142,6 +153,13 @@ impl Lease {
     }
 }
 
+impl Lease {
+    /// The client session the connection relays to, if it belongs to one.
+    pub fn downstream(&self) -> Option<&Downstream> {
+        self.connection.downstream.as_ref()
+    }
+}
+
 impl std::ops::Deref for Lease {
     type Target = Peer<RoleClient>;
 
@@ -168,6 +186,7 @@ impl Upstreams {
     pub fn new(config: &Config, db: Db) -> Self {
         Self {
             connections: Mutex::default(),
+            sessions: Mutex::default(),
             db,
             timeout: config.upstream_timeout,
             idle_stop: config.upstream_idle_stop,
@@ -177,8 +196,8 @@ impl Upstreams {
         }
     }
 
-    /// The peer of the running upstream of `surface_id`, started (or
-    /// started again) when needed.
+    /// The peer of the running shared upstream of `surface_id`, started
+    /// (or started again) when needed.
     pub async fn peer(
         self: &Arc<Self>,
         surface_id: &str,
@@ -186,6 +205,38 @@ impl Upstreams {
     ) -> Result<Lease, UpstreamError> {
         self.start_reaper();
         let connection = self.connection(surface_id, upstream);
+        self.lease(&connection).await
+    }
+
+    /// A connection of its own for one client session of `surface_id`,
+    /// relaying to `downstream`; not started until first used. It ends
+    /// when the session drops it.
+    pub fn session(
+        &self,
+        surface_id: &str,
+        upstream: &Upstream,
+        downstream: Downstream,
+    ) -> Arc<Connection> {
+        let connection = Arc::new(Connection::new(
+            surface_id,
+            upstream.clone(),
+            Some(downstream),
+        ));
+        let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
+        let of_surface = sessions.entry(surface_id.to_owned()).or_default();
+        of_surface.retain(|connection| connection.strong_count() > 0);
+        of_surface.push(Arc::downgrade(&connection));
+        connection
+    }
+
+    /// The peer of `connection`'s running upstream, started (or started
+    /// again) when needed.
+    pub async fn lease(
+        self: &Arc<Self>,
+        connection: &Arc<Connection>,
+    ) -> Result<Lease, UpstreamError> {
+        let upstream = &connection.upstream;
+        let surface_id = connection.surface_id.as_str();
         let mut client = connection.client.lock().await;
         if let Some(running) = client.as_ref()
             && !running.is_closed()
@@ -218,6 +269,7 @@ impl Upstreams {
             http: &self.http,
             stderr: &connection.stderr,
             changed: &connection.changed,
+            downstream: connection.downstream.clone(),
         };
         let started = tokio::time::timeout(self.timeout, start::start(upstream, means))
             .await
@@ -247,6 +299,11 @@ impl Upstreams {
             surface_id.to_owned(),
             running.peer().clone(),
             Arc::clone(&connection.changed),
+            if connection.downstream.is_some() {
+                Prune::Keep
+            } else {
+                Prune::Gone
+            },
             self.timeout,
         ));
         *client = Some(running);
@@ -261,21 +318,40 @@ impl Upstreams {
         upstream: &Upstream,
     ) -> Result<bool, UpstreamError> {
         let lease = self.peer(surface_id, upstream).await?;
-        items::sync(&self.db, surface_id, &lease, self.timeout)
+        items::sync(&self.db, surface_id, &lease, Prune::Gone, self.timeout)
             .await
             .map_err(UpstreamError::new)
     }
 
     /// What the upstream of `surface_id` is doing: `stopped` until a client
-    /// first needs it.
+    /// first needs it. With several connections (one per client session),
+    /// `running` if any runs, else what the last to change says.
     pub async fn status(&self, surface_id: &str) -> UpstreamStatus {
-        let connection = self
-            .connections
+        let mut connections: Vec<Arc<Connection>> = self
+            .sessions
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(surface_id)
-            .cloned();
-        let Some(connection) = connection else {
+            .into_iter()
+            .flatten()
+            .filter_map(Weak::upgrade)
+            .collect();
+        connections.extend(
+            self.connections
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(surface_id)
+                .cloned(),
+        );
+        let mut chosen: Option<(Arc<Connection>, (bool, Timestamp))> = None;
+        for connection in connections {
+            let (state, since, _) = connection.current_state().await;
+            let rank = (state == UpstreamState::Running, since);
+            if chosen.as_ref().is_none_or(|(_, best)| rank > *best) {
+                chosen = Some((connection, rank));
+            }
+        }
+        let Some((connection, _)) = chosen else {
             return UpstreamStatus {
                 state: UpstreamState::Stopped,
                 since: time::now(),
@@ -283,21 +359,6 @@ impl Upstreams {
                 stderr_tail: None,
             };
         };
-        // An upstream that went away since its last request shows so.
-        let gone = connection
-            .client
-            .lock()
-            .await
-            .as_ref()
-            .is_some_and(|running| running.is_closed() || running.peer().is_transport_closed());
-        if gone && connection.state().0 == UpstreamState::Running {
-            // (A failure a request met has set the state already.)
-            let (state, reason) = match connection.upstream {
-                Upstream::Stdio { .. } => (UpstreamState::Crashed, "exited"),
-                Upstream::Http { .. } => (UpstreamState::Unreachable, "closed the connection"),
-            };
-            connection.set_state(state, Some(format!("the upstream MCP server {reason}")));
-        }
         let (state, since, last_error) = connection.state();
         let tail = connection
             .stderr
@@ -325,16 +386,7 @@ impl Upstreams {
         {
             return Arc::clone(connection);
         }
-        let connection = Arc::new(Connection {
-            upstream: upstream.clone(),
-            client: tokio::sync::Mutex::new(None),
-            stderr: Arc::default(),
-            state: Mutex::new((UpstreamState::Stopped, time::now(), None)),
-            backoff: Mutex::new((0, None)),
-            activity: Mutex::new((0, Instant::now())),
-            changed: Arc::default(),
-            broken: AtomicBool::new(false),
-        });
+        let connection = Arc::new(Connection::new(surface_id, upstream.clone(), None));
         connections.insert(surface_id.to_owned(), Arc::clone(&connection));
         connection
     }
@@ -386,6 +438,46 @@ async fn reap(upstreams: Weak<Upstreams>, every: Duration) {
 }
 
 impl Connection {
+    fn new(surface_id: &str, upstream: Upstream, downstream: Option<Downstream>) -> Self {
+        Self {
+            surface_id: surface_id.to_owned(),
+            upstream,
+            downstream,
+            client: tokio::sync::Mutex::new(None),
+            stderr: Arc::default(),
+            state: Mutex::new((UpstreamState::Stopped, time::now(), None)),
+            backoff: Mutex::new((0, None)),
+            activity: Mutex::new((0, Instant::now())),
+            changed: Arc::default(),
+            broken: AtomicBool::new(false),
+        }
+    }
+
+    /// The upstream it connects to.
+    pub fn upstream(&self) -> &Upstream {
+        &self.upstream
+    }
+
+    /// Its state, noticing an upstream that went away since its last
+    /// request.
+    async fn current_state(&self) -> (UpstreamState, Timestamp, Option<String>) {
+        let gone = self
+            .client
+            .lock()
+            .await
+            .as_ref()
+            .is_some_and(|running| running.is_closed() || running.peer().is_transport_closed());
+        if gone && self.state().0 == UpstreamState::Running {
+            // (A failure a request met has set the state already.)
+            let (state, reason) = match self.upstream {
+                Upstream::Stdio { .. } => (UpstreamState::Crashed, "exited"),
+                Upstream::Http { .. } => (UpstreamState::Unreachable, "closed the connection"),
+            };
+            self.set_state(state, Some(format!("the upstream MCP server {reason}")));
+        }
+        self.state()
+    }
+
     fn lease(self: &Arc<Self>, running: &Running, timeout: Duration) -> Lease {
         let mut activity = self.activity.lock().unwrap_or_else(PoisonError::into_inner);
         activity.0 += 1;

@@ -100,7 +100,16 @@ pub async fn calls_are_forwarded_and_audited(server: &Server, vault: &Vault) -> 
         async move {
             let response = server.mcp(&gateway, Some(&key), &message).await?;
             let status = response.status();
-            let body: Value = response.json().await?;
+            let text = response.text().await?;
+            // An `initialize` opens a session, answered on its event stream.
+            let body: Value = serde_json::from_str(&text)
+                .ok()
+                .or_else(|| {
+                    text.lines()
+                        .filter_map(|line| line.strip_prefix("data:"))
+                        .find_map(|data| serde_json::from_str(data.trim()).ok())
+                })
+                .unwrap_or(Value::Null);
             anyhow::Ok((status, body))
         }
     };

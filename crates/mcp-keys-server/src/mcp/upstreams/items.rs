@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 
 use crate::Db;
 use crate::api::ItemKind;
-use crate::db::SyncedItem;
+use crate::db::{Prune, SyncedItem};
 use crate::routes::validate;
 use crate::time;
 
@@ -85,6 +85,7 @@ pub(super) async fn sync(
     db: &Db,
     surface_id: &str,
     peer: &Peer<RoleClient>,
+    prune: Prune,
     timeout: Duration,
 ) -> Result<bool, String> {
     let items = tokio::time::timeout(timeout, offered(peer))
@@ -98,7 +99,7 @@ pub(super) async fn sync(
         .map_err(|error| {
             format!("the upstream MCP server could not list what it offers: {error}")
         })?;
-    db.sync_items(surface_id, &items, time::now())
+    db.sync_items(surface_id, &items, prune, time::now())
         .await
         .map_err(|error| error.to_string())
 }
@@ -110,10 +111,11 @@ pub(super) async fn keep_current(
     surface_id: String,
     peer: Peer<RoleClient>,
     changed: Arc<Notify>,
+    prune: Prune,
     timeout: Duration,
 ) {
     loop {
-        if let Err(error) = sync(&db, &surface_id, &peer, timeout).await {
+        if let Err(error) = sync(&db, &surface_id, &peer, prune, timeout).await {
             tracing::warn!(%surface_id, %error, "could not sync a surface's items from its upstream");
         }
         loop {

@@ -14,16 +14,16 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue};
 use mcp_keys_core::{Upstream, UpstreamValue};
-use rmcp::model::{ClientCapabilities, ClientConfig, Implementation};
-use rmcp::service::{NotificationContext, RunningService};
+use rmcp::service::RunningService;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
-use rmcp::{ClientHandler, RoleClient, ServiceExt as _};
+use rmcp::{RoleClient, ServiceExt as _};
 use tokio::io::AsyncBufReadExt as _;
 use tokio::sync::Notify;
 use zeroize::Zeroizing;
 
 use super::UpstreamError;
+use super::client::{Downstream, GatewayClient};
 use super::stderr::StderrTail;
 use crate::secrets::UpstreamSecrets;
 
@@ -39,32 +39,6 @@ const STDERR_DRAIN: Duration = Duration::from_secs(1);
 /// A running upstream, as the gateway's MCP client sees it.
 pub(super) type Running = RunningService<RoleClient, GatewayClient>;
 
-/// The gateway as the upstream's client: it says who it is, and hears when
-/// the upstream's tools, prompts or resources change.
-#[derive(Debug, Clone)]
-pub(super) struct GatewayClient {
-    info: ClientConfig,
-    changed: Arc<Notify>,
-}
-
-impl ClientHandler for GatewayClient {
-    fn get_info(&self) -> ClientConfig {
-        self.info.clone()
-    }
-
-    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.changed.notify_one();
-    }
-
-    async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.changed.notify_one();
-    }
-
-    async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.changed.notify_one();
-    }
-}
-
 /// What starting needs besides the upstream.
 pub(super) struct Means<'a> {
     /// Where secret references are resolved.
@@ -75,25 +49,20 @@ pub(super) struct Means<'a> {
     pub(super) stderr: &'a Arc<Mutex<StderrTail>>,
     /// Told when the upstream's lists change.
     pub(super) changed: &'a Arc<Notify>,
+    /// The client session the connection belongs to, if it belongs to one.
+    pub(super) downstream: Option<Downstream>,
 }
 
 /// Starts `upstream` and completes the MCP handshake with it.
 pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Running, UpstreamError> {
-    let info = GatewayClient {
-        info: ClientConfig::new(
-            // The shared mode: no sampling, elicitation or roots, since the
-            // upstream's requests could not be routed to one client.
-            ClientCapabilities::default(),
-            Implementation::new("mcp-keys-gateway", env!("CARGO_PKG_VERSION")),
-        ),
-        changed: Arc::clone(means.changed),
-    };
+    let info = GatewayClient::new(Arc::clone(means.changed), means.downstream);
     match upstream {
         Upstream::Stdio {
             command,
             args,
             env,
             cwd,
+            sessions: _,
         } => {
             let mut child = tokio::process::Command::new(command);
             child.args(args).env_clear().kill_on_drop(true);
@@ -142,7 +111,7 @@ pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Runni
                 }
             }
         }
-        Upstream::Http { url, headers } => {
+        Upstream::Http { url, headers, .. } => {
             let mut custom = HashMap::new();
             for (name, value) in headers {
                 let secret = matches!(value, UpstreamValue::Secret { .. });

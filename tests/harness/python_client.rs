@@ -1,5 +1,6 @@
-//! The official Python MCP SDK in a private virtualenv, and `client.py`
-//! driven over its stdin and stdout.
+//! The official Python MCP SDK in a private virtualenv, and
+//! `python_client.py` driven over its stdin and stdout (the `mcp-client`
+//! and `gateway` tests).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -19,7 +20,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The virtualenv's Python with [`SDK`], created on first use.
 fn venv_python() -> Result<PathBuf> {
-    Ok(mcp_keys_e2e::pip_venv("mcp-client", SDK)?.join("bin/python"))
+    Ok(crate::pip_venv("mcp-client", SDK)?.join("bin/python"))
 }
 
 /// One running `client.py` session, killed when dropped.
@@ -34,7 +35,7 @@ impl PythonClient {
     /// Starts the client on `url` with `key`, and returns it with its
     /// answer to `initialize`.
     pub async fn connect(url: &str, key: &str) -> Result<(Self, Value)> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("mcp_client/client.py");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("harness/python_client.py");
         let mut process = Command::new(venv_python()?)
             .arg(script)
             .arg(url)
@@ -44,7 +45,7 @@ impl PythonClient {
             .stdout(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .context("starting client.py")?;
+            .context("starting python_client.py")?;
         let mut client = Self {
             stdin: process.stdin.take().context("stdin")?,
             stdout: BufReader::new(process.stdout.take().context("stdout")?).lines(),
@@ -66,8 +67,8 @@ impl PythonClient {
     async fn answer(&mut self) -> Result<Value> {
         let line = tokio::time::timeout(ANSWER_TIMEOUT, self.stdout.next_line())
             .await
-            .context("client.py did not answer in time")??
-            .context("client.py exited without answering")?;
-        serde_json::from_str(&line).with_context(|| format!("client.py printed {line}"))
+            .context("python_client.py did not answer in time")??
+            .context("python_client.py exited without answering")?;
+        serde_json::from_str(&line).with_context(|| format!("python_client.py printed {line}"))
     }
 }

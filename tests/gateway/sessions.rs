@@ -1,0 +1,348 @@
+//! Client sessions through the gateway: the server's own requests to the
+//! client (sampling, elicitation, roots), its progress, log messages and
+//! resource changes reach a real client, the Python SDK, over its
+//! session; a session belongs to the key that opened it and ends with its
+//! revocation; many sessions run at once.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use mcp_keys_e2e::{PythonClient, Service};
+
+use super::{PROTOCOL_VERSION, everything};
+
+/// How long a notification may take to arrive.
+const HEARD_WITHIN: Duration = Duration::from_secs(15);
+
+fn call(name: &str, arguments: Value) -> Value {
+    json!({"op": "call", "name": name, "arguments": arguments})
+}
+
+/// The text of a tool result the client reported.
+fn text_of(answer: &Value) -> String {
+    answer["content"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|block| block["text"].as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What the client heard from the server on its own, waiting until
+/// `wanted` is among it.
+async fn heard_until(
+    client: &mut PythonClient,
+    wanted: impl Fn(&Value) -> bool,
+) -> Result<Vec<Value>> {
+    let deadline = Instant::now() + HEARD_WITHIN;
+    let mut heard = Vec::new();
+    loop {
+        let answer = client.send(&json!({"op": "heard"})).await?;
+        heard.extend(answer["heard"].as_array().cloned().unwrap_or_default());
+        if heard.iter().any(&wanted) {
+            return Ok(heard);
+        }
+        if Instant::now() > deadline {
+            bail!("not heard within {HEARD_WITHIN:?}: {heard:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_servers_requests_and_notifications_reach_the_client_of_the_session() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - Python"}))
+        .await?;
+    let (mut client, initialized) = PythonClient::connect(&surface.url, &key).await?;
+    assert_eq!(initialized["ok"], true, "{initialized}");
+    assert_eq!(
+        initialized["server"], "mcp-servers/everything",
+        "{initialized}"
+    );
+
+    // The server offers the tools that need a client able to sample,
+    // elicit and list roots: it was told what this client can do.
+    let tools = client.send(&json!({"op": "list"})).await?;
+    for needed in [
+        "trigger-sampling-request",
+        "trigger-elicitation-request",
+        "get-roots-list",
+    ] {
+        assert!(
+            tools["tools"]
+                .as_array()
+                .is_some_and(|tools| tools.contains(&json!(needed))),
+            "{needed} missing: {tools}"
+        );
+    }
+
+    // Sampling: the server asks the client, the client's answer reaches the
+    // server, which puts it in its result.
+    let sampled = client
+        .send(&call(
+            "trigger-sampling-request",
+            json!({"prompt": "the gateway relays", "maxTokens": 20}),
+        ))
+        .await?;
+    assert_eq!(sampled["ok"], true, "{sampled}");
+    let text = text_of(&sampled);
+    assert!(
+        text.contains("sampled:") && text.contains("the gateway relays"),
+        "{text}"
+    );
+
+    // Elicitation: the same, with the client's accepted content.
+    let elicited = client
+        .send(&call("trigger-elicitation-request", json!({})))
+        .await?;
+    assert_eq!(elicited["ok"], true, "{elicited}");
+    assert!(text_of(&elicited).contains("Ada"), "{elicited}");
+
+    // Roots: the server asks for them, and again when the client says
+    // they changed.
+    let roots = client.send(&call("get-roots-list", json!({}))).await?;
+    assert!(text_of(&roots).contains("first-root"), "{roots}");
+    client.send(&json!({"op": "roots_changed"})).await?;
+    let deadline = Instant::now() + HEARD_WITHIN;
+    loop {
+        let roots = client.send(&call("get-roots-list", json!({}))).await?;
+        if text_of(&roots).contains("second-root") {
+            break;
+        }
+        if Instant::now() > deadline {
+            bail!("the server never saw the changed roots: {roots}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let heard = client.send(&json!({"op": "heard"})).await?;
+    let requests: Vec<&str> = heard["heard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|event| event["request"].as_str())
+        .collect();
+    for request in ["sampling/createMessage", "elicitation/create", "roots/list"] {
+        assert!(requests.contains(&request), "{request} not asked: {heard}");
+    }
+
+    // Progress of a long call, under the client's own token.
+    let long = client
+        .send(
+            &json!({"op": "call", "name": "trigger-long-running-operation",
+            "arguments": {"duration": 1, "steps": 3}, "progress": true}),
+        )
+        .await?;
+    assert_eq!(long["ok"], true, "{long}");
+    assert_eq!(long["progress"], json!([1.0, 2.0, 3.0]), "{long}");
+
+    // Log messages at the level the client set, and the changes of a
+    // resource it subscribed to.
+    client
+        .send(&json!({"op": "set_level", "level": "debug"}))
+        .await?;
+    let resources = client.send(&json!({"op": "resources"})).await?;
+    let uri = resources["resources"][0]
+        .as_str()
+        .context("server-everything lists resources")?
+        .to_owned();
+    let subscribed = client.send(&json!({"op": "subscribe", "uri": uri})).await?;
+    assert_eq!(subscribed["ok"], true, "{subscribed}");
+    heard_until(&mut client, |event| {
+        event["notification"] == "notifications/message"
+    })
+    .await?;
+    client
+        .send(&call("toggle-subscriber-updates", json!({})))
+        .await?;
+    let heard = heard_until(&mut client, |event| {
+        event["notification"] == "notifications/resources/updated"
+    })
+    .await?;
+    assert!(
+        heard
+            .iter()
+            .filter(|event| event["notification"] == "notifications/resources/updated")
+            .all(|event| event["uri"] == uri.as_str()),
+        "{heard:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_shared_upstream_is_told_its_client_can_take_no_requests() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let mut upstream = everything()?;
+    upstream["sessions"] = json!("shared");
+    let surface = service.gateway_surface(&upstream, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - shared"}))
+        .await?;
+    let (mut client, initialized) = PythonClient::connect(&surface.url, &key).await?;
+    assert_eq!(initialized["ok"], true, "{initialized}");
+    let tools = client.send(&json!({"op": "list"})).await?;
+    let names = tools["tools"].as_array().context("tools")?;
+    assert!(names.contains(&json!("echo")), "{tools}");
+    assert!(
+        !names.contains(&json!("trigger-sampling-request")),
+        "{tools}"
+    );
+    let echoed = client
+        .send(&call("echo", json!({"message": "one for all"})))
+        .await?;
+    assert!(text_of(&echoed).contains("one for all"), "{echoed}");
+    Ok(())
+}
+
+/// A POST in a session: the status, the session it named or opened, and
+/// the JSON-RPC answer (from a JSON body or the SSE stream).
+async fn post(
+    url: &str,
+    key: &str,
+    session: Option<&str>,
+    message: &Value,
+) -> Result<(StatusCode, Option<String>, Option<Value>)> {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+        .json(message);
+    if let Some(session) = session {
+        request = request.header("Mcp-Session-Id", session);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let opened = response
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await?;
+    let answer = serde_json::from_str(&text).ok().or_else(|| {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+            .find(|message| message.get("id").is_some())
+    });
+    Ok((status, opened, answer))
+}
+
+/// Opens a session with `key`: its id.
+async fn open_session(url: &str, key: &str, client: &str) -> Result<String> {
+    let (status, session, answer) = post(
+        url,
+        key,
+        None,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": PROTOCOL_VERSION, "capabilities": {},
+            "clientInfo": {"name": client, "version": "1"}}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
+    let session = session.context("initialize opened no session")?;
+    let (status, _, _) = post(
+        url,
+        key,
+        Some(&session),
+        &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    Ok(session)
+}
+
+#[tokio::test]
+async fn a_session_belongs_to_its_key_and_ends_when_the_key_is_revoked() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, key_id) = service
+        .key(&surface, &json!({"name": "MCP - mine"}))
+        .await?;
+    let (other, _) = service
+        .key(&surface, &json!({"name": "MCP - other"}))
+        .await?;
+    let session = open_session(&surface.url, &key, "e2e").await?;
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+
+    // Another valid key of the same surface cannot use the session.
+    let (status, _, _) = post(&surface.url, &other, Some(&session), &list).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, answer) = post(&surface.url, &key, Some(&session), &list).await?;
+    assert_eq!(status, StatusCode::OK, "{answer:?}");
+    assert!(answer.is_some_and(|answer| answer["result"]["tools"].is_array()));
+
+    // The session's stream for the server's messages is open …
+    let stream = reqwest::Client::new()
+        .get(&surface.url)
+        .bearer_auth(&key)
+        .header("Accept", "text/event-stream")
+        .header("Mcp-Session-Id", &session)
+        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+        .send()
+        .await?;
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    // … and a revocation ends it, and the session with it.
+    service
+        .expect(
+            StatusCode::OK,
+            Method::DELETE,
+            &format!("{}/keys/{key_id}", surface.path),
+            None,
+        )
+        .await?;
+    tokio::time::timeout(Duration::from_secs(5), stream.text())
+        .await
+        .context("the session's stream stayed open after the revocation")??;
+    let (status, _, _) = post(&surface.url, &key, Some(&session), &list).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+#[tokio::test]
+async fn fifty_sessions_at_once_each_get_their_own_answers() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    // Each session has its own server process (`sessions: separate`).
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - many"}))
+        .await?;
+    let mut sessions = tokio::task::JoinSet::new();
+    for n in 0..50 {
+        let url = surface.url.clone();
+        let key = key.clone();
+        sessions.spawn(async move {
+            let session = open_session(&url, &key, &format!("client-{n}")).await?;
+            for call in 0..3 {
+                let message = format!("session {n} call {call}");
+                let (status, _, answer) = post(
+                    &url,
+                    &key,
+                    Some(&session),
+                    &json!({"jsonrpc": "2.0", "id": 10 + call, "method": "tools/call",
+                        "params": {"name": "echo", "arguments": {"message": message}}}),
+                )
+                .await?;
+                let answer = answer.context("no answer")?;
+                anyhow::ensure!(status == StatusCode::OK, "{status}: {answer}");
+                anyhow::ensure!(answer.to_string().contains(&message), "{answer}");
+            }
+            anyhow::Ok(session)
+        });
+    }
+    let mut ids = Vec::new();
+    while let Some(session) = sessions.join_next().await {
+        ids.push(session??);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 50, "every session has its own id");
+    Ok(())
+}
