@@ -1,7 +1,7 @@
 //! Client sessions through the gateway: the server's own requests to the
 //! client (sampling, elicitation, roots), its progress, log messages and
-//! resource changes reach a real client, the Python SDK, over its
-//! session; a session belongs to the key that opened it and ends with its
+//! resource changes reach real clients, the Python and TypeScript SDKs,
+//! over their sessions; a session belongs to the key that opened it and ends with its
 //! revocation; many sessions run at once.
 
 use std::time::{Duration, Instant};
@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{PythonClient, Service};
+use mcp_keys_e2e::{PythonClient, Service, npm_bin};
 
 use super::{PROTOCOL_VERSION, everything};
 
@@ -344,5 +344,52 @@ async fn fifty_sessions_at_once_each_get_their_own_answers() -> Result<()> {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 50, "every session has its own id");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_typescript_sdk_samples_through_its_session() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - TypeScript"}))
+        .await?;
+    let modules = npm_bin()?.parent().context("node_modules")?.to_owned();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("gateway/ts_client.mjs");
+    let output = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::process::Command::new("node")
+            .arg(script)
+            .arg(&surface.url)
+            // In the environment, not the arguments: `ps` shows arguments.
+            .env("MCP_KEYS_TEST_KEY", &key)
+            .env("MCP_KEYS_TEST_NODE_MODULES", modules)
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .context("the TypeScript client did not finish")??;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let answer: Value = serde_json::from_str(stdout.trim()).with_context(|| {
+        format!(
+            "ts_client.mjs printed {stdout}; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
+    assert!(output.status.success(), "{answer}");
+    assert_eq!(answer["server"], "mcp-servers/everything", "{answer}");
+    assert!(
+        answer["echo"]
+            .as_str()
+            .is_some_and(|echo| echo.contains("from typescript")),
+        "{answer}"
+    );
+    assert!(
+        answer["sampled"]
+            .as_str()
+            .is_some_and(|text| text.contains("sampled by ts:") && text.contains("typescript asks")),
+        "{answer}"
+    );
+    assert_eq!(answer["samplingRequests"], 1, "{answer}");
     Ok(())
 }

@@ -44,7 +44,7 @@ pub const FILESYSTEM_SERVER_PACKAGE: &str = "@modelcontextprotocol/server-filesy
 #[ts(export)]
 pub enum UpstreamChoice {
     /// Share a folder: the official filesystem server, run with `npx`,
-    /// limited to that folder.
+    /// limited to that folder, one process for every client (`shared`).
     Folder {
         /// The folder (absolute).
         path: String,
@@ -82,7 +82,10 @@ impl UpstreamChoice {
                     ],
                     env: BTreeMap::new(),
                     cwd: None,
-                    sessions: UpstreamSessions::Separate,
+                    // The filesystem server takes a client's roots as the
+                    // folders it may use, in place of the one shared: it
+                    // must never hear of a client's roots.
+                    sessions: UpstreamSessions::Shared,
                 }
             }
             Self::Command { command_line } => Upstream::from_command_line(command_line)?,

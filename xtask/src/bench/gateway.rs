@@ -308,7 +308,10 @@ fn mcp_keys(binary: &Path, server: &[String], scratch: &Path) -> Result<Route> {
     let surface = manage(
         &format!("/v1/products/{product}/surfaces"),
         json!({"name": "Everything", "type": "mcp", "environment": "production",
-            "upstream": {"type": "stdio", "command": server[0], "args": server[1..]}}),
+            // One upstream for every session (DESIGN §7's speed target):
+            // server-everything's echo keeps no per-client state.
+            "upstream": {"type": "stdio", "command": server[0], "args": server[1..],
+                "sessions": "shared"}}),
     )?;
     let surface = surface["id"].as_str().context("surface id")?;
     let path = format!("/v1/products/{product}/surfaces/{surface}");

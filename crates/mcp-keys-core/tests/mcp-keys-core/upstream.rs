@@ -131,7 +131,7 @@ fn what_a_person_picks_in_the_app_becomes_a_checked_upstream() -> Result<(), Str
             ],
             env: BTreeMap::new(),
             cwd: None,
-            sessions: UpstreamSessions::Separate,
+            sessions: UpstreamSessions::Shared,
         }
     );
     let command = UpstreamChoice::Command {
