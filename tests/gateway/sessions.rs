@@ -393,3 +393,44 @@ async fn the_typescript_sdk_samples_through_its_session() -> Result<()> {
     assert_eq!(answer["samplingRequests"], 1, "{answer}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_client_cannot_widen_a_shared_folder_with_its_roots() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let base = std::fs::canonicalize(dir.path())?;
+    let notes = base.join("notes");
+    let secret = base.join("secret");
+    std::fs::create_dir_all(&notes)?;
+    std::fs::create_dir_all(&secret)?;
+    std::fs::write(notes.join("todo.md"), "buy milk\n")?;
+    std::fs::write(secret.join("key.txt"), "not for clients\n")?;
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    // Separate sessions, on purpose: the client's other capabilities pass.
+    let surface = service
+        .gateway_surface(&super::filesystem(&notes)?, &[])
+        .await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - roots"}))
+        .await?;
+    let secret_root = format!("file://{}", secret.display());
+    let (mut client, initialized) =
+        PythonClient::connect_with_roots(&surface.url, &key, &[&secret_root]).await?;
+    assert_eq!(initialized["ok"], true, "{initialized}");
+
+    let read = |path: std::path::PathBuf| call("read_text_file", json!({"path": path}));
+    let todo = client.send(&read(notes.join("todo.md"))).await?;
+    assert!(text_of(&todo).contains("buy milk"), "{todo}");
+    let stolen = client.send(&read(secret.join("key.txt"))).await?;
+    assert!(!text_of(&stolen).contains("not for clients"), "{stolen}");
+    let allowed = client
+        .send(&call("list_allowed_directories", json!({})))
+        .await?;
+    let allowed = text_of(&allowed);
+    assert!(
+        allowed.contains("notes") && !allowed.contains("secret"),
+        "{allowed}"
+    );
+    let heard = client.send(&json!({"op": "heard"})).await?;
+    assert!(!heard.to_string().contains("roots/list"), "{heard}");
+    Ok(())
+}

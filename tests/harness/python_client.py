@@ -17,7 +17,8 @@ It initializes first, then reads JSON commands from stdin:
     {"op": "roots_changed"}  (the roots change to ROOTS_CHANGED and the server is told)
 
 The client can sample (it answers "sampled: <the prompt's text>"), elicit (it
-accepts with {"name": "Ada"}) and list its roots (ROOTS), so a server's
+accepts with {"name": "Ada"}) and list its roots (ROOTS, or the
+comma-separated URIs of $MCP_KEYS_TEST_ROOTS), so a server's
 requests through a gateway can be checked; each request it answered is
 reported by "heard".
 
@@ -43,7 +44,7 @@ import mcp_types as types
 from mcp_types import Implementation
 
 CLIENT_NAME = "python-sdk-test-client"
-ROOTS = ["file:///srv/first-root"]
+ROOTS = os.environ.get("MCP_KEYS_TEST_ROOTS", "file:///srv/first-root").split(",")
 ROOTS_CHANGED = ["file:///srv/first-root", "file:///srv/second-root"]
 
 

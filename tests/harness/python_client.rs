@@ -35,12 +35,18 @@ impl PythonClient {
     /// Starts the client on `url` with `key`, and returns it with its
     /// answer to `initialize`.
     pub async fn connect(url: &str, key: &str) -> Result<(Self, Value)> {
+        Self::connect_with_roots(url, key, &[]).await
+    }
+
+    /// [`Self::connect`] with a client whose roots are `roots` (file URIs).
+    pub async fn connect_with_roots(url: &str, key: &str, roots: &[&str]) -> Result<(Self, Value)> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("harness/python_client.py");
         let mut process = Command::new(venv_python()?)
             .arg(script)
             .arg(url)
             // In the environment, not the arguments: `ps` shows arguments.
             .env("MCP_KEYS_TEST_KEY", key)
+            .envs((!roots.is_empty()).then(|| ("MCP_KEYS_TEST_ROOTS", roots.join(","))))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .kill_on_drop(true)

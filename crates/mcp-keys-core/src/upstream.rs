@@ -82,9 +82,9 @@ impl UpstreamChoice {
                     ],
                     env: BTreeMap::new(),
                     cwd: None,
-                    // The filesystem server takes a client's roots as the
-                    // folders it may use, in place of the one shared: it
-                    // must never hear of a client's roots.
+                    // One process for every client: the server keeps no
+                    // per-client state (it never hears of clients' roots:
+                    // `takes_roots_as_limits`).
                     sessions: UpstreamSessions::Shared,
                 }
             }
@@ -99,6 +99,14 @@ impl UpstreamChoice {
         Ok(upstream)
     }
 }
+
+/// The servers (as a program or package name) that take a client's roots
+/// as the folders they may use ([`Upstream::takes_roots_as_limits`]).
+const ROOTS_AS_LIMITS: [&str; 3] = [
+    "server-filesystem",
+    "mcp-server-filesystem",
+    "mcp-server-git",
+];
 
 /// The real MCP server behind a surface.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -192,6 +200,23 @@ impl Upstream {
             env: BTreeMap::new(),
             cwd: None,
             sessions: UpstreamSessions::Separate,
+        })
+    }
+
+    /// Whether this is a server known to take a client's roots as the
+    /// folders it may use, in place of those it was started with (the
+    /// official filesystem and git servers): the gateway never offers it a
+    /// client's roots, so a key holder cannot widen what the owner shared.
+    pub fn takes_roots_as_limits(&self) -> bool {
+        let Self::Stdio { command, args, .. } = self else {
+            return false;
+        };
+        std::iter::once(command).chain(args).any(|word| {
+            let name = word.rsplit('/').next().unwrap_or(word);
+            // `@modelcontextprotocol/server-filesystem@2026.8.31` names
+            // `server-filesystem@2026.8.31` here.
+            let name = name.split('@').next().unwrap_or(name);
+            ROOTS_AS_LIMITS.contains(&name)
         })
     }
 

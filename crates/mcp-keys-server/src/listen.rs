@@ -69,6 +69,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // A streamed answer (an MCP session's event stream) is written in
+        // several pieces; with Nagle's algorithm each waits for the client's
+        // delayed ACK, 40 ms a request.
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not set TCP_NODELAY");
+        }
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             // The client address, for the per-address failure limit.

@@ -176,6 +176,14 @@ export function ServerTab({
           <dd>
             <code data-testid="server-upstream">{describeUpstream(upstream)}</code>
           </dd>
+          <dt>Clients</dt>
+          <dd data-testid="server-sessions">
+            {upstream.sessions === "shared"
+              ? "One connection for every client (no requests to clients, no notifications)"
+              : upstream.type === "http"
+                ? "Each client session gets its own session on the server"
+                : "Each client session gets its own process"}
+          </dd>
           <dt>State</dt>
           <dd data-testid="server-state" data-state={current?.state ?? "loading"}>
             {current ? (

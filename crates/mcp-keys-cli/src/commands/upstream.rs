@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use mcp_keys_core::{Upstream, UpstreamSessions, UpstreamValue, split_command_line};
+use mcp_keys_core::{Upstream, UpstreamSessions, UpstreamValue};
 
 use crate::exit::CliError;
 
@@ -59,31 +59,33 @@ impl UpstreamArgs {
             let (name, secret_ref) = pair(secret, '=', "--upstream-secret NAME=SECRET")?;
             values.insert(name, UpstreamValue::Secret { secret_ref });
         }
-        let sessions = if self.upstream_shared {
-            UpstreamSessions::Shared
-        } else {
-            UpstreamSessions::Separate
-        };
         let upstream = match (&self.upstream_stdio, &self.upstream_url) {
             (Some(line), None) => {
-                let (command, args) = split_command_line(line)
+                let mut upstream = Upstream::from_command_line(line)
                     .map_err(|reason| CliError::Usage(format!("--upstream-stdio {reason}")))?;
                 for variable in &self.upstream_env {
                     let (name, value) = pair(variable, '=', "--upstream-env NAME=VALUE")?;
                     values.insert(name, UpstreamValue::Plain(value));
                 }
-                Upstream::Stdio {
-                    command,
-                    args,
-                    env: values,
-                    cwd: self
+                if let Upstream::Stdio {
+                    env,
+                    cwd,
+                    sessions: shared,
+                    ..
+                } = &mut upstream
+                {
+                    *env = values;
+                    *cwd = self
                         .upstream_cwd
                         .as_ref()
                         .map(std::path::absolute)
                         .transpose()?
-                        .map(|path| path.display().to_string()),
-                    sessions,
+                        .map(|path| path.display().to_string());
+                    if self.upstream_shared {
+                        *shared = UpstreamSessions::Shared;
+                    }
                 }
+                upstream
             }
             (None, Some(url)) => {
                 for header in &self.upstream_headers {
@@ -93,7 +95,11 @@ impl UpstreamArgs {
                 Upstream::Http {
                     url: url.clone(),
                     headers: values,
-                    sessions,
+                    sessions: if self.upstream_shared {
+                        UpstreamSessions::Shared
+                    } else {
+                        UpstreamSessions::Separate
+                    },
                 }
             }
             _ if values.is_empty() && !self.upstream_shared => return Ok(None),

@@ -143,6 +143,20 @@ fn what_a_person_picks_in_the_app_becomes_a_checked_upstream() -> Result<(), Str
             if command == "uvx" && args.last().map(String::as_str) == Some("Europe/Paris")),
         "{command:?}"
     );
+    assert_eq!(command.sessions(), UpstreamSessions::Separate);
+    assert!(!command.takes_roots_as_limits());
+    // Servers that would take a client's roots as the folders they may use.
+    for line in [
+        "npx -y @modelcontextprotocol/server-filesystem@2026.8.31 /srv/notes",
+        "/opt/bin/mcp-server-filesystem /srv/notes",
+        "uvx mcp-server-git --repository /srv/repo",
+    ] {
+        let upstream = UpstreamChoice::Command {
+            command_line: line.to_owned(),
+        }
+        .upstream()?;
+        assert!(upstream.takes_roots_as_limits(), "{line}");
+    }
     for (choice, reason) in [
         (
             UpstreamChoice::Folder {

@@ -115,12 +115,16 @@ impl GatewayClient {
     /// The client of a connection: with `downstream`, it offers what that
     /// client offers and relays to it; without (the `shared` mode), it
     /// offers nothing, so a well-behaved upstream never asks.
-    pub fn new(changed: Arc<Notify>, downstream: Option<Downstream>) -> Self {
+    /// A client's roots are not offered to a server that would take them as
+    /// the folders it may use (`roots: false`).
+    pub fn new(changed: Arc<Notify>, downstream: Option<Downstream>, roots: bool) -> Self {
         let mut capabilities = ClientCapabilities::default();
         if let Some(downstream) = &downstream {
             capabilities.sampling = downstream.capabilities.sampling.clone();
             capabilities.elicitation = downstream.capabilities.elicitation.clone();
-            capabilities.roots = downstream.capabilities.roots.clone();
+            if roots {
+                capabilities.roots = downstream.capabilities.roots.clone();
+            }
         }
         Self {
             info: ClientConfig::new(
@@ -175,6 +179,11 @@ impl ClientHandler for GatewayClient {
         &self,
         context: RequestContext<RoleClient>,
     ) -> Result<ListRootsResult, ErrorData> {
+        if self.info.capabilities.roots.is_none() {
+            return Err(ErrorData::method_not_found::<
+                rmcp::model::ListRootsRequestMethod,
+            >());
+        }
         let request = ServerRequest::ListRootsRequest(ListRootsRequest::default());
         match self.downstream()?.ask(request, context).await? {
             ClientResult::ListRootsResult(result) => Ok(result),

@@ -55,7 +55,11 @@ pub(super) struct Means<'a> {
 
 /// Starts `upstream` and completes the MCP handshake with it.
 pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Running, UpstreamError> {
-    let info = GatewayClient::new(Arc::clone(means.changed), means.downstream);
+    let info = GatewayClient::new(
+        Arc::clone(means.changed),
+        means.downstream,
+        !upstream.takes_roots_as_limits(),
+    );
     match upstream {
         Upstream::Stdio {
             command,
