@@ -12,6 +12,7 @@ mod events;
 mod keys;
 mod notify;
 mod products;
+mod sessions;
 mod sqlite;
 mod surfaces;
 mod tokens;

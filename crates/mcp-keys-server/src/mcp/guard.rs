@@ -124,7 +124,9 @@ async fn authenticate(
         key_id: key.id.clone(),
         initialize: peek.method.as_deref() == Some("initialize"),
     });
-    if peek.needs_caller() {
+    // A request of a session may be the one another instance takes the
+    // session over with, which replays `initialize`: that needs the caller.
+    if peek.needs_caller() || parts.headers.contains_key("mcp-session-id") {
         parts.extensions.insert(caller(state, &key, client).await?);
     }
     Ok(Request::from_parts(parts, Body::from(body)))

@@ -5,7 +5,10 @@
 //! first); a session is bound to the key that opened it, and closed when
 //! that key can no longer be used (revoked, expired, its surface turned
 //! off), here or, through the database's notifications, on another
-//! instance.
+//! instance. The database also keeps what another instance needs to take a
+//! session over when the one that opened it stopped (rmcp's session store:
+//! the client's initialize parameters; and the session's key): behind a
+//! load balancer, a client whose instance went away carries on.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,8 +18,12 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use rmcp::model::InitializeRequestParams;
 use rmcp::transport::streamable_http_server::session::SessionManager as _;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::session::{
+    SessionState, SessionStore, SessionStoreError,
+};
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio::sync::broadcast::error::RecvError;
 
@@ -65,12 +72,14 @@ impl Sessions {
         let mut manager = LocalSessionManager::default();
         manager.session_config.keep_alive = Some(config.upstream_idle_stop);
         let manager = Arc::new(manager);
+        let mut transport = transport
+            .with_legacy_session_mode(true)
+            .with_sse_keep_alive(Some(SSE_KEEP_ALIVE));
+        transport.session_store = Some(Arc::new(StoredSessions(db.clone())));
         let service = StreamableHttpService::new(
             || Ok(SurfaceTools::default()),
             Arc::clone(&manager),
-            transport
-                .with_legacy_session_mode(true)
-                .with_sse_keep_alive(Some(SSE_KEEP_ALIVE)),
+            transport,
         );
         Self {
             manager,
@@ -103,6 +112,24 @@ impl Sessions {
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(session_id)
                 .cloned();
+            let bound = match bound {
+                Some(bound) => Some(bound),
+                // Opened on another instance, perhaps: rmcp takes it over
+                // from the database, for the key that opened it only.
+                None => match self.db.mcp_session(session_id).await {
+                    Ok(Some((Some(bound), _))) => {
+                        if bound == key_id {
+                            self.remember(session_id, key_id);
+                        }
+                        Some(bound)
+                    }
+                    Ok(_) => None,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read an MCP session");
+                        None
+                    }
+                },
+            };
             if bound.is_some_and(|bound| bound != key_id) {
                 return (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
             }
@@ -126,17 +153,29 @@ impl Sessions {
         response
     }
 
-    /// Binds a new session to its key, forgetting sessions that ended.
+    /// Binds a new session to its key, here and in the database.
     async fn bind(self: &Arc<Self>, session_id: &HeaderValue, key_id: &str) {
         let Ok(session_id) = session_id.to_str() else {
             return;
         };
+        if let Err(error) = self.db.bind_mcp_session(session_id, key_id).await {
+            // The session works here; only another instance could not take
+            // it over.
+            tracing::warn!(%error, "could not keep an MCP session's key");
+        }
+        self.remember(session_id, key_id);
+    }
+
+    /// Remembers the key of a session served here, forgetting sessions
+    /// that ended.
+    fn remember(self: &Arc<Self>, session_id: &str, key_id: &str) {
         if !self.watching.swap(true, Ordering::AcqRel) {
             watch(self);
         }
-        let live = self.manager.sessions.read().await;
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
-        keys.retain(|id, _| live.contains_key(id.as_str()));
+        if let Ok(live) = self.manager.sessions.try_read() {
+            keys.retain(|id, _| live.contains_key(id.as_str()));
+        }
         keys.insert(session_id.to_owned(), key_id.to_owned());
     }
 
@@ -180,6 +219,31 @@ impl Sessions {
                 }
             }
         }
+    }
+}
+
+/// rmcp's session store, in the database: what another instance needs to
+/// take a session over. A session not yet bound to its key cannot be.
+struct StoredSessions(Db);
+
+#[async_trait::async_trait]
+impl SessionStore for StoredSessions {
+    async fn load(&self, session_id: &str) -> Result<Option<SessionState>, SessionStoreError> {
+        Ok(match self.0.mcp_session(session_id).await? {
+            Some((Some(_), params)) => serde_json::from_str::<InitializeRequestParams>(&params)
+                .ok()
+                .map(SessionState::new),
+            _ => None,
+        })
+    }
+
+    async fn store(&self, session_id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
+        let params = serde_json::to_string(&state.initialize_params)?;
+        Ok(self.0.store_mcp_session(session_id, &params).await?)
+    }
+
+    async fn delete(&self, session_id: &str) -> Result<(), SessionStoreError> {
+        Ok(self.0.delete_mcp_session(session_id).await?)
     }
 }
 

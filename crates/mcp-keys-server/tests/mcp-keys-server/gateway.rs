@@ -20,7 +20,7 @@ use crate::support::{Server, initialize, rpc};
 pub struct Vault(Mutex<HashMap<String, String>>);
 
 impl Vault {
-    fn set(&self, name: &str, value: &str) {
+    pub fn set(&self, name: &str, value: &str) {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)

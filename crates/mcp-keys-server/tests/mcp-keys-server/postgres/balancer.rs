@@ -1,10 +1,12 @@
 //! Several instances behind a real load balancer (HAProxy, Debian package
 //! `haproxy`), as a deployment runs them: a revocation made on one instance
 //! is refused through the balancer within a second, whichever instance
-//! answers, and clients carry on when an instance stops.
+//! answers, and clients carry on when an instance stops, in a session too
+//! (another instance takes it over from the database).
 
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -12,6 +14,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{cluster, second_instance};
+use crate::gateway::Vault;
 use crate::support::{PROTOCOL_VERSION, Server, Surface, rpc};
 
 /// HAProxy, stopped when dropped.
@@ -49,6 +52,7 @@ fn balance(servers: &[&Server]) -> Result<Balancer> {
     let mut config = format!(
         "global\n  maxconn 256\n\
          defaults\n  mode http\n  timeout connect 1s\n  timeout client 30s\n  timeout server 30s\n\
+         \x20 timeout check 2s\n\
          \x20 retries 3\n  option redispatch 1\n  retry-on conn-failure empty-response\n\
          frontend keys\n  bind 127.0.0.1:{port}\n  default_backend instances\n\
          backend instances\n  balance roundrobin\n  option httpchk GET /health\n\
@@ -154,6 +158,112 @@ async fn behind_haproxy_a_revocation_holds_on_every_instance_and_clients_outlive
     drop(second);
     for _ in 0..10 {
         assert_eq!(through(&balancer, &surface, &kept).await?, StatusCode::OK);
+    }
+    Ok(())
+}
+
+/// A POST to a session of `url` (an MCP endpoint): the status, the session
+/// it opened, and the JSON-RPC answer read from its event stream.
+async fn in_session(
+    url: &str,
+    key: &str,
+    session: Option<&str>,
+    message: &Value,
+) -> Result<(StatusCode, Option<String>, Value)> {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+        .json(message);
+    if let Some(session) = session {
+        request = request.header("Mcp-Session-Id", session);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let opened = response
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await?;
+    let answer = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+        .find(|message| message.get("id").is_some())
+        .unwrap_or(Value::Null);
+    Ok((status, opened, answer))
+}
+
+#[tokio::test]
+async fn behind_haproxy_a_session_carries_on_when_the_instance_that_opened_it_stops() -> Result<()>
+{
+    let database = cluster::database().await?;
+    let vault = Arc::new(Vault::default());
+    let secrets: Arc<dyn mcp_keys_server::UpstreamSecrets> = vault.clone();
+    let first = Server::start_on(tempfile::tempdir()?, &database.url, None, |config| {
+        config.upstream_secrets = Arc::clone(&secrets);
+    })
+    .await?;
+    let second = Server::start_on(
+        tempfile::tempdir()?,
+        &database.url,
+        Some(&first.token),
+        |config| config.upstream_secrets = Arc::clone(&secrets),
+    )
+    .await?;
+    // The upstream: a surface whose tools answer with their arguments,
+    // reached at the first instance, which stays up.
+    let upstream = first.surface("production", &["search"]).await?;
+    let (upstream_key, _) = first
+        .key(&upstream, &json!({"name": "MCP - gateway"}))
+        .await?;
+    vault.set("upstream-key", &format!("Bearer {upstream_key}"));
+    let gateway = first.surface("production", &[]).await?;
+    let (status, body) = first
+        .put(
+            &gateway.path(),
+            &json!({"upstream": {"type": "http",
+                "url": format!("{}{}/mcp", first.base, upstream.path()),
+                "headers": {"Authorization": {"secretRef": "upstream-key"}}}}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (key, _) = first
+        .key(&gateway, &json!({"name": "MCP - laptop"}))
+        .await?;
+    let (other, _) = first.key(&gateway, &json!({"name": "MCP - other"})).await?;
+
+    // The session is opened on the second instance, directly.
+    let (status, session, answer) = in_session(
+        &format!("{}{}/mcp", second.base, gateway.path()),
+        &key,
+        None,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": PROTOCOL_VERSION, "capabilities": {},
+            "clientInfo": {"name": "laptop", "version": "1"}}}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let session = session.context("initialize opened no session")?;
+
+    // That instance stops; through the balancer, the other takes the session
+    // over for its key (and for no other), and the calls go on.
+    let balancer = balance(&[&first, &second])?;
+    drop(second);
+    let through = format!("http://127.0.0.1:{}{}/mcp", balancer.port, gateway.path());
+    let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+        "params": {"name": "search", "arguments": {"q": "after the failover"}}});
+    let (status, _, _) = in_session(&through, &other, Some(&session), &call).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another key's request");
+    for _ in 0..4 {
+        let (status, _, answer) = in_session(&through, &key, Some(&session), &call).await?;
+        assert_eq!(status, StatusCode::OK, "{answer}");
+        assert!(
+            answer.to_string().contains("after the failover"),
+            "{answer}"
+        );
     }
     Ok(())
 }
