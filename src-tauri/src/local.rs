@@ -68,8 +68,9 @@ impl UpstreamSecrets for KeyringUpstreamSecrets {
         match self.0.get(name) {
             Ok(Some(secret)) => Ok(zeroize::Zeroizing::new(secret.expose().clone())),
             Ok(None) => Err(format!(
-                "the secret {name:?} is not in the OS keyring: save it with \
-                 `mcp-keys secrets set {name}` (the value is read from stdin)"
+                "the secret {name:?} is not in the OS keyring: give its value in the \
+                 surface's Server tab (Change), or save it with `mcp-keys secrets set {name}` \
+                 (the value is read from stdin)"
             )),
             Err(error) => Err(format!("the secret {name:?} could not be read: {error}")),
         }

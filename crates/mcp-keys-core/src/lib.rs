@@ -49,6 +49,7 @@ pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates};
 pub use parse_error::ParseError;
 pub use sensitive::Sensitive;
 pub use upstream::{
-    FILESYSTEM_SERVER_PACKAGE, MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT, Upstream, UpstreamChoice,
-    UpstreamSessions, UpstreamValue, names_a_credential, split_command_line,
+    FILESYSTEM_SERVER_PACKAGE, MAX_SECRET_NAME, MAX_UPSTREAM_ENTRIES, MAX_UPSTREAM_TEXT,
+    NamedSecret, Upstream, UpstreamChoice, UpstreamSecretChoice, UpstreamSessions, UpstreamValue,
+    is_secret_name, names_a_credential, split_command_line,
 };

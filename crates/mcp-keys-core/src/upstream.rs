@@ -12,6 +12,10 @@ use ts_rs::TS;
 
 use crate::is_control_or_bidi;
 
+mod choice;
+
+pub use choice::{NamedSecret, UpstreamChoice, UpstreamSecretChoice};
+
 /// The longest command, argument, URL, working folder or value accepted.
 pub const MAX_UPSTREAM_TEXT: usize = 4096;
 
@@ -33,72 +37,12 @@ const RESERVED_HEADERS: [&str; 10] = [
     "transfer-encoding",
 ];
 
+/// The longest secret name (`{"secretRef": NAME}`).
+pub const MAX_SECRET_NAME: usize = 128;
+
 /// The MCP server that shares a folder (`UpstreamChoice::Folder`): the
 /// official filesystem server, at a version this release was tested with.
 pub const FILESYSTEM_SERVER_PACKAGE: &str = "@modelcontextprotocol/server-filesystem@2026.8.31";
-
-/// What a person picks as a surface's MCP server, in the app: the forms
-/// that become an [`Upstream`] (secrets are set elsewhere, by name).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
-#[ts(export)]
-pub enum UpstreamChoice {
-    /// Share a folder: the official filesystem server, run with `npx`,
-    /// limited to that folder, one process for every client (`shared`).
-    Folder {
-        /// The folder (absolute).
-        path: String,
-    },
-    /// A local MCP server, as one command line (split as a POSIX shell
-    /// would, never run by a shell).
-    #[serde(rename_all = "camelCase")]
-    Command {
-        /// The command line.
-        command_line: String,
-    },
-    /// A remote MCP server speaking Streamable HTTP.
-    Url {
-        /// Its MCP endpoint.
-        url: String,
-    },
-}
-
-impl UpstreamChoice {
-    /// The upstream this choice makes, checked; the reason in words when
-    /// it is not valid.
-    pub fn upstream(&self) -> Result<Upstream, String> {
-        let upstream = match self {
-            Self::Folder { path } => {
-                let path = path.trim();
-                if !is_absolute(path) {
-                    return Err(format!("the folder {path:?} is not an absolute path"));
-                }
-                Upstream::Stdio {
-                    command: "npx".to_owned(),
-                    args: vec![
-                        "-y".to_owned(),
-                        FILESYSTEM_SERVER_PACKAGE.to_owned(),
-                        path.to_owned(),
-                    ],
-                    env: BTreeMap::new(),
-                    cwd: None,
-                    // One process for every client: the server keeps no
-                    // per-client state (it never hears of clients' roots:
-                    // `takes_roots_as_limits`).
-                    sessions: UpstreamSessions::Shared,
-                }
-            }
-            Self::Command { command_line } => Upstream::from_command_line(command_line)?,
-            Self::Url { url } => Upstream::Http {
-                url: url.trim().to_owned(),
-                headers: BTreeMap::new(),
-                sessions: UpstreamSessions::Separate,
-            },
-        };
-        upstream.check()?;
-        Ok(upstream)
-    }
-}
 
 /// The servers (as a program or package name) that take a client's roots
 /// as the folders they may use ([`Upstream::takes_roots_as_limits`]).
@@ -343,6 +287,17 @@ pub fn names_a_credential(name: &str) -> bool {
     .any(|word| lower.contains(word))
 }
 
+/// Whether `name` can name a secret: 1 to [`MAX_SECRET_NAME`] letters,
+/// digits, `_`, `.` or `-`, so it is a keyring account, a line of a secrets
+/// file and (upper-cased) part of an environment variable's name alike.
+pub fn is_secret_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_SECRET_NAME && name.chars().all(is_secret_name_char)
+}
+
+fn is_secret_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-".contains(c)
+}
+
 fn values(
     what: &str,
     values: &BTreeMap<String, UpstreamValue>,
@@ -364,15 +319,10 @@ fn values(
                 }
             }
             UpstreamValue::Secret { secret_ref } => {
-                let valid = !secret_ref.is_empty()
-                    && secret_ref.len() <= 128
-                    && secret_ref
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-                if !valid {
+                if !is_secret_name(secret_ref) {
                     return Err(format!(
-                        "the secret name {secret_ref:?} of the {what} {name} must be 1 to 128 \
-                         letters, digits, `_`, `.` or `-`"
+                        "the secret name {secret_ref:?} of the {what} {name} must be 1 to \
+                         {MAX_SECRET_NAME} letters, digits, `_`, `.` or `-`"
                     ));
                 }
             }

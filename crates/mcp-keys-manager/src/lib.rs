@@ -24,6 +24,7 @@ mod reminders;
 mod revocations;
 mod session;
 mod tree;
+mod upstream_secrets;
 
 pub use connections::NewConnectionRequest;
 pub use error::Error;

@@ -2,9 +2,9 @@
 
 use chrono::Utc;
 use mcp_keys_client::{Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus};
-use mcp_keys_core::{Environment, Upstream, UpstreamChoice};
-use mcp_keys_manager::{ConnectionTree, ProductTree};
-use mcp_keys_store::Connection;
+use mcp_keys_core::{Environment, NamedSecret, Sensitive, Upstream, UpstreamChoice};
+use mcp_keys_manager::{ConnectionTree, ProductTree, Session};
+use mcp_keys_store::{Connection, KeyringSecrets, UPSTREAM_SECRETS_SERVICE};
 use serde::Serialize;
 use tauri::{AppHandle, Manager as _, Runtime};
 use ts_rs::TS;
@@ -116,8 +116,10 @@ pub async fn product_create<R: Runtime>(
 }
 
 /// Creates a surface with its capabilities, or in front of the MCP server
-/// `upstream` (whose items come from it: `surface_sync`).
+/// `upstream` (whose items come from it: `surface_sync`). `secret` is the
+/// value of the secret the upstream names, saved first (see `save_secret`).
 #[tauri::command]
+#[allow(clippy::too_many_arguments)] // One per field of the form; Tauri passes them by name.
 pub async fn surface_create<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
@@ -126,9 +128,11 @@ pub async fn surface_create<R: Runtime>(
     environment: Environment,
     capabilities: Vec<String>,
     upstream: Option<UpstreamChoice>,
+    secret: Option<Sensitive<String>>,
 ) -> IpcResult<Surface> {
-    let upstream = chosen(upstream.as_ref())?;
+    let (upstream, secret) = chosen(upstream.as_ref(), secret)?;
     let session = app.session(&connection_id).await?;
+    save_secret(&session, secret).await?;
     Ok(session
         .create_surface(
             &product_id,
@@ -142,7 +146,8 @@ pub async fn surface_create<R: Runtime>(
 }
 
 /// Sets the MCP server a surface fronts, or (with none) makes it front
-/// nothing.
+/// nothing. `secret` is the value of the secret the upstream names, saved
+/// first (see `save_secret`).
 #[tauri::command]
 pub async fn surface_set_upstream<R: Runtime>(
     app: AppHandle<R>,
@@ -150,9 +155,11 @@ pub async fn surface_set_upstream<R: Runtime>(
     product_id: String,
     surface_id: String,
     upstream: Option<UpstreamChoice>,
+    secret: Option<Sensitive<String>>,
 ) -> IpcResult<Surface> {
-    let upstream = chosen(upstream.as_ref())?;
+    let (upstream, secret) = chosen(upstream.as_ref(), secret)?;
     let session = app.session(&connection_id).await?;
+    save_secret(&session, secret).await?;
     let update = SurfaceUpdate {
         upstream: Some(upstream),
         ..SurfaceUpdate::default()
@@ -195,17 +202,43 @@ pub async fn upstream_status<R: Runtime>(
         .map_err(mcp_keys_manager::Error::from)?)
 }
 
-/// The upstream a person chose, checked.
-fn chosen(choice: Option<&UpstreamChoice>) -> IpcResult<Option<Upstream>> {
-    choice
-        .map(UpstreamChoice::upstream)
-        .transpose()
-        .map_err(|reason| {
-            IpcError::new(
-                ErrorCode::InvalidInput,
-                format!("The MCP server: {reason}."),
-            )
-        })
+/// The upstream a person chose, checked, with the secret value they typed
+/// for it and the name it is kept under.
+fn chosen(
+    choice: Option<&UpstreamChoice>,
+    secret: Option<Sensitive<String>>,
+) -> IpcResult<(Option<Upstream>, Option<NamedSecret>)> {
+    let invalid = |reason: &str| {
+        IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("The MCP server: {reason}."),
+        )
+    };
+    match choice {
+        Some(choice) => {
+            let (upstream, secret) = choice
+                .upstream_with_secret(secret)
+                .map_err(|reason| invalid(&reason))?;
+            Ok((Some(upstream), secret))
+        }
+        None if secret.is_some() => Err(invalid("a secret was given without a server to use it")),
+        None => Ok((None, None)),
+    }
+}
+
+/// Saves the secret a person typed in the OS keyring the embedded key
+/// service reads, before the upstream that names it is stored (so its first
+/// start finds it); refused for another key service, whose secrets the app
+/// cannot reach. Keyring failures keep their codes.
+async fn save_secret(session: &Session, secret: Option<NamedSecret>) -> IpcResult<()> {
+    let Some(secret) = secret else {
+        return Ok(());
+    };
+    let keyring = KeyringSecrets::with_service(UPSTREAM_SECRETS_SERVICE)
+        .map_err(mcp_keys_manager::Error::from)?;
+    Ok(session
+        .save_upstream_secret(&keyring, &secret, Utc::now())
+        .await?)
 }
 
 /// How far back the Activity tab reads a surface's events.
@@ -233,4 +266,53 @@ pub async fn events_list<R: Runtime>(
         .map_err(mcp_keys_manager::Error::from)?;
     events.sort_by_key(|event| std::cmp::Reverse(event.created_at));
     Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use mcp_keys_core::{Sensitive, UpstreamChoice, UpstreamSecretChoice};
+
+    use super::chosen;
+    use crate::error::ErrorCode;
+
+    fn remote(header: &str) -> UpstreamChoice {
+        UpstreamChoice::Url {
+            url: "https://mcp.example.org/mcp".to_owned(),
+            credential: Some(UpstreamSecretChoice {
+                name: header.to_owned(),
+                secret_ref: None,
+            }),
+        }
+    }
+
+    fn value(text: &str) -> Option<Sensitive<String>> {
+        Some(Sensitive::new(text.to_owned()))
+    }
+
+    #[test]
+    fn a_typed_secret_is_saved_under_the_name_the_upstream_refers_to() {
+        let (upstream, secret) =
+            chosen(Some(&remote("Authorization")), value("Bearer s3cr3t")).expect("a valid choice");
+        let secret = secret.expect("a value was typed");
+        let refs: Vec<_> = upstream.iter().flat_map(|u| u.secret_refs()).collect();
+        assert_eq!(refs, [secret.name.as_str()]);
+        assert_eq!(secret.value.expose(), "Bearer s3cr3t");
+    }
+
+    #[test]
+    fn bad_input_is_invalid_input_and_never_echoes_the_value() {
+        for (choice, reason) in [
+            (Some(remote("Bad Header")), "is not a header name"),
+            (Some(remote("Authorization")), "is empty"),
+            (None, "without a server"),
+        ] {
+            let typed = if reason == "is empty" { " " } else { "s3cr3t" };
+            let error = chosen(choice.as_ref(), value(typed)).expect_err(reason);
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{reason}");
+            assert!(
+                error.message.contains(reason) && !error.message.contains("s3cr3t"),
+                "{error:?}"
+            );
+        }
+    }
 }

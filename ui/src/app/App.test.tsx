@@ -85,6 +85,7 @@ describe("App", () => {
       environment: "development",
       capabilities: ["search", "fetch", "summarize"],
       upstream: null,
+      secret: null,
     });
   });
 
@@ -122,6 +123,39 @@ describe("App", () => {
       connectionId: "conn_local",
       productId: "prod_1",
       surfaceId: "surf_new",
+    });
+  });
+
+  it("creates a surface in front of a remote server with its credential, saved beside the choice", async () => {
+    const created = surface({ id: "surf_new", name: "Local tools", items: [] });
+    let loads = 0;
+    const calls = fakeInvoke({
+      app_info: () => appInfo,
+      workspace_load: () => (loads++ === 0 ? emptyWorkspace() : workspaceWith([created])),
+      product_create: () => product,
+      surface_create: () => created,
+      surface_sync: () => created,
+      surface_get: () => created,
+    });
+    render(<App />);
+
+    await userEvent.click(await screen.findByTestId("upstream-kind-url"));
+    await userEvent.type(screen.getByTestId("upstream-value"), "https://mcp.example.org/mcp");
+    await userEvent.click(screen.getByTestId("upstream-secret-toggle"));
+    await userEvent.clear(screen.getByTestId("upstream-secret-name"));
+    await userEvent.type(screen.getByTestId("upstream-secret-name"), "X-Api-Key");
+    await userEvent.type(screen.getByTestId("upstream-secret-value"), "s3cr3t");
+    await userEvent.click(screen.getByTestId("first-surface-submit"));
+
+    expect(await screen.findByTestId("surface-view")).toBeInTheDocument();
+    expect(callsOf(calls, "surface_create")[0]?.args).toMatchObject({
+      capabilities: [],
+      upstream: {
+        kind: "url",
+        url: "https://mcp.example.org/mcp",
+        credential: { name: "X-Api-Key" },
+      },
+      secret: "s3cr3t",
     });
   });
 

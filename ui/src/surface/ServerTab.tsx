@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { ConnectionKind } from "../bindings/ConnectionKind";
 import type { Upstream } from "../bindings/Upstream";
 import type { UpstreamState } from "../bindings/UpstreamState";
 import { Badge, type BadgeTone } from "../components/Badge";
@@ -10,11 +11,22 @@ import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcErro
 import { getUpstreamStatus, setUpstream, syncSurface } from "../lib/ipc/workspace";
 import { useLoad } from "../lib/useLoad";
 import type { Surface } from "../model/workspace";
-import { NO_UPSTREAM, UpstreamFields, upstreamChoice, type UpstreamDraft } from "./UpstreamFields";
+import {
+  DEFAULT_CREDENTIAL_HEADER,
+  NO_UPSTREAM,
+  UpstreamFields,
+  keepsSecretsHere,
+  upstreamChoice,
+  upstreamProblem,
+  upstreamSecret,
+  type UpstreamDraft,
+} from "./UpstreamFields";
 import "./ServerTab.css";
 
 type ServerTabProps = {
   connectionId: string;
+  /** The kind of key service: the app's own reads the upstream's secrets from the OS keyring. */
+  connectionKind: ConnectionKind;
   productId: string;
   surface: Surface;
   /** The surface changed here (its MCP server, its capabilities). */
@@ -43,19 +55,52 @@ export function describeUpstream(upstream: Upstream): string {
     .join(" ");
 }
 
-/** The form's starting point for an upstream that is set: its command line or URL. */
+/** A header or environment variable of the upstream, by name, and the secret it comes from (null: a plain value). */
+type UpstreamEntry = { name: string; secretRef: string | null };
+
+/** The upstream's headers (HTTP) or environment variables (command), without their values. */
+export function upstreamEntries(upstream: Upstream): UpstreamEntry[] {
+  const values = (upstream.type === "http" ? upstream.headers : upstream.env) ?? {};
+  return Object.entries(values).map(([name, value]) => ({
+    name,
+    secretRef: typeof value === "string" ? null : value.secretRef,
+  }));
+}
+
+/**
+ * The form's starting point for an upstream that is set: its command line or URL, whether
+ * clients share it, and its secret by name (the value stays where it is kept).
+ */
 function draftOf(upstream: Upstream | null | undefined): UpstreamDraft {
   if (!upstream) {
     return NO_UPSTREAM;
   }
+  const secret = upstreamEntries(upstream).find((entry) => entry.secretRef !== null);
+  const kept = {
+    ...NO_UPSTREAM,
+    withSecret: secret !== undefined,
+    secretRef: secret?.secretRef ?? "",
+  };
   return upstream.type === "http"
-    ? { kind: "url", value: upstream.url }
-    : { kind: "command", value: describeUpstream(upstream) };
+    ? {
+        ...kept,
+        kind: "url",
+        value: upstream.url,
+        secretName: secret?.name ?? DEFAULT_CREDENTIAL_HEADER,
+      }
+    : {
+        ...kept,
+        kind: "command",
+        value: describeUpstream(upstream),
+        secretName: secret?.name ?? "",
+        shared: upstream.sessions === "shared",
+      };
 }
 
 /** The real MCP server a surface fronts: what it is, what it is doing, what it offers. */
 export function ServerTab({
   connectionId,
+  connectionKind,
   productId,
   surface,
   onSurfaceChanged,
@@ -88,18 +133,31 @@ export function ServerTab({
     }
   };
 
+  const close = (shown: Upstream | null | undefined) => {
+    // The typed secret is not kept once the form closes.
+    setDraft(draftOf(shown));
+    setEditing(false);
+  };
+
   const save = async () => {
-    const choice = upstreamChoice(draft);
-    if (choice && draft.value.trim() === "") {
-      setError({ code: "invalid_input", message: "Give the folder, the command or the URL." });
+    const problem = upstreamProblem(draft, connectionKind);
+    if (problem) {
+      setError({ code: "invalid_input", message: problem });
       return;
     }
+    const choice = upstreamChoice(draft);
     setBusy("saving");
     setError(null);
     try {
-      const saved = await setUpstream(connectionId, productId, surface.id, choice);
+      const saved = await setUpstream(
+        connectionId,
+        productId,
+        surface.id,
+        choice,
+        upstreamSecret(draft, connectionKind),
+      );
       onSurfaceChanged(saved);
-      setEditing(false);
+      close(saved.upstream);
       if (choice) {
         setBusy("syncing");
         onSurfaceChanged(await syncSurface(connectionId, productId, surface.id));
@@ -113,6 +171,7 @@ export function ServerTab({
   };
 
   const current = status.state.status === "ready" ? status.state.data : null;
+  const entries = upstream ? upstreamEntries(upstream) : [];
   return (
     <>
       <PanelHeader
@@ -154,9 +213,9 @@ export function ServerTab({
             void save();
           }}
         >
-          <UpstreamFields draft={draft} onChange={setDraft} />
+          <UpstreamFields draft={draft} onChange={setDraft} connectionKind={connectionKind} />
           <div className="dialog-form__actions">
-            <Button onClick={() => setEditing(false)} disabled={busy !== null}>
+            <Button onClick={() => close(upstream)} disabled={busy !== null}>
               Cancel
             </Button>
             <Button
@@ -176,6 +235,30 @@ export function ServerTab({
           <dd>
             <code data-testid="server-upstream">{describeUpstream(upstream)}</code>
           </dd>
+          {entries.length > 0 && (
+            <>
+              <dt>{upstream.type === "http" ? "Headers" : "Environment"}</dt>
+              <dd>
+                <ul className="server-tab__entries" data-testid="server-secrets">
+                  {entries.map((entry) => (
+                    <li key={entry.name} data-testid={`server-secret-${entry.name}`}>
+                      <code>{entry.name}</code>{" "}
+                      {entry.secretRef === null ? (
+                        "a plain value"
+                      ) : (
+                        <>
+                          {keepsSecretsHere(connectionKind)
+                            ? "from the OS keyring, secret "
+                            : "from the key service's secret "}
+                          <code>{entry.secretRef}</code>
+                        </>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              </dd>
+            </>
+          )}
           <dt>Clients</dt>
           <dd data-testid="server-sessions">
             {upstream.sessions === "shared"

@@ -135,6 +135,7 @@ export function SurfaceView({
             panel: (
               <ServerTab
                 connectionId={connection.id}
+                connectionKind={connection.kind}
                 productId={product.id}
                 surface={shown}
                 onSurfaceChanged={(changed) =>

@@ -10,6 +10,8 @@ import {
   NO_UPSTREAM,
   UpstreamFields,
   upstreamChoice,
+  upstreamProblem,
+  upstreamSecret,
   type UpstreamDraft,
 } from "../surface/UpstreamFields";
 import "../components/Field.css";
@@ -60,11 +62,12 @@ export function FirstSurfaceForm({
       setError({ code: "invalid_input", message: "Give the product and the surface a name." });
       return;
     }
-    const choice = upstreamChoice(upstream);
-    if (choice && upstream.value.trim() === "") {
-      setError({ code: "invalid_input", message: "Give the folder, the command or the URL." });
+    const problem = upstreamProblem(upstream, connection.kind);
+    if (problem) {
+      setError({ code: "invalid_input", message: problem });
       return;
     }
+    const choice = upstreamChoice(upstream);
     setBusy(true);
     setError(null);
     try {
@@ -77,6 +80,7 @@ export function FirstSurfaceForm({
         environment,
         choice ? [] : parseCapabilities(capabilities),
         choice,
+        upstreamSecret(upstream, connection.kind),
       );
       // The capabilities of a server are what it offers: read them now, so
       // keys can be scoped to them. A server that cannot start yet is
@@ -142,7 +146,7 @@ export function FirstSurfaceForm({
           )}
         </Field>
       </div>
-      <UpstreamFields draft={upstream} onChange={setUpstream} />
+      <UpstreamFields draft={upstream} onChange={setUpstream} connectionKind={connection.kind} />
       {upstream.kind === "none" && (
         <Field
           label="Capabilities"

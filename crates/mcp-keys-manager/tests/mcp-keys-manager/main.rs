@@ -3,3 +3,4 @@
 mod ide;
 mod reminders;
 mod revocations;
+mod upstream_secrets;

@@ -24,6 +24,8 @@ export function createProduct(connectionId: string, name: string): Promise<Produ
 /**
  * A new MCP surface of a product: in front of the MCP server `upstream` (its
  * capabilities come from it: `syncSurface`), or with one capability (tool) per name.
+ * `secret` is the value of the secret `upstream` names, saved in the OS keyring
+ * first (the app's own key service only); null keeps the one saved under that name.
  */
 export function createSurface(
   connectionId: string,
@@ -32,6 +34,7 @@ export function createSurface(
   environment: Environment,
   capabilities: string[],
   upstream: UpstreamChoice | null = null,
+  secret: string | null = null,
 ): Promise<Surface> {
   return invokeCommand<Surface>("surface_create", {
     connectionId,
@@ -40,21 +43,27 @@ export function createSurface(
     environment,
     capabilities,
     upstream,
+    secret,
   });
 }
 
-/** Points a surface at another MCP server, or (null) at none. */
+/**
+ * Points a surface at another MCP server, or (null) at none; `secret` as for
+ * `createSurface`.
+ */
 export function setUpstream(
   connectionId: string,
   productId: string,
   surfaceId: string,
   upstream: UpstreamChoice | null,
+  secret: string | null = null,
 ): Promise<Surface> {
   return invokeCommand<Surface>("surface_set_upstream", {
     connectionId,
     productId,
     surfaceId,
     upstream,
+    secret,
   });
 }
 
