@@ -218,3 +218,72 @@ async fn an_upstream_that_sends_garbage_huge_lines_and_floods_is_contained() -> 
     assert_eq!(health.status(), StatusCode::OK);
     Ok(())
 }
+
+/// A real server that dies while it works: the call in flight is an error
+/// at once (not at the time limit), the state says crashed with why, and
+/// the next call after the backoff starts the server again.
+#[tokio::test]
+async fn a_server_killed_mid_call_is_an_error_at_once_and_is_restarted() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let pid_file = dir.path().join("upstream.pid");
+    // `exec` keeps the shell's process id: the one written is the server's.
+    let everything = mcp_keys_e2e::npm_bin()?.join("mcp-server-everything");
+    let service =
+        Service::start_with(&["--allow-upstream-commands", "--upstream-timeout", "60"]).await?;
+    let surface = service
+        .gateway_surface(
+            &json!({"type": "stdio", "command": "sh", "args": ["-c",
+                format!("echo $$ > '{}'; exec '{}' stdio",
+                    pid_file.display(), everything.display())]}),
+            &[],
+        )
+        .await?;
+    let (key, _) = service.key(&surface, &json!({"name": "MCP - all"})).await?;
+    let echo = json!({"name": "echo", "arguments": {"message": "hello"}});
+    let (_, answer) = rpc(&surface.url, &key, "tools/call", echo.clone()).await?;
+    assert!(answer["result"].is_object(), "{answer}");
+    let first_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+
+    // A 30 s operation, and the server killed one second into it.
+    let long = json!({"name": "trigger-long-running-operation",
+        "arguments": {"duration": 30, "steps": 30}});
+    let started = Instant::now();
+    let in_flight = tokio::spawn({
+        let (url, key) = (surface.url.clone(), key.clone());
+        async move { rpc(&url, &key, "tools/call", long).await }
+    });
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &first_pid])
+        .status()?;
+    assert!(killed.success());
+    let (status, answer) = in_flight.await??;
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the call ends with the server, not at the time limit: {answer}"
+    );
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert!(answer["error"]["message"].is_string(), "{answer}");
+
+    let state = upstream_state(&service, &surface).await?;
+    assert_eq!(state["state"], "crashed", "{state}");
+    assert!(state["lastError"].is_string(), "{state}");
+
+    // After the backoff, the next call starts a new server.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, answer) = rpc(&surface.url, &key, "tools/call", echo.clone()).await?;
+        if answer["result"].is_object() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "never restarted: {answer}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let second_pid = std::fs::read_to_string(&pid_file)?.trim().to_owned();
+    assert_ne!(first_pid, second_pid, "a new process");
+    assert_eq!(
+        upstream_state(&service, &surface).await?["state"],
+        "running"
+    );
+    Ok(())
+}

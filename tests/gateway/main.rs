@@ -16,35 +16,18 @@ use anyhow::{Context, Result};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{Service, npm_bin};
-
-/// The MCP protocol version the requests speak.
-const PROTOCOL_VERSION: &str = "2025-06-18";
+use mcp_keys_e2e::{Service, mcp_post, npm_bin};
 
 /// One JSON-RPC request to the surface with `key`: the status and the body
 /// (a refusal's `{"error":{...}}`, or the JSON-RPC answer, from a JSON body
 /// or, for an `initialize` that opens a session, its event stream).
 async fn rpc(url: &str, key: &str, method: &str, params: Value) -> Result<(StatusCode, Value)> {
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(key)
-        .header("Accept", "application/json, text/event-stream")
-        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
-        .send()
-        .await?;
-    let status = response.status();
-    let text = response.text().await?;
-    let body = serde_json::from_str(&text)
-        .ok()
-        .or_else(|| {
-            text.lines()
-                .filter_map(|line| line.strip_prefix("data:"))
-                .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-                .find(|message| message.get("id").is_some())
-        })
-        .with_context(|| format!("not JSON: {text}"))?;
-    Ok((status, body))
+    let message = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+    let answer = mcp_post(url, key, None, &message).await?;
+    let body = answer
+        .body
+        .with_context(|| format!("not JSON: {}", answer.text))?;
+    Ok((answer.status, body))
 }
 
 fn tool_names(answer: &Value) -> Vec<String> {

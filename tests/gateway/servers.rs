@@ -7,9 +7,9 @@ use anyhow::{Context, Result};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{Service, free_port, npm_bin, pip_venv, spawn, wait_for_port};
+use mcp_keys_e2e::{PROTOCOL_VERSION, Service, free_port, npm_bin, pip_venv, spawn, wait_for_port};
 
-use crate::{PROTOCOL_VERSION, filesystem, rpc, tool_names, upstream_state};
+use crate::{filesystem, rpc, tool_names, upstream_state};
 
 #[tokio::test]
 async fn a_key_reads_real_files_and_a_write_outside_its_scopes_never_reaches_the_server()

@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use mcp_keys_e2e::{PythonClient, Service, npm_bin};
+use mcp_keys_e2e::{PROTOCOL_VERSION, PythonClient, Service, mcp_post, npm_bin};
 
-use super::{PROTOCOL_VERSION, everything};
+use super::everything;
 
 /// How long a notification may take to arrive.
 const HEARD_WITHIN: Duration = Duration::from_secs(15);
@@ -225,30 +225,8 @@ async fn post(
     session: Option<&str>,
     message: &Value,
 ) -> Result<(StatusCode, Option<String>, Option<Value>)> {
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(key)
-        .header("Accept", "application/json, text/event-stream")
-        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
-        .json(message);
-    if let Some(session) = session {
-        request = request.header("Mcp-Session-Id", session);
-    }
-    let response = request.send().await?;
-    let status = response.status();
-    let opened = response
-        .headers()
-        .get("mcp-session-id")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await?;
-    let answer = serde_json::from_str(&text).ok().or_else(|| {
-        text.lines()
-            .filter_map(|line| line.strip_prefix("data:"))
-            .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-            .find(|message| message.get("id").is_some())
-    });
-    Ok((status, opened, answer))
+    let answer = mcp_post(url, key, session, message).await?;
+    Ok((answer.status, answer.session, answer.body))
 }
 
 /// Opens a session with `key`: its id.

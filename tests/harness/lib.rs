@@ -8,6 +8,7 @@
 mod app;
 mod clients;
 mod desktop;
+mod mcp;
 mod paths;
 mod process;
 mod python;
@@ -17,7 +18,8 @@ mod service;
 pub use app::{App, testid};
 pub use clients::{ClientHome, ClientOutput, npm_bin};
 pub use desktop::Desktop;
+pub use mcp::{McpAnswer, PROTOCOL_VERSION, jsonrpc_answer, mcp_post, mcp_tools_list};
 pub use process::{Guard, free_port, spawn, wait_for_port};
 pub use python::pip_venv;
 pub use python_client::PythonClient;
-pub use service::{Service, Surface, mcp_keys_binary, mcp_tools_list};
+pub use service::{Service, Surface, mcp_keys_binary};

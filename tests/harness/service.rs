@@ -11,9 +11,6 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
-/// The MCP protocol version the requests of these tests speak.
-const PROTOCOL_VERSION: &str = "2025-06-18";
-
 /// How long the service may take to answer its health endpoint.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -260,27 +257,4 @@ pub fn mcp_keys_binary() -> Result<PathBuf> {
         );
     }
     Ok(path)
-}
-
-/// An MCP `tools/list` to a surface's endpoint with `key` as the bearer
-/// token, as an IDE sends it: the status and the JSON body (a refusal's
-/// `{"error":{...}}`, or the JSON-RPC answer).
-pub async fn mcp_tools_list(url: &str, key: &str) -> Result<(StatusCode, Value)> {
-    let response = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(key)
-        .header("Accept", "application/json, text/event-stream")
-        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
-        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}))
-        .send()
-        .await?;
-    let status = response.status();
-    let text = response.text().await?;
-    // Streamable HTTP may answer as an SSE stream: take its data line.
-    let json_text = text
-        .lines()
-        .find_map(|line| line.strip_prefix("data:"))
-        .map_or(text.as_str(), str::trim);
-    let body = serde_json::from_str(json_text).unwrap_or(Value::String(text.clone()));
-    Ok((status, body))
 }

@@ -75,7 +75,7 @@ pub struct Load {
     pub warmup_seconds: u32,
     /// Keys created for the cache-miss runs: enough that no key comes back
     /// within the cache's 3 s at the measured rate (the report checks it).
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, default_value_t = 60_000)]
     pub miss_keys: usize,
     /// Databases to measure the key service on (repeat; default all).
     #[arg(long = "database", value_enum)]

@@ -9,6 +9,7 @@
 
 mod cache;
 mod events;
+mod inline;
 mod keys;
 mod notify;
 mod products;
@@ -19,8 +20,10 @@ mod tokens;
 
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyPool, Connection as _, Executor};
 
 pub use cache::Invalidated;
 use cache::VerificationCache;
@@ -36,10 +39,34 @@ use crate::Error;
 /// The embedded migrations, applied on every start (a no-op when current).
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// How long a pooled connection may sit idle before it is checked with a
+/// ping when taken again.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(30);
+
+/// The pool settings of both databases. sqlx pings every connection it
+/// hands out by default: a second database round trip for each query, which
+/// doubled a verification's cost on a cache miss (and every other query's).
+/// A connection is pinged only after it sat idle for a while, when a
+/// PostgreSQL server may have dropped it; one used a moment ago is alive.
+fn pool_options() -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|connection, metadata| {
+            Box::pin(async move {
+                if metadata.idle_for > PING_WHEN_IDLE_FOR {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 /// The key service's database, with this instance's verification cache.
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    /// On a SQLite file, the verification read made on the calling thread.
+    inline: Option<Arc<inline::InlineReads>>,
     cache: Arc<VerificationCache>,
     /// Set on PostgreSQL, where other instances may change keys.
     listener: Option<Arc<Listener>>,
@@ -52,14 +79,13 @@ async fn postgres(
     url: &str,
     cache: &Arc<VerificationCache>,
 ) -> Result<(AnyPool, Option<Arc<Listener>>), Error> {
-    use sqlx::any::AnyPoolOptions;
-    use sqlx::{AnyConnection, Connection};
+    use sqlx::AnyConnection;
 
     // One plain connection first: a wrong host or port fails now with its
     // own error, where the pool would retry a refused connection until its
     // acquire timeout.
     AnyConnection::connect(url).await?.close().await?;
-    let pool = AnyPoolOptions::new().connect(url).await?;
+    let pool = pool_options().connect(url).await?;
     // Listening before serving: a revocation committed from now on reaches
     // this instance's cache.
     let listener = notify::listen(url, cache).await?;
@@ -87,8 +113,11 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Self, Error> {
         sqlx::any::install_default_drivers();
         let cache = Arc::new(VerificationCache::default());
+        let mut inline = None;
         let (pool, listener) = if url.starts_with("sqlite:") {
-            (sqlite::connect(url).await?, None)
+            let pool = sqlite::connect(url).await?;
+            inline = sqlite::file_path(url).map(|path| Arc::new(inline::InlineReads::new(path)));
+            (pool, None)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             postgres(url, &cache).await?
         } else {
@@ -100,6 +129,7 @@ impl Db {
         MIGRATOR.run(&pool).await?;
         Ok(Self {
             pool,
+            inline,
             cache,
             listener,
         })

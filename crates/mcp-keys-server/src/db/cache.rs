@@ -13,7 +13,7 @@
 //! invalidation bumps a generation, and a fill is stored only if the
 //! generation is still the one it saw before reading.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -23,7 +23,7 @@ use super::StoredKey;
 /// How long a verified key is trusted without reading the database again.
 pub const TTL: Duration = Duration::from_secs(3);
 
-/// How many keys are kept; beyond it, fills are dropped until entries age out.
+/// How many keys are kept; beyond it, the oldest entry makes room.
 const CAPACITY: usize = 10_000;
 
 /// How many invalidations a slow listener may fall behind by; one that
@@ -60,6 +60,26 @@ impl Default for VerificationCache {
 struct Inner {
     generation: u64,
     entries: HashMap<String, (Instant, StoredKey)>,
+    /// Key ids in the order they were filled, with their fill's time: the
+    /// oldest go first, in constant time per fill (a scan of every entry
+    /// on each fill made a cache under a stream of misses cost more than
+    /// the database reads it saves). An id whose entry was filled again or
+    /// dropped since is skipped when it comes up.
+    order: VecDeque<(Instant, String)>,
+}
+
+impl Inner {
+    /// Drops the entry `order` names at its front, if it is still that fill.
+    fn pop_oldest(&mut self) {
+        if let Some((read_at, key_id)) = self.order.pop_front()
+            && self
+                .entries
+                .get(&key_id)
+                .is_some_and(|(filled, _)| *filled == read_at)
+        {
+            self.entries.remove(&key_id);
+        }
+    }
 }
 
 /// Taken before a database read; allows storing its result only if nothing
@@ -102,14 +122,19 @@ impl VerificationCache {
         if inner.generation != ticket.generation {
             return;
         }
-        if inner.entries.len() >= CAPACITY {
-            inner
-                .entries
-                .retain(|_, (read_at, _)| read_at.elapsed() < TTL);
-            if inner.entries.len() >= CAPACITY {
-                return;
-            }
+        while inner
+            .order
+            .front()
+            .is_some_and(|(read_at, _)| read_at.elapsed() >= TTL)
+        {
+            inner.pop_oldest();
         }
+        while (inner.entries.len() >= CAPACITY || inner.order.len() >= 2 * CAPACITY)
+            && !inner.order.is_empty()
+        {
+            inner.pop_oldest();
+        }
+        inner.order.push_back((ticket.read_at, key.id.clone()));
         inner.entries.insert(key.id.clone(), (ticket.read_at, key));
     }
 
@@ -130,6 +155,7 @@ impl VerificationCache {
             let mut inner = self.lock();
             inner.generation += 1;
             inner.entries.clear();
+            inner.order.clear();
         }
         let _ = self.invalidated.send(Invalidated::Every);
     }
@@ -191,6 +217,33 @@ mod tests {
             cache.get("a").is_none(),
             "the row read may predate the revocation"
         );
+    }
+
+    #[test]
+    fn a_full_cache_makes_room_by_dropping_its_oldest_fill() {
+        let cache = VerificationCache::default();
+        for n in 0..=super::CAPACITY {
+            cache.insert(cache.ticket(), key(&format!("k{n}")));
+        }
+        assert!(cache.get("k0").is_none(), "the oldest fill made room");
+        assert!(cache.get("k1").is_some());
+        assert!(cache.get(&format!("k{}", super::CAPACITY)).is_some());
+    }
+
+    #[test]
+    fn a_key_filled_again_is_not_dropped_for_its_earlier_fill() {
+        let cache = VerificationCache::default();
+        cache.insert(cache.ticket(), key("again"));
+        for n in 1..super::CAPACITY - 1 {
+            cache.insert(cache.ticket(), key(&format!("k{n}")));
+        }
+        cache.insert(cache.ticket(), key("again"));
+        cache.insert(cache.ticket(), key("full"));
+        // Full: the oldest in line is the first fill of "again", which its
+        // second replaced; the next oldest makes room.
+        cache.insert(cache.ticket(), key("one more"));
+        assert!(cache.get("again").is_some());
+        assert!(cache.get("k1").is_none());
     }
 
     #[test]

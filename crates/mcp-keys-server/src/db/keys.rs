@@ -4,6 +4,7 @@ use mcp_keys_core::{Environment, Fingerprint};
 use sqlx::{Any, AnyConnection, AssertSqlSafe, FromRow, Transaction};
 
 use super::events::{NewEvent, insert_event};
+use super::inline::KEY_FOR_VERIFICATION;
 use super::notify::Change;
 use super::{Db, count, parse_stored};
 use crate::Error;
@@ -117,20 +118,21 @@ impl KeyRow {
     }
 }
 
+/// A key and its surface as a verification reads them.
 #[derive(FromRow)]
-struct VerificationRow {
-    id: String,
-    surface_id: String,
-    product_id: String,
-    fingerprint: String,
-    environment: String,
-    scopes: String,
-    revoked_at: Option<i64>,
-    expires_at: Option<i64>,
-    surface_status: String,
-    surface_environment: String,
-    rate_limit_per_minute: Option<i64>,
-    rate_limit_per_day: Option<i64>,
+pub(super) struct VerificationRow {
+    pub id: String,
+    pub surface_id: String,
+    pub product_id: String,
+    pub fingerprint: String,
+    pub environment: String,
+    pub scopes: String,
+    pub revoked_at: Option<i64>,
+    pub expires_at: Option<i64>,
+    pub surface_status: String,
+    pub surface_environment: String,
+    pub rate_limit_per_minute: Option<i64>,
+    pub rate_limit_per_day: Option<i64>,
 }
 
 impl Db {
@@ -233,16 +235,20 @@ impl Db {
     }
 
     async fn read_key_for_verification(&self, key_id: &str) -> Result<Option<StoredKey>, Error> {
-        let row: Option<VerificationRow> = sqlx::query_as(
-            "SELECT k.id, k.surface_id, k.product_id, k.fingerprint, k.environment, k.scopes,
-                    k.revoked_at, k.expires_at, k.rate_limit_per_minute, k.rate_limit_per_day,
-                    s.status AS surface_status, s.environment AS surface_environment
-             FROM api_keys k JOIN surfaces s ON s.id = k.surface_id
-             WHERE k.id = $1",
-        )
-        .bind(key_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let inline = self.inline.as_ref().map(|inline| {
+            inline.key_for_verification(key_id).inspect_err(|error| {
+                tracing::debug!(%error, "inline verification read failed; reading through sqlx");
+            })
+        });
+        let row = match inline {
+            Some(Ok(row)) => row,
+            None | Some(Err(_)) => {
+                sqlx::query_as::<_, VerificationRow>(KEY_FOR_VERIFICATION)
+                    .bind(key_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+        };
         row.map(|row| {
             Ok(StoredKey {
                 fingerprint: parse_stored("key fingerprint", &row.fingerprint)?,

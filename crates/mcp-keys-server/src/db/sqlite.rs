@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::AnyConnectOptions;
 use sqlx::{AnyPool, Executor};
 
 use crate::Error;
@@ -25,7 +25,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, Error> {
     if !memory {
         create_private(&url)?;
     }
-    let options = AnyPoolOptions::new()
+    let options = super::pool_options()
         .after_connect(|connection, _| {
             Box::pin(async move {
                 // WAL: readers (every verification) never wait for a writer.
@@ -58,13 +58,9 @@ pub async fn connect(url: &str) -> Result<AnyPool, Error> {
 /// holds key fingerprints and the audit log. SQLite gives its `-wal` and
 /// `-shm` files the database file's mode. An existing file is left as it is.
 fn create_private(url: &str) -> Result<(), Error> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
-    let path = path.split_once('?').map_or(path, |(path, _)| path);
-    if path.is_empty() {
+    let Some(path) = file_path(url) else {
         return Ok(());
-    }
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -77,11 +73,34 @@ fn create_private(url: &str) -> Result<(), Error> {
     }
 }
 
+/// The file of a `sqlite://PATH` URL; `None` for an in-memory database.
+pub fn file_path(url: &str) -> Option<std::path::PathBuf> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    (!path.is_empty()).then(|| path.into())
+}
+
 #[cfg(test)]
 mod tests {
     use sqlx::Row;
 
-    use super::connect;
+    use super::{connect, file_path};
+
+    #[test]
+    fn the_file_of_a_url_is_found_and_memory_has_none() {
+        assert_eq!(
+            file_path("sqlite:///var/lib/keys.db?mode=rwc"),
+            Some("/var/lib/keys.db".into())
+        );
+        assert_eq!(file_path("sqlite:keys.db"), Some("keys.db".into()));
+        assert_eq!(file_path("sqlite::memory:"), None);
+        assert_eq!(file_path("sqlite://x.db?mode=memory"), None);
+    }
 
     #[tokio::test]
     async fn a_missing_file_is_created_in_wal_mode_and_fully_synchronous()

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::origin;
 use super::peek::Peek;
 use super::refusal::Answer;
+use super::sessions::SESSION_HEADER;
 use super::tools::{Caller, Gatewayed};
 use crate::api::EventType;
 use crate::bearer::{Bearer, bearer};
@@ -124,9 +125,15 @@ async fn authenticate(
         key_id: key.id.clone(),
         initialize: peek.method.as_deref() == Some("initialize"),
     });
-    // A request of a session may be the one another instance takes the
-    // session over with, which replays `initialize`: that needs the caller.
-    if peek.needs_caller() || parts.headers.contains_key("mcp-session-id") {
+    // A request naming a session that lives elsewhere may be the one this
+    // instance takes it over with, which replays `initialize`: that needs
+    // the caller too.
+    let taking_over = parts
+        .headers
+        .get(SESSION_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|session_id| !state.sessions.is_here(session_id));
+    if peek.needs_caller() || taking_over {
         parts.extensions.insert(caller(state, &key, client).await?);
     }
     Ok(Request::from_parts(parts, Body::from(body)))

@@ -36,7 +36,7 @@ use crate::{Config, Db, time, verify};
 const SSE_KEEP_ALIVE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The header that names a session.
-const SESSION_HEADER: &str = "mcp-session-id";
+pub const SESSION_HEADER: &str = "mcp-session-id";
 
 /// The sessions of one service instance.
 pub struct Sessions {
@@ -95,6 +95,16 @@ impl Sessions {
     pub fn wants(request: &Request, opens: bool) -> bool {
         request.headers().contains_key(SESSION_HEADER)
             || (opens && request.method() == Method::POST)
+    }
+
+    /// Whether the session `session_id` lives on this instance. A request
+    /// naming one that does not may take it over from the database, which
+    /// replays its `initialize` (and that needs the caller).
+    pub fn is_here(&self, session_id: &str) -> bool {
+        self.manager
+            .sessions
+            .try_read()
+            .is_ok_and(|live| live.contains_key(session_id))
     }
 
     /// Serves `request` of the key `key_id`: a session opened with another

@@ -3,7 +3,7 @@
 //! without one, each capability is a tool that answers with its own name
 //! and the arguments it was called with.
 
-use std::sync::{Arc, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::http::request::Parts;
@@ -14,22 +14,21 @@ use mcp_keys_core::UpstreamSessions;
 )]
 use rmcp::model::SetLevelRequestParams;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult,
-    CancelledNotificationParam, ClientRequest, CompleteRequestMethod, CompleteRequestParams,
-    CompleteResult, ConstString, ContentBlock, GetPromptRequest, GetPromptRequestMethod,
-    GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
-    InitializeResult, JsonObject, ListPromptsRequestMethod, ListPromptsResult,
-    ListResourceTemplatesRequestMethod, ListResourceTemplatesResult, ListResourcesRequestMethod,
-    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequest,
-    ReadResourceRequestMethod, ReadResourceRequestParams, ReadResourceResponse, Reference,
-    RequestId, ServerCapabilities, ServerConfig, ServerResult, SetLevelRequestMethod,
-    SubscribeRequestMethod, SubscribeRequestParams, Tool, UnsubscribeRequestMethod,
-    UnsubscribeRequestParams,
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientRequest,
+    CompleteRequestMethod, CompleteRequestParams, CompleteResult, ConstString, ContentBlock,
+    GetPromptRequest, GetPromptRequestMethod, GetPromptRequestParams, GetPromptResponse,
+    Implementation, InitializeRequestParams, InitializeResult, JsonObject,
+    ListPromptsRequestMethod, ListPromptsResult, ListResourceTemplatesRequestMethod,
+    ListResourceTemplatesResult, ListResourcesRequestMethod, ListResourcesResult, ListToolsResult,
+    PaginatedRequestParams, ReadResourceRequest, ReadResourceRequestMethod,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
+    ServerResult, SetLevelRequestMethod, SubscribeRequestMethod, SubscribeRequestParams, Tool,
+    UnsubscribeRequestMethod, UnsubscribeRequestParams,
 };
-use rmcp::service::{NotificationContext, Peer, PeerRequestOptions, RequestContext, ServiceError};
-use rmcp::{ErrorData, RoleClient, RoleServer, ServerHandler};
+use rmcp::service::{NotificationContext, RequestContext, ServiceError};
+use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::upstreams::{Connection, Downstream, InFlight, Lease, Upstreams, plain};
+use super::upstreams::{Connection, Downstream, Lease, Upstreams, plain, relay};
 use crate::calls::{Call, CallLog, CallOutcome};
 use crate::time;
 use crate::verify;
@@ -238,99 +237,6 @@ impl SurfaceTools {
         };
         let lease = self.lease(gatewayed).await?;
         Ok((caller, lease))
-    }
-}
-
-/// Sends `request` upstream: the client's progress token is followed (the
-/// upstream's progress reaches the client under it), and the client's
-/// cancellation, or the end of waiting, cancels it upstream.
-async fn relay(
-    lease: &Lease,
-    request: ClientRequest,
-    context: &RequestContext<RoleServer>,
-) -> Result<ServerResult, ServiceError> {
-    let handle = lease
-        .send_cancellable_request(request, PeerRequestOptions::no_options())
-        .await?;
-    let _in_flight = lease.downstream().map(|downstream| {
-        InFlightGuard::new(
-            downstream,
-            handle.progress_token.clone(),
-            InFlight {
-                request: context.id.clone(),
-                progress: context.meta.get_progress_token(),
-            },
-        )
-    });
-    let mut cancel = CancelOnDrop {
-        peer: handle.peer.clone(),
-        id: Some(handle.id.clone()),
-    };
-    let answered = tokio::select! {
-        answered = handle.await_response() => answered,
-        () = context.ct.cancelled() => return Err(ServiceError::Cancelled {
-            reason: Some("cancelled by the client".to_owned()),
-        }),
-    };
-    cancel.id = None;
-    answered
-}
-
-/// A client request in flight upstream, known to the session's relay while
-/// it lasts.
-struct InFlightGuard {
-    downstream: Downstream,
-    token: rmcp::model::ProgressToken,
-}
-
-impl InFlightGuard {
-    fn new(
-        downstream: &Downstream,
-        token: rmcp::model::ProgressToken,
-        in_flight: InFlight,
-    ) -> Self {
-        downstream
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(token.clone(), in_flight);
-        Self {
-            downstream: downstream.clone(),
-            token,
-        }
-    }
-}
-
-impl Drop for InFlightGuard {
-    fn drop(&mut self) {
-        self.downstream
-            .in_flight
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.token);
-    }
-}
-
-/// Tells the upstream to stop a request nobody waits for any more (the
-/// client cancelled it, or the time limit passed).
-struct CancelOnDrop {
-    peer: Peer<RoleClient>,
-    id: Option<RequestId>,
-}
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        if let Some(id) = self.id.take() {
-            let peer = self.peer.clone();
-            tokio::spawn(async move {
-                let _ = peer
-                    .notify_cancelled(CancelledNotificationParam::new(
-                        Some(id),
-                        Some("the gateway's client stopped waiting".to_owned()),
-                    ))
-                    .await;
-            });
-        }
     }
 }
 

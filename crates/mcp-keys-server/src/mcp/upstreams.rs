@@ -7,6 +7,7 @@
 
 mod client;
 mod items;
+mod relay;
 mod start;
 mod stderr;
 
@@ -20,6 +21,7 @@ use rmcp::RoleClient;
 use rmcp::service::Peer;
 
 pub use self::client::{Downstream, InFlight};
+pub use self::relay::relay;
 pub use self::start::plain;
 use self::start::{Means, Running, http_client, stderr_hint};
 use self::stderr::StderrTail;

@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
-use crate::support::{Server, initialize, rpc};
+use crate::support::{Server, initialize, jsonrpc_answer, rpc};
 
 /// Secrets set by the test after the service started.
 #[derive(Debug, Default)]
@@ -102,14 +102,7 @@ pub async fn calls_are_forwarded_and_audited(server: &Server, vault: &Vault) -> 
             let status = response.status();
             let text = response.text().await?;
             // An `initialize` opens a session, answered on its event stream.
-            let body: Value = serde_json::from_str(&text)
-                .ok()
-                .or_else(|| {
-                    text.lines()
-                        .filter_map(|line| line.strip_prefix("data:"))
-                        .find_map(|data| serde_json::from_str(data.trim()).ok())
-                })
-                .unwrap_or(Value::Null);
+            let body = jsonrpc_answer(&text).unwrap_or(Value::Null);
             anyhow::Ok((status, body))
         }
     };

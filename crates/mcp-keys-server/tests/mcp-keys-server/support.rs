@@ -217,6 +217,47 @@ pub fn initialize(client: &str) -> Value {
     )
 }
 
+/// A POST of `message` to the MCP endpoint `url` with `key`, in `session`
+/// when given: the status, the session the answer named, and the JSON-RPC
+/// answer ([`jsonrpc_answer`]; null when there is none).
+pub async fn mcp_post(
+    url: &str,
+    key: &str,
+    session: Option<&str>,
+    message: &Value,
+) -> Result<(StatusCode, Option<String>, Value)> {
+    let mut request = reqwest::Client::new()
+        .post(url)
+        .bearer_auth(key)
+        .header("Accept", "application/json, text/event-stream")
+        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
+        .json(message);
+    if let Some(session) = session {
+        request = request.header("Mcp-Session-Id", session);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let opened = response
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await?;
+    Ok((status, opened, jsonrpc_answer(&text).unwrap_or(Value::Null)))
+}
+
+/// The answer in an MCP body: the body itself when it is JSON, else the
+/// first `data:` line of an event stream that carries an `id` (an
+/// `initialize` that opens a session is answered on its stream).
+pub fn jsonrpc_answer(text: &str) -> Option<Value> {
+    serde_json::from_str(text).ok().or_else(|| {
+        text.lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+            .find(|message| message.get("id").is_some())
+    })
+}
+
 pub async fn into_json(response: Response) -> Result<(StatusCode, Value)> {
     let status = response.status();
     let text = response.text().await?;

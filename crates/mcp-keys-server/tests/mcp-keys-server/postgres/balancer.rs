@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{cluster, second_instance};
 use crate::gateway::Vault;
-use crate::support::{PROTOCOL_VERSION, Server, Surface, rpc};
+use crate::support::{PROTOCOL_VERSION, Server, Surface, mcp_post, rpc};
 
 /// HAProxy, stopped when dropped.
 struct Balancer {
@@ -162,40 +162,6 @@ async fn behind_haproxy_a_revocation_holds_on_every_instance_and_clients_outlive
     Ok(())
 }
 
-/// A POST to a session of `url` (an MCP endpoint): the status, the session
-/// it opened, and the JSON-RPC answer read from its event stream.
-async fn in_session(
-    url: &str,
-    key: &str,
-    session: Option<&str>,
-    message: &Value,
-) -> Result<(StatusCode, Option<String>, Value)> {
-    let mut request = reqwest::Client::new()
-        .post(url)
-        .bearer_auth(key)
-        .header("Accept", "application/json, text/event-stream")
-        .header("MCP-Protocol-Version", PROTOCOL_VERSION)
-        .json(message);
-    if let Some(session) = session {
-        request = request.header("Mcp-Session-Id", session);
-    }
-    let response = request.send().await?;
-    let status = response.status();
-    let opened = response
-        .headers()
-        .get("mcp-session-id")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await?;
-    let answer = text
-        .lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-        .find(|message| message.get("id").is_some())
-        .unwrap_or(Value::Null);
-    Ok((status, opened, answer))
-}
-
 #[tokio::test]
 async fn behind_haproxy_a_session_carries_on_when_the_instance_that_opened_it_stops() -> Result<()>
 {
@@ -236,7 +202,7 @@ async fn behind_haproxy_a_session_carries_on_when_the_instance_that_opened_it_st
     let (other, _) = first.key(&gateway, &json!({"name": "MCP - other"})).await?;
 
     // The session is opened on the second instance, directly.
-    let (status, session, answer) = in_session(
+    let (status, session, answer) = mcp_post(
         &format!("{}{}/mcp", second.base, gateway.path()),
         &key,
         None,
@@ -255,10 +221,10 @@ async fn behind_haproxy_a_session_carries_on_when_the_instance_that_opened_it_st
     let through = format!("http://127.0.0.1:{}{}/mcp", balancer.port, gateway.path());
     let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
         "params": {"name": "search", "arguments": {"q": "after the failover"}}});
-    let (status, _, _) = in_session(&through, &other, Some(&session), &call).await?;
+    let (status, _, _) = mcp_post(&through, &other, Some(&session), &call).await?;
     assert_eq!(status, StatusCode::NOT_FOUND, "another key's request");
     for _ in 0..4 {
-        let (status, _, answer) = in_session(&through, &key, Some(&session), &call).await?;
+        let (status, _, answer) = mcp_post(&through, &key, Some(&session), &call).await?;
         assert_eq!(status, StatusCode::OK, "{answer}");
         assert!(
             answer.to_string().contains("after the failover"),
