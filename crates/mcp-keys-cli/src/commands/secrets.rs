@@ -46,12 +46,7 @@ pub fn run(context: &Context, command: SecretsCommand) -> anyhow::Result<()> {
 
 /// A secret's name as upstreams may name it (DESIGN §7).
 fn check_name(name: &str) -> Result<(), CliError> {
-    let valid = !name.is_empty()
-        && name.len() <= 128
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
-    if valid {
+    if mcp_keys_core::is_secret_name(name) {
         Ok(())
     } else {
         Err(CliError::Usage(format!(
