@@ -429,3 +429,47 @@ async fn a_client_cannot_widen_a_shared_folder_with_its_roots() -> Result<()> {
     assert!(!heard.to_string().contains("roots/list"), "{heard}");
     Ok(())
 }
+
+/// A client of the newest revision (2026-07-28) sends no `initialize`:
+/// each request carries its revision and capabilities, and stands alone.
+/// Its results carry the `resultType` that revision requires, which an
+/// upstream of an older one leaves out.
+#[tokio::test]
+async fn a_client_without_a_handshake_lists_and_calls_through_the_gateway() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - modern"}))
+        .await?;
+    let (mut client, adopted) = PythonClient::connect_at(&surface.url, &key, "2026-07-28").await?;
+    assert_eq!(adopted["ok"], true, "{adopted}");
+    assert_eq!(adopted["protocol"], "2026-07-28", "{adopted}");
+    let tools = client.send(&json!({"op": "list"})).await?;
+    assert!(
+        tools["tools"]
+            .as_array()
+            .is_some_and(|tools| tools.contains(&json!("echo"))),
+        "{tools}"
+    );
+    let echoed = client
+        .send(&call("echo", json!({"message": "no handshake"})))
+        .await?;
+    assert_eq!(echoed["ok"], true, "{echoed}");
+    assert!(text_of(&echoed).contains("no handshake"), "{echoed}");
+    let read = client
+        .send(&json!({"op": "read", "uri": "demo://resource/static/document/features.md"}))
+        .await?;
+    assert_eq!(read["ok"], true, "{read}");
+    assert!(read["contents"][0]["text"].is_string(), "{read}");
+
+    // Without a session, requests go through the connection every such
+    // client shares, which cannot ask one of them anything: the server was
+    // told so and offers no tool that needs it.
+    assert!(
+        tools["tools"]
+            .as_array()
+            .is_some_and(|tools| !tools.contains(&json!("trigger-sampling-request"))),
+        "{tools}"
+    );
+    Ok(())
+}

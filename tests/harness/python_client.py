@@ -7,7 +7,11 @@ make a request, wait while the test revokes its key, and make the next one:
     python python_client.py URL     (the key is read from $MCP_KEYS_TEST_KEY,
                                      never from the command line)
 
-It initializes first, then reads JSON commands from stdin:
+It initializes first (or, with $MCP_KEYS_TEST_PROTOCOL set to a revision
+without a handshake such as 2026-07-28, adopts that revision: each request
+then stands alone, and the server's requests to the client come back as
+`input_required` results that the SDK answers and retries), then reads JSON
+commands from stdin:
 
     {"op": "list"}
     {"op": "call", "name": "search", "arguments": {...}, "progress": true}
@@ -38,7 +42,7 @@ import sys
 
 import anyio
 import httpx2
-from mcp import ClientSession
+from mcp import Client, ClientSession
 from mcp.client.streamable_http import streamable_http_client
 import mcp_types as types
 from mcp_types import Implementation
@@ -200,6 +204,10 @@ async def main():
         event_hooks={"response": [last.hook]},
         timeout=30,
     )
+    protocol = os.environ.get("MCP_KEYS_TEST_PROTOCOL")
+    if protocol:
+        await modern(url, http, protocol, last, heard)
+        return
     try:
         async with http, streamable_http_client(url, http_client=http) as (read, write):
             async with ClientSession(
@@ -219,6 +227,27 @@ async def main():
                     return
                 say({"ok": True, "server": result.server_info.name, "protocol": result.protocol_version})
                 await serve_commands(session, last, heard)
+    except BaseException as error:  # noqa: BLE001 - task groups wrap errors in groups
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        say(last.failure(error))
+
+
+async def modern(url, http, protocol, last, heard):
+    """The SDK's `Client` at a revision without a handshake."""
+    try:
+        async with http:
+            client = Client(
+                streamable_http_client(url, http_client=http),
+                mode=protocol,
+                client_info=Implementation(name=CLIENT_NAME, version="1.0"),
+                sampling_callback=heard.sampling,
+                elicitation_callback=heard.elicitation,
+                list_roots_callback=heard.list_roots,
+            )
+            async with client:
+                say({"ok": True, "protocol": client.protocol_version})
+                await serve_commands(client, last, heard)
     except BaseException as error:  # noqa: BLE001 - task groups wrap errors in groups
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise

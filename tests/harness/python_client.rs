@@ -40,13 +40,34 @@ impl PythonClient {
 
     /// [`Self::connect`] with a client whose roots are `roots` (file URIs).
     pub async fn connect_with_roots(url: &str, key: &str, roots: &[&str]) -> Result<(Self, Value)> {
+        let roots = (!roots.is_empty()).then(|| ("MCP_KEYS_TEST_ROOTS", roots.join(",")));
+        Self::start(url, key, roots).await
+    }
+
+    /// A client at `protocol`, a revision without a handshake (2026-07-28):
+    /// every request stands alone, and the server's requests come back as
+    /// `input_required` results the SDK answers and retries.
+    pub async fn connect_at(url: &str, key: &str, protocol: &str) -> Result<(Self, Value)> {
+        Self::start(
+            url,
+            key,
+            Some(("MCP_KEYS_TEST_PROTOCOL", protocol.to_owned())),
+        )
+        .await
+    }
+
+    async fn start(
+        url: &str,
+        key: &str,
+        variable: Option<(&str, String)>,
+    ) -> Result<(Self, Value)> {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("harness/python_client.py");
         let mut process = Command::new(venv_python()?)
             .arg(script)
             .arg(url)
             // In the environment, not the arguments: `ps` shows arguments.
             .env("MCP_KEYS_TEST_KEY", key)
-            .envs((!roots.is_empty()).then(|| ("MCP_KEYS_TEST_ROOTS", roots.join(","))))
+            .envs(variable)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .kill_on_drop(true)

@@ -21,9 +21,9 @@ use rmcp::model::{
     ListPromptsRequestMethod, ListPromptsResult, ListResourceTemplatesRequestMethod,
     ListResourceTemplatesResult, ListResourcesRequestMethod, ListResourcesResult, ListToolsResult,
     PaginatedRequestParams, ReadResourceRequest, ReadResourceRequestMethod,
-    ReadResourceRequestParams, ReadResourceResponse, Reference, ServerCapabilities, ServerConfig,
-    ServerResult, SetLevelRequestMethod, SubscribeRequestMethod, SubscribeRequestParams, Tool,
-    UnsubscribeRequestMethod, UnsubscribeRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, Reference, ResultType, ServerCapabilities,
+    ServerConfig, ServerResult, SetLevelRequestMethod, SubscribeRequestMethod,
+    SubscribeRequestParams, Tool, UnsubscribeRequestMethod, UnsubscribeRequestParams,
 };
 use rmcp::service::{NotificationContext, RequestContext, ServiceError};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -103,10 +103,17 @@ impl Answer for GetPromptResponse {}
 
 impl Answer for ReadResourceResponse {}
 
+// An upstream of a revision before 2026-07-28 leaves out a result's
+// `resultType`, which a client of that revision requires; rmcp drops a
+// `complete` one again for older clients.
+
 /// The answer to a forwarded `tools/call`, as the upstream gave it.
 fn call_tool_response(result: ServerResult) -> Option<CallToolResponse> {
     match result {
-        ServerResult::CallToolResult(result) => Some(CallToolResponse::Complete(result)),
+        ServerResult::CallToolResult(mut result) => {
+            result.result_type.get_or_insert(ResultType::COMPLETE);
+            Some(CallToolResponse::Complete(result))
+        }
         ServerResult::InputRequiredResult(result) => Some(CallToolResponse::InputRequired(result)),
         ServerResult::CreateTaskResult(result) => Some(CallToolResponse::Task(result)),
         _ => None,
@@ -116,7 +123,10 @@ fn call_tool_response(result: ServerResult) -> Option<CallToolResponse> {
 /// The answer to a forwarded `prompts/get`.
 fn get_prompt_response(result: ServerResult) -> Option<GetPromptResponse> {
     match result {
-        ServerResult::GetPromptResult(result) => Some(GetPromptResponse::Complete(result)),
+        ServerResult::GetPromptResult(mut result) => {
+            result.result_type.get_or_insert(ResultType::COMPLETE);
+            Some(GetPromptResponse::Complete(result))
+        }
         ServerResult::InputRequiredResult(result) => Some(GetPromptResponse::InputRequired(result)),
         _ => None,
     }
@@ -125,7 +135,10 @@ fn get_prompt_response(result: ServerResult) -> Option<GetPromptResponse> {
 /// The answer to a forwarded `resources/read`.
 fn read_resource_response(result: ServerResult) -> Option<ReadResourceResponse> {
     match result {
-        ServerResult::ReadResourceResult(result) => Some(ReadResourceResponse::Complete(result)),
+        ServerResult::ReadResourceResult(mut result) => {
+            result.result_type.get_or_insert(ResultType::COMPLETE);
+            Some(ReadResourceResponse::Complete(result))
+        }
         ServerResult::InputRequiredResult(result) => {
             Some(ReadResourceResponse::InputRequired(result))
         }
@@ -450,7 +463,9 @@ impl ServerHandler for SurfaceTools {
             None if caller.scopes.is_empty() => {}
             None => within_scopes(&caller, "")?,
         }
-        answer_within_time(&peer, peer.complete(request)).await
+        let mut completed = answer_within_time(&peer, peer.complete(request)).await?;
+        completed.result_type.get_or_insert(ResultType::COMPLETE);
+        Ok(completed)
     }
 
     async fn list_tools(
