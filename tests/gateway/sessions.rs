@@ -433,7 +433,8 @@ async fn a_client_cannot_widen_a_shared_folder_with_its_roots() -> Result<()> {
 /// A client of the newest revision (2026-07-28) sends no `initialize`:
 /// each request carries its revision and capabilities, and stands alone.
 /// Its results carry the `resultType` that revision requires, which an
-/// upstream of an older one leaves out.
+/// upstream of an older one leaves out, and the server's questions reach it
+/// as `input_required` results (SEP-2322).
 #[tokio::test]
 async fn a_client_without_a_handshake_lists_and_calls_through_the_gateway() -> Result<()> {
     let service = Service::start_with(&["--allow-upstream-commands"]).await?;
@@ -462,14 +463,113 @@ async fn a_client_without_a_handshake_lists_and_calls_through_the_gateway() -> R
     assert_eq!(read["ok"], true, "{read}");
     assert!(read["contents"][0]["text"].is_string(), "{read}");
 
-    // Without a session, requests go through the connection every such
-    // client shares, which cannot ask one of them anything: the server was
-    // told so and offers no tool that needs it.
+    // The server's questions: the client said it can sample and elicit,
+    // so its calls get a connection of their own, whose server offers the
+    // tools that ask; each question comes back as `input_required`, the SDK
+    // answers and calls again, and the server puts the answer in its result.
+    for needed in ["trigger-sampling-request", "trigger-elicitation-request"] {
+        assert!(
+            tools["tools"]
+                .as_array()
+                .is_some_and(|tools| tools.contains(&json!(needed))),
+            "{needed} missing: {tools}"
+        );
+    }
+    let sampled = client
+        .send(&call(
+            "trigger-sampling-request",
+            json!({"prompt": "asked in rounds", "maxTokens": 20}),
+        ))
+        .await?;
+    assert_eq!(sampled["ok"], true, "{sampled}");
+    let text = text_of(&sampled);
     assert!(
-        tools["tools"]
-            .as_array()
-            .is_some_and(|tools| !tools.contains(&json!("trigger-sampling-request"))),
-        "{tools}"
+        text.contains("sampled:") && text.contains("asked in rounds"),
+        "{text}"
     );
+    let elicited = client
+        .send(&call("trigger-elicitation-request", json!({})))
+        .await?;
+    assert_eq!(elicited["ok"], true, "{elicited}");
+    assert!(text_of(&elicited).contains("Ada"), "{elicited}");
+    let heard = client.send(&json!({"op": "heard"})).await?;
+    assert_eq!(
+        heard["heard"][0]["request"], "sampling/createMessage",
+        "{heard}"
+    );
+    Ok(())
+}
+
+/// A call of 2026-07-28 on the wire: the question comes back with a
+/// handle, only the key that made the call can answer it, and the answer
+/// reaches the server.
+#[tokio::test]
+async fn a_question_of_the_server_is_answered_only_by_the_key_that_was_asked() -> Result<()> {
+    let service = Service::start_with(&["--allow-upstream-commands"]).await?;
+    let surface = service.gateway_surface(&everything()?, &[]).await?;
+    let (key, _) = service
+        .key(&surface, &json!({"name": "MCP - asked"}))
+        .await?;
+    let (other, _) = service
+        .key(&surface, &json!({"name": "MCP - other"}))
+        .await?;
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {"sampling": {}},
+    });
+    let call = |key: &str, params: Value| {
+        let request = reqwest::Client::new()
+            .post(&surface.url)
+            .bearer_auth(key)
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", "2026-07-28")
+            // The routing headers that revision requires.
+            .header("Mcp-Method", "tools/call")
+            .header("Mcp-Name", "trigger-sampling-request")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}));
+        async move {
+            let text = request.send().await?.text().await?;
+            mcp_keys_e2e::jsonrpc_answer(&text).with_context(|| format!("not JSON: {text}"))
+        }
+    };
+    let asked = call(
+        &key,
+        json!({"name": "trigger-sampling-request", "_meta": meta,
+            "arguments": {"prompt": "who asks", "maxTokens": 5}}),
+    )
+    .await?;
+    let result = &asked["result"];
+    assert_eq!(result["resultType"], "input_required", "{asked}");
+    let (question, request) = result["inputRequests"]
+        .as_object()
+        .and_then(|requests| requests.iter().next())
+        .context("no question")?;
+    assert_eq!(request["method"], "sampling/createMessage", "{asked}");
+    let handle = result["requestState"].as_str().context("no handle")?;
+    let answer = json!({question: {"role": "assistant", "model": "test",
+        "content": {"type": "text", "text": "answered by the right key"}}});
+    let retry = |answer: &Value| {
+        json!({"name": "trigger-sampling-request", "_meta": meta,
+            "arguments": {"prompt": "who asks", "maxTokens": 5},
+            "requestState": handle, "inputResponses": answer})
+    };
+
+    // Another key of the same surface cannot answer in its place.
+    let stolen = call(&other, retry(&answer)).await?;
+    assert!(
+        stolen["error"]["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("not waiting here")),
+        "{stolen}"
+    );
+    let answered = call(&key, retry(&answer)).await?;
+    assert_eq!(answered["result"]["resultType"], "complete", "{answered}");
+    assert!(
+        answered.to_string().contains("answered by the right key"),
+        "{answered}"
+    );
+    // Answered once: the handle is spent.
+    let again = call(&key, retry(&answer)).await?;
+    assert!(again["error"].is_object(), "{again}");
     Ok(())
 }

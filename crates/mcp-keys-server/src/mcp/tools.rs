@@ -17,10 +17,10 @@ use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientRequest,
     CompleteRequestMethod, CompleteRequestParams, CompleteResult, ConstString, ContentBlock,
     GetPromptRequest, GetPromptRequestMethod, GetPromptRequestParams, GetPromptResponse,
-    Implementation, InitializeRequestParams, InitializeResult, JsonObject,
-    ListPromptsRequestMethod, ListPromptsResult, ListResourceTemplatesRequestMethod,
+    Implementation, InitializeRequestParams, InitializeResult, InputRequiredResult, InputResponses,
+    JsonObject, ListPromptsRequestMethod, ListPromptsResult, ListResourceTemplatesRequestMethod,
     ListResourceTemplatesResult, ListResourcesRequestMethod, ListResourcesResult, ListToolsResult,
-    PaginatedRequestParams, ReadResourceRequest, ReadResourceRequestMethod,
+    PaginatedRequestParams, ProtocolVersion, ReadResourceRequest, ReadResourceRequestMethod,
     ReadResourceRequestParams, ReadResourceResponse, Reference, ResultType, ServerCapabilities,
     ServerConfig, ServerResult, SetLevelRequestMethod, SubscribeRequestMethod,
     SubscribeRequestParams, Tool, UnsubscribeRequestMethod, UnsubscribeRequestParams,
@@ -28,7 +28,12 @@ use rmcp::model::{
 use rmcp::service::{NotificationContext, RequestContext, ServiceError};
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
-use super::upstreams::{Connection, Downstream, Lease, Upstreams, plain, relay};
+use super::upstreams::{
+    Connection, Downstream, Lease, Question, Resume, Round, Step, UpstreamError, Upstreams, plain,
+    relay, send,
+};
+use tokio::sync::mpsc::UnboundedReceiver;
+
 use crate::calls::{Call, CallLog, CallOutcome};
 use crate::time;
 use crate::verify;
@@ -147,6 +152,7 @@ fn read_resource_response(result: ServerResult) -> Option<ReadResourceResponse> 
 }
 
 /// Why a forwarded request has no answer.
+#[derive(Clone)]
 enum Failure {
     /// The upstream answered with an MCP error.
     Answered(ErrorData),
@@ -180,62 +186,175 @@ struct SessionUpstream {
     connection: Arc<Connection>,
 }
 
+/// The connection a request was given.
+enum Leased {
+    /// The session's own, or the surface's shared one.
+    Plain(Lease),
+    /// One for this call alone, whose upstream may ask the call's client
+    /// (a client of 2026-07-28, without a session).
+    Rounds(Lease, UnboundedReceiver<Question>),
+}
+
+/// What a call that answers the upstream's questions carries: the handle
+/// the gateway gave (`requestState`) and the client's answers.
+type Resumed = (String, Option<InputResponses>);
+
 impl SurfaceTools {
     /// The upstream's peer for a request of `gatewayed`: the session's own
     /// connection, or the surface's shared one.
-    async fn lease(&self, gatewayed: &Gatewayed) -> Result<Lease, ErrorData> {
-        let leased = match self.session.get() {
-            Some(session) => {
-                if session.connection.upstream() != &gatewayed.upstream {
-                    return Err(ErrorData::internal_error(
-                        "the surface's MCP server changed since this session began: connect again",
-                        None,
-                    ));
-                }
-                session.upstreams.lease(&session.connection).await
+    async fn lease(
+        &self,
+        gatewayed: &Gatewayed,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<Lease, ErrorData> {
+        Ok(match self.leased(gatewayed, context).await? {
+            Leased::Plain(lease) | Leased::Rounds(lease, _) => lease,
+        })
+    }
+
+    /// [`Self::lease`], or for a client without a session that can be
+    /// asked (sampling, elicitation, roots), a connection for the call.
+    async fn leased(
+        &self,
+        gatewayed: &Gatewayed,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<Leased, ErrorData> {
+        let failed = |error: UpstreamError| ErrorData::internal_error(error.to_string(), None);
+        if let Some(session) = self.session.get() {
+            if session.connection.upstream() != &gatewayed.upstream {
+                return Err(ErrorData::internal_error(
+                    "the surface's MCP server changed since this session began: connect again",
+                    None,
+                ));
             }
-            None => {
-                gatewayed
-                    .upstreams
-                    .peer(&gatewayed.surface_id, &gatewayed.upstream)
-                    .await
-            }
-        };
-        leased.map_err(|error| ErrorData::internal_error(error.to_string(), None))
+            let lease = session.upstreams.lease(&session.connection).await;
+            return lease.map(Leased::Plain).map_err(failed);
+        }
+        if may_be_asked(context)
+            && let Some(rounds) = gatewayed
+                .upstreams
+                .rounds(&gatewayed.surface_id, &gatewayed.upstream)
+                .await
+        {
+            let (lease, questions) = rounds.map_err(failed)?;
+            return Ok(Leased::Rounds(lease, questions));
+        }
+        let lease = gatewayed
+            .upstreams
+            .peer(&gatewayed.surface_id, &gatewayed.upstream)
+            .await;
+        lease.map(Leased::Plain).map_err(failed)
     }
 
     /// Forwards one call of `capability` (a tool, a prompt, a resource)
-    /// within the time limit, and records it.
-    async fn forward<T: Answer>(
+    /// within the time limit, and records it. A call that answers the
+    /// gateway's questions (`resumed`) goes on where it was parked.
+    async fn forward<T: Answer + From<InputRequiredResult>>(
         &self,
         gatewayed: &Gatewayed,
         capability: &str,
         request: ClientRequest,
+        resumed: Option<Resumed>,
         answer: fn(ServerResult) -> Option<T>,
         context: &RequestContext<RoleServer>,
     ) -> Result<T, ErrorData> {
+        if let Some((handle, responses)) = resumed {
+            let parked = gatewayed.upstreams.parked();
+            match parked.resume(&handle, &gatewayed.key_id, capability) {
+                Ok(mut round) => {
+                    round.answer(responses);
+                    return self
+                        .rounds(gatewayed, capability, round, answer, context)
+                        .await;
+                }
+                // The upstream's own handle: the request goes to it as is.
+                Err(Resume::NotOurs) => {}
+                Err(Resume::Unknown) => {
+                    return Err(ErrorData::invalid_params(
+                        "the question this call answers is not waiting here (it expired, or \
+                         another instance of the service asked it): call again without \
+                         requestState",
+                        None,
+                    ));
+                }
+            }
+        }
         let started = Instant::now();
-        let (answered, outcome) = match self.lease(gatewayed).await {
+        let (answered, outcome) = match self.leased(gatewayed, context).await {
             Err(error) => (Err(error), CallOutcome::Unavailable),
-            Ok(lease) => {
+            Ok(Leased::Rounds(lease, questions)) => {
+                let round = match send(&lease, request).await {
+                    Ok((answer, cancel)) => Round::new(lease, questions, answer, cancel, started),
+                    Err(error) => {
+                        let failure = failure(&lease, error);
+                        let outcome = outcome_of::<T>(&Err(failure.clone()));
+                        gatewayed.record(capability, outcome, started);
+                        return Err(failure.into_error());
+                    }
+                };
+                return self
+                    .rounds(gatewayed, capability, round, answer, context)
+                    .await;
+            }
+            Ok(Leased::Plain(lease)) => {
                 let answered = within_time(&lease, async {
                     relay(&lease, request, context)
                         .await
                         .and_then(|result| answer(result).ok_or(ServiceError::UnexpectedResponse))
                 })
                 .await;
-                let outcome = match &answered {
-                    Ok(answered) if answered.is_error() => CallOutcome::Error,
-                    Ok(_) => CallOutcome::Ok,
-                    Err(Failure::Answered(_)) => CallOutcome::Error,
-                    Err(Failure::TimedOut(_)) => CallOutcome::Timeout,
-                    Err(Failure::Broken(_)) => CallOutcome::Unavailable,
-                };
+                let outcome = outcome_of(&answered);
                 (answered.map_err(Failure::into_error), outcome)
             }
         };
         gatewayed.record(capability, outcome, started);
         answered
+    }
+
+    /// Waits for `round`'s answer, or for the upstream's questions, which
+    /// the client gets as `input_required` while the call waits parked.
+    async fn rounds<T: Answer + From<InputRequiredResult>>(
+        &self,
+        gatewayed: &Gatewayed,
+        capability: &str,
+        mut round: Round,
+        answer: fn(ServerResult) -> Option<T>,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<T, ErrorData> {
+        let timeout = round.lease().timeout();
+        let step = tokio::select! {
+            step = tokio::time::timeout(timeout, round.next()) => step,
+            () = context.ct.cancelled() => {
+                // Dropping the round cancels the call upstream.
+                gatewayed.record(capability, CallOutcome::Error, round.started);
+                return Err(ErrorData::internal_error("cancelled by the client", None));
+            }
+        };
+        let answered = match step {
+            Ok(Step::Asked(asked)) => {
+                let parked = gatewayed.upstreams.parked();
+                let Some(handle) = parked.park(round, &gatewayed.key_id, capability, timeout)
+                else {
+                    return Err(ErrorData::internal_error(
+                        "too many calls are waiting for their clients' answers: try again later",
+                        None,
+                    ));
+                };
+                return Ok(T::from(InputRequiredResult::new(
+                    asked.input_requests,
+                    Some(handle),
+                )));
+            }
+            Ok(Step::Done(result)) => result
+                .map_err(|error| failure(round.lease(), error))
+                .and_then(|result| {
+                    answer(result)
+                        .ok_or_else(|| failure(round.lease(), ServiceError::UnexpectedResponse))
+                }),
+            Err(_) => Err(timed_out(timeout)),
+        };
+        gatewayed.record(capability, outcome_of(&answered), round.started);
+        answered.map_err(Failure::into_error)
     }
 
     /// The upstream's peer for a method only an upstream answers (a surface
@@ -248,7 +367,7 @@ impl SurfaceTools {
         let Some(gatewayed) = &caller.upstream else {
             return Err(ErrorData::method_not_found::<M>());
         };
-        let lease = self.lease(gatewayed).await?;
+        let lease = self.lease(gatewayed, context).await?;
         Ok((caller, lease))
     }
 }
@@ -292,7 +411,7 @@ impl ServerHandler for SurfaceTools {
                 connection,
             });
         }
-        let lease = self.lease(gatewayed).await?;
+        let lease = self.lease(gatewayed, &context).await?;
         if let Some(upstream) = lease.peer_info() {
             let mut capabilities = upstream.capabilities.clone();
             if lease.downstream().is_none() {
@@ -342,9 +461,17 @@ impl ServerHandler for SurfaceTools {
         let (caller, gatewayed) = gatewayed_of::<GetPromptRequestMethod>(&context)?;
         within_scopes(&caller, &request.name)?;
         let name = request.name.clone();
+        let resumed = resumed(&request.request_state, &request.input_responses);
         let request = ClientRequest::GetPromptRequest(GetPromptRequest::new(request));
-        self.forward(&gatewayed, &name, request, get_prompt_response, &context)
-            .await
+        self.forward(
+            &gatewayed,
+            &name,
+            request,
+            resumed,
+            get_prompt_response,
+            &context,
+        )
+        .await
     }
 
     async fn list_resources(
@@ -389,9 +516,17 @@ impl ServerHandler for SurfaceTools {
         let (caller, gatewayed) = gatewayed_of::<ReadResourceRequestMethod>(&context)?;
         within_scopes(&caller, &request.uri)?;
         let uri = request.uri.clone();
+        let resumed = resumed(&request.request_state, &request.input_responses);
         let request = ClientRequest::ReadResourceRequest(ReadResourceRequest::new(request));
-        self.forward(&gatewayed, &uri, request, read_resource_response, &context)
-            .await
+        self.forward(
+            &gatewayed,
+            &uri,
+            request,
+            resumed,
+            read_resource_response,
+            &context,
+        )
+        .await
     }
 
     #[expect(
@@ -475,7 +610,7 @@ impl ServerHandler for SurfaceTools {
     ) -> Result<ListToolsResult, ErrorData> {
         let caller = caller(&context)?;
         if let Some(gatewayed) = &caller.upstream {
-            let peer = self.lease(gatewayed).await?;
+            let peer = self.lease(gatewayed, &context).await?;
             let tools = answer_within_time(&peer, peer.list_all_tools()).await?;
             return Ok(ListToolsResult::with_all_items(
                 tools
@@ -498,9 +633,17 @@ impl ServerHandler for SurfaceTools {
         if let Some(gatewayed) = &caller.upstream {
             within_scopes(&caller, &request.name)?;
             let name = request.name.to_string();
+            let resumed = resumed(&request.request_state, &request.input_responses);
             let request = ClientRequest::CallToolRequest(CallToolRequest::new(request));
             return self
-                .forward(gatewayed, &name, request, call_tool_response, &context)
+                .forward(
+                    gatewayed,
+                    &name,
+                    request,
+                    resumed,
+                    call_tool_response,
+                    &context,
+                )
                 .await;
         }
         if !caller.tools.iter().any(|name| *name == request.name) {
@@ -552,30 +695,68 @@ async fn within_time<T>(
 ) -> Result<T, Failure> {
     let timeout = lease.timeout();
     match tokio::time::timeout(timeout, call).await {
-        Ok(Ok(answer)) => Ok(answer),
-        // The upstream's own error reaches the client as the upstream said it.
-        Ok(Err(ServiceError::McpError(error))) => Err(Failure::Answered(error)),
-        Ok(Err(ServiceError::Cancelled { reason })) => Err(Failure::Answered(
-            ErrorData::internal_error(reason.unwrap_or_else(|| "cancelled".to_owned()), None),
-        )),
-        Ok(Err(error)) => {
-            lease.connection_failed(&error);
-            Err(Failure::Broken(ErrorData::internal_error(
-                format!("the upstream MCP server failed: {}", plain(&error)),
-                None,
-            )))
-        }
-        Err(_) => Err(Failure::TimedOut(ErrorData::internal_error(
-            format!(
-                "the upstream MCP server did not answer within {} s",
-                timeout.as_secs()
-            ),
-            None,
-        ))),
+        Ok(answered) => answered.map_err(|error| failure(lease, error)),
+        Err(_) => Err(timed_out(timeout)),
     }
 }
 
-/// [`within_time`] for requests that are not audited (lists, completion).
+/// What `error` of a request on `lease` means for the client.
+fn failure(lease: &Lease, error: ServiceError) -> Failure {
+    match error {
+        // The upstream's own error reaches the client as the upstream said it.
+        ServiceError::McpError(error) => Failure::Answered(error),
+        ServiceError::Cancelled { reason } => Failure::Answered(ErrorData::internal_error(
+            reason.unwrap_or_else(|| "cancelled".to_owned()),
+            None,
+        )),
+        error => {
+            lease.connection_failed(&error);
+            Failure::Broken(ErrorData::internal_error(
+                format!("the upstream MCP server failed: {}", plain(&error)),
+                None,
+            ))
+        }
+    }
+}
+
+fn timed_out(timeout: std::time::Duration) -> Failure {
+    Failure::TimedOut(ErrorData::internal_error(
+        format!(
+            "the upstream MCP server did not answer within {} s",
+            timeout.as_secs()
+        ),
+        None,
+    ))
+}
+
+/// The audit outcome of a forwarded call.
+fn outcome_of<T: Answer>(answered: &Result<T, Failure>) -> CallOutcome {
+    match answered {
+        Ok(answered) if answered.is_error() => CallOutcome::Error,
+        Ok(_) => CallOutcome::Ok,
+        Err(Failure::Answered(_)) => CallOutcome::Error,
+        Err(Failure::TimedOut(_)) => CallOutcome::Timeout,
+        Err(Failure::Broken(_)) => CallOutcome::Unavailable,
+    }
+}
+
+/// The handle and answers of a call that answers questions, if it does.
+fn resumed(state: &Option<String>, responses: &Option<InputResponses>) -> Option<Resumed> {
+    state.clone().map(|state| (state, responses.clone()))
+}
+
+/// Whether the request's client may be asked the upstream's questions as
+/// `input_required` results: a client of 2026-07-28 or later (no session)
+/// that says it can answer some.
+fn may_be_asked(context: &RequestContext<RoleServer>) -> bool {
+    context
+        .protocol_version()
+        .is_some_and(|version| version.as_str() >= ProtocolVersion::V_2026_07_28.as_str())
+        && context.meta.client_capabilities().is_some_and(|can| {
+            can.sampling.is_some() || can.elicitation.is_some() || can.roots.is_some()
+        })
+}
+
 async fn answer_within_time<T>(
     lease: &Lease,
     call: impl Future<Output = Result<T, ServiceError>>,

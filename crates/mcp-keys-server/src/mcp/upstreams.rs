@@ -8,6 +8,7 @@
 mod client;
 mod items;
 mod relay;
+mod rounds;
 mod start;
 mod stderr;
 
@@ -20,8 +21,9 @@ use mcp_keys_core::Upstream;
 use rmcp::RoleClient;
 use rmcp::service::Peer;
 
-pub use self::client::{Downstream, InFlight};
-pub use self::relay::relay;
+pub use self::client::{Downstream, InFlight, Relay};
+pub use self::relay::{relay, send};
+pub use self::rounds::{Parked, Question, Resume, Round, Rounds, Step};
 pub use self::start::plain;
 use self::start::{Means, Running, http_client, stderr_hint};
 use self::stderr::StderrTail;
@@ -37,6 +39,11 @@ const FIRST_RESTART_BACKOFF: Duration = Duration::from_secs(1);
 
 /// The longest wait between two starts of a failing upstream.
 const MAX_RESTART_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The most connections per surface that serve calls of clients without a
+/// session one at a time (`rounds.rs`); beyond it, such calls use the
+/// shared connection, where the upstream cannot ask their clients.
+const MAX_ROUNDS_CONNECTIONS: usize = 8;
 
 /// How long stopping an idle upstream may take before it is let go.
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
@@ -95,6 +102,11 @@ pub struct Upstreams {
     /// The connections of client sessions, by surface; each lives as long
     /// as its session.
     sessions: Mutex<HashMap<String, Vec<Weak<Connection>>>>,
+    /// The connections that serve calls of clients without a session, one
+    /// call at a time, by surface.
+    rounds: Mutex<HashMap<String, Vec<Arc<Connection>>>>,
+    /// Calls waiting for their client's answers to the upstream's questions.
+    parked: Parked,
     /// Where surfaces' items are kept as their upstreams offer them.
     db: Db,
     /// How long a start, or one request, may take.
@@ -112,8 +124,9 @@ pub struct Upstreams {
 pub struct Connection {
     surface_id: String,
     upstream: Upstream,
-    /// The client session it belongs to, if it belongs to one.
-    downstream: Option<Downstream>,
+    /// Where the upstream's requests to its client go: a client session,
+    /// or one call at a time; nowhere on the shared connection.
+    relay: Option<Relay>,
     client: tokio::sync::Mutex<Option<Running>>,
     stderr: Arc<Mutex<StderrTail>>,
     state: Mutex<(UpstreamState, Timestamp, Option<String>)>,
@@ -158,7 +171,10 @@ impl Lease {
 impl Lease {
     /// The client session the connection relays to, if it belongs to one.
     pub fn downstream(&self) -> Option<&Downstream> {
-        self.connection.downstream.as_ref()
+        match &self.connection.relay {
+            Some(Relay::Session(downstream)) => Some(downstream),
+            Some(Relay::Rounds(_)) | None => None,
+        }
     }
 }
 
@@ -189,6 +205,8 @@ impl Upstreams {
         Self {
             connections: Mutex::default(),
             sessions: Mutex::default(),
+            rounds: Mutex::default(),
+            parked: Parked::default(),
             db,
             timeout: config.upstream_timeout,
             idle_stop: config.upstream_idle_stop,
@@ -222,13 +240,65 @@ impl Upstreams {
         let connection = Arc::new(Connection::new(
             surface_id,
             upstream.clone(),
-            Some(downstream),
+            Some(Relay::Session(downstream)),
         ));
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         let of_surface = sessions.entry(surface_id.to_owned()).or_default();
         of_surface.retain(|connection| connection.strong_count() > 0);
         of_surface.push(Arc::downgrade(&connection));
         connection
+    }
+
+    /// A connection of `surface_id` to `upstream` for one call of a client
+    /// without a session, taken until the returned questions are dropped,
+    /// and its lease; `None` when every such connection of the surface is
+    /// taken (the call then uses the shared connection).
+    pub async fn rounds(
+        self: &Arc<Self>,
+        surface_id: &str,
+        upstream: &Upstream,
+    ) -> Option<Result<(Lease, tokio::sync::mpsc::UnboundedReceiver<Question>), UpstreamError>>
+    {
+        self.start_reaper();
+        let (connection, questions) = {
+            let mut rounds = self.rounds.lock().unwrap_or_else(PoisonError::into_inner);
+            let of_surface = rounds.entry(surface_id.to_owned()).or_default();
+            // A changed upstream's connections are let go.
+            of_surface.retain(|connection| connection.upstream == *upstream);
+            let free = of_surface
+                .iter()
+                .find_map(|connection| match &connection.relay {
+                    Some(Relay::Rounds(slot)) => slot
+                        .take()
+                        .map(|questions| (Arc::clone(connection), questions)),
+                    _ => None,
+                });
+            match free {
+                Some(free) => free,
+                None if of_surface.len() < MAX_ROUNDS_CONNECTIONS => {
+                    let slot = Rounds::default();
+                    let questions = slot.take()?;
+                    let connection = Arc::new(Connection::new(
+                        surface_id,
+                        upstream.clone(),
+                        Some(Relay::Rounds(slot)),
+                    ));
+                    of_surface.push(Arc::clone(&connection));
+                    (connection, questions)
+                }
+                None => return None,
+            }
+        };
+        Some(
+            self.lease(&connection)
+                .await
+                .map(|lease| (lease, questions)),
+        )
+    }
+
+    /// Calls waiting for their clients' answers.
+    pub fn parked(&self) -> &Parked {
+        &self.parked
     }
 
     /// The peer of `connection`'s running upstream, started (or started
@@ -271,7 +341,7 @@ impl Upstreams {
             http: &self.http,
             stderr: &connection.stderr,
             changed: &connection.changed,
-            downstream: connection.downstream.clone(),
+            relay: connection.relay.clone(),
         };
         let started = tokio::time::timeout(self.timeout, start::start(upstream, means))
             .await
@@ -301,7 +371,7 @@ impl Upstreams {
             surface_id.to_owned(),
             running.peer().clone(),
             Arc::clone(&connection.changed),
-            if connection.downstream.is_some() {
+            if connection.relay.is_some() {
                 Prune::Keep
             } else {
                 Prune::Gone
@@ -326,7 +396,8 @@ impl Upstreams {
     }
 
     /// What the upstream of `surface_id` is doing: `stopped` until a client
-    /// first needs it. With several connections (one per client session),
+    /// first needs it. With several connections (one per client session,
+    /// and those for calls of clients without one),
     /// `running` if any runs, else what the last to change says.
     pub async fn status(&self, surface_id: &str) -> UpstreamStatus {
         let mut connections: Vec<Arc<Connection>> = self
@@ -338,6 +409,15 @@ impl Upstreams {
             .flatten()
             .filter_map(Weak::upgrade)
             .collect();
+        connections.extend(
+            self.rounds
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(surface_id)
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
         connections.extend(
             self.connections
                 .lock()
@@ -413,13 +493,23 @@ async fn reap(upstreams: Weak<Upstreams>, every: Duration) {
         let Some(upstreams) = upstreams.upgrade() else {
             return;
         };
-        let connections: Vec<_> = upstreams
+        upstreams.parked.expire();
+        let mut connections: Vec<_> = upstreams
             .connections
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .values()
             .cloned()
             .collect();
+        connections.extend(
+            upstreams
+                .rounds
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .values()
+                .flatten()
+                .cloned(),
+        );
         for connection in connections {
             // A connection being started, or asked for its peer, is in use.
             let Ok(mut client) = connection.client.try_lock() else {
@@ -440,11 +530,11 @@ async fn reap(upstreams: Weak<Upstreams>, every: Duration) {
 }
 
 impl Connection {
-    fn new(surface_id: &str, upstream: Upstream, downstream: Option<Downstream>) -> Self {
+    fn new(surface_id: &str, upstream: Upstream, relay: Option<Relay>) -> Self {
         Self {
             surface_id: surface_id.to_owned(),
             upstream,
-            downstream,
+            relay,
             client: tokio::sync::Mutex::new(None),
             stderr: Arc::default(),
             state: Mutex::new((UpstreamState::Stopped, time::now(), None)),

@@ -220,6 +220,10 @@ pub fn initialize(client: &str) -> Value {
 /// A POST of `message` to the MCP endpoint `url` with `key`, in `session`
 /// when given: the status, the session the answer named, and the JSON-RPC
 /// answer ([`jsonrpc_answer`]; null when there is none).
+#[cfg_attr(
+    not(feature = "postgres"),
+    expect(dead_code, reason = "the PostgreSQL tests use it")
+)]
 pub async fn mcp_post(
     url: &str,
     key: &str,

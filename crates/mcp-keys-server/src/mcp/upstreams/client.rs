@@ -3,7 +3,9 @@
 //! that belongs to one client session (`sessions: separate`), relays
 //! everything the upstream says to that client: its requests (sampling,
 //! elicitation, roots), its progress, its log messages and its list and
-//! resource changes.
+//! resource changes. A connection that serves one call of a client without
+//! a session at a time (`rounds.rs`) puts the upstream's requests to that
+//! call's client as `input_required` results.
 //!
 //! The newest protocol revision deprecates sampling, roots and logging
 //! (SEP-2577), and rmcp marks them so; servers in use still send them, and
@@ -19,7 +21,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use rmcp::model::{
     ClientCapabilities, ClientConfig, ClientResult, CreateMessageRequest,
     CreateMessageRequestParams, CreateMessageResult, ElicitRequest, ElicitRequestParams,
-    ElicitResult, Extensions, Implementation, ListRootsRequest, ListRootsResult,
+    ElicitResult, Extensions, Implementation, InputRequest, ListRootsRequest, ListRootsResult,
     LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken, RequestId,
     ResourceUpdatedNotificationParam, ServerRequest,
 };
@@ -27,7 +29,22 @@ use rmcp::service::{NotificationContext, OriginatingRequestId, RequestContext, S
 use rmcp::{ClientHandler, ErrorData, RoleClient, RoleServer, service::Peer};
 use tokio::sync::Notify;
 
+use super::rounds::Rounds;
 use crate::verify;
+
+/// Where the upstream's requests to its client go, on a connection that
+/// has a client to ask.
+#[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per connection; boxing would only add a pointer hop"
+)]
+pub enum Relay {
+    /// A client session: requests and notifications go to it.
+    Session(Downstream),
+    /// The calls of clients without a session (2026-07-28), one at a time.
+    Rounds(Rounds),
+}
 
 /// The client session a connection belongs to: where the upstream's
 /// requests and notifications go, and what that client can take.
@@ -108,23 +125,36 @@ fn extensions(request: &mut ServerRequest) -> &mut Extensions {
 pub struct GatewayClient {
     info: ClientConfig,
     changed: Arc<Notify>,
-    downstream: Option<Downstream>,
+    relay: Option<Relay>,
 }
 
 impl GatewayClient {
-    /// The client of a connection: with `downstream`, it offers what that
-    /// client offers and relays to it; without (the `shared` mode), it
-    /// offers nothing, so a well-behaved upstream never asks.
-    /// A client's roots are not offered to a server that would take them as
-    /// the folders it may use (`roots: false`).
-    pub fn new(changed: Arc<Notify>, downstream: Option<Downstream>, roots: bool) -> Self {
+    /// The client of a connection: relaying to a session, it offers what
+    /// that client offers; for the calls of clients without a session, it
+    /// offers what their revision can carry; without either (the `shared`
+    /// connection), it offers nothing, so a well-behaved upstream never
+    /// asks. A client's roots are not offered to a server that would take
+    /// them as the folders it may use (`roots: false`).
+    pub fn new(changed: Arc<Notify>, relay: Option<Relay>, roots: bool) -> Self {
         let mut capabilities = ClientCapabilities::default();
-        if let Some(downstream) = &downstream {
-            capabilities.sampling = downstream.capabilities.sampling.clone();
-            capabilities.elicitation = downstream.capabilities.elicitation.clone();
-            if roots {
-                capabilities.roots = downstream.capabilities.roots.clone();
+        match &relay {
+            Some(Relay::Session(downstream)) => {
+                capabilities.sampling = downstream.capabilities.sampling.clone();
+                capabilities.elicitation = downstream.capabilities.elicitation.clone();
+                if roots {
+                    capabilities.roots = downstream.capabilities.roots.clone();
+                }
             }
+            // Each call's client says what it can do; one that cannot
+            // answer a question gets it refused on its behalf.
+            Some(Relay::Rounds(_)) => {
+                capabilities.sampling = Some(Default::default());
+                capabilities.elicitation = Some(Default::default());
+                if roots {
+                    capabilities.roots = Some(Default::default());
+                }
+            }
+            None => {}
         }
         Self {
             info: ClientConfig::new(
@@ -132,17 +162,41 @@ impl GatewayClient {
                 Implementation::new("mcp-keys-gateway", env!("CARGO_PKG_VERSION")),
             ),
             changed,
-            downstream,
+            relay,
         }
     }
 
-    fn downstream(&self) -> Result<&Downstream, ErrorData> {
-        self.downstream.as_ref().ok_or_else(|| {
-            ErrorData::internal_error(
+    fn downstream(&self) -> Option<&Downstream> {
+        match &self.relay {
+            Some(Relay::Session(downstream)) => Some(downstream),
+            Some(Relay::Rounds(_)) | None => None,
+        }
+    }
+
+    /// Puts the upstream's `request` to the client, as a session's request
+    /// or as a question of a call; its answer.
+    async fn ask<T: serde::de::DeserializeOwned>(
+        &self,
+        request: ServerRequest,
+        question: impl FnOnce() -> InputRequest,
+        result: impl FnOnce(ClientResult) -> Option<T>,
+        context: RequestContext<RoleClient>,
+    ) -> Result<T, ErrorData> {
+        match &self.relay {
+            Some(Relay::Session(downstream)) => {
+                result(downstream.ask(request, context).await?).ok_or_else(unexpected)
+            }
+            Some(Relay::Rounds(rounds)) => {
+                let answer = rounds.ask(question(), context.ct.cancelled()).await?;
+                serde_json::from_value(answer).map_err(|error| {
+                    ErrorData::invalid_params(format!("the client's answer: {error}"), None)
+                })
+            }
+            None => Err(ErrorData::internal_error(
                 "this upstream is shared by every client of the surface, so it cannot ask one",
                 None,
-            )
-        })
+            )),
+        }
     }
 }
 
@@ -156,11 +210,17 @@ impl ClientHandler for GatewayClient {
         params: CreateMessageRequestParams,
         context: RequestContext<RoleClient>,
     ) -> Result<CreateMessageResult, ErrorData> {
-        let request = ServerRequest::CreateMessageRequest(CreateMessageRequest::new(params));
-        match self.downstream()?.ask(request, context).await? {
-            ClientResult::CreateMessageResult(result) => Ok(*result),
-            _ => Err(unexpected()),
-        }
+        let request = CreateMessageRequest::new(params);
+        self.ask(
+            ServerRequest::CreateMessageRequest(request.clone()),
+            || InputRequest::CreateMessage(request),
+            |result| match result {
+                ClientResult::CreateMessageResult(result) => Some(*result),
+                _ => None,
+            },
+            context,
+        )
+        .await
     }
 
     async fn create_elicitation(
@@ -168,11 +228,17 @@ impl ClientHandler for GatewayClient {
         params: ElicitRequestParams,
         context: RequestContext<RoleClient>,
     ) -> Result<ElicitResult, ErrorData> {
-        let request = ServerRequest::ElicitRequest(ElicitRequest::new(params));
-        match self.downstream()?.ask(request, context).await? {
-            ClientResult::ElicitResult(result) => Ok(result),
-            _ => Err(unexpected()),
-        }
+        let request = ElicitRequest::new(params);
+        self.ask(
+            ServerRequest::ElicitRequest(request.clone()),
+            || InputRequest::Elicitation(request),
+            |result| match result {
+                ClientResult::ElicitResult(result) => Some(result),
+                _ => None,
+            },
+            context,
+        )
+        .await
     }
 
     async fn list_roots(
@@ -184,11 +250,16 @@ impl ClientHandler for GatewayClient {
                 rmcp::model::ListRootsRequestMethod,
             >());
         }
-        let request = ServerRequest::ListRootsRequest(ListRootsRequest::default());
-        match self.downstream()?.ask(request, context).await? {
-            ClientResult::ListRootsResult(result) => Ok(result),
-            _ => Err(unexpected()),
-        }
+        self.ask(
+            ServerRequest::ListRootsRequest(ListRootsRequest::default()),
+            || InputRequest::ListRoots(ListRootsRequest::default()),
+            |result| match result {
+                ClientResult::ListRootsResult(result) => Some(result),
+                _ => None,
+            },
+            context,
+        )
+        .await
     }
 
     async fn on_progress(
@@ -196,7 +267,7 @@ impl ClientHandler for GatewayClient {
         params: ProgressNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) {
-        let Some(downstream) = &self.downstream else {
+        let Some(downstream) = self.downstream() else {
             return;
         };
         let token = downstream
@@ -218,7 +289,7 @@ impl ClientHandler for GatewayClient {
         params: LoggingMessageNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) {
-        if let Some(downstream) = &self.downstream {
+        if let Some(downstream) = self.downstream() {
             let _ = downstream.peer.notify_logging_message(params).await;
         }
     }
@@ -228,7 +299,7 @@ impl ClientHandler for GatewayClient {
         params: ResourceUpdatedNotificationParam,
         _context: NotificationContext<RoleClient>,
     ) {
-        if let Some(downstream) = &self.downstream
+        if let Some(downstream) = self.downstream()
             && verify::allows(&downstream.scopes, &params.uri)
         {
             let _ = downstream.peer.notify_resource_updated(params).await;
@@ -237,21 +308,21 @@ impl ClientHandler for GatewayClient {
 
     async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
         self.changed.notify_one();
-        if let Some(downstream) = &self.downstream {
+        if let Some(downstream) = self.downstream() {
             let _ = downstream.peer.notify_tool_list_changed().await;
         }
     }
 
     async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
         self.changed.notify_one();
-        if let Some(downstream) = &self.downstream {
+        if let Some(downstream) = self.downstream() {
             let _ = downstream.peer.notify_prompt_list_changed().await;
         }
     }
 
     async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
         self.changed.notify_one();
-        if let Some(downstream) = &self.downstream {
+        if let Some(downstream) = self.downstream() {
             let _ = downstream.peer.notify_resource_list_changed().await;
         }
     }

@@ -7,6 +7,7 @@ use rmcp::model::{CancelledNotificationParam, ClientRequest, RequestId, ServerRe
 use rmcp::service::{Peer, PeerRequestOptions, RequestContext, ServiceError};
 use rmcp::{RoleClient, RoleServer};
 
+use super::rounds::Answer;
 use super::{Downstream, InFlight, Lease};
 
 /// Sends `request` upstream: the client's progress token is followed (the
@@ -79,11 +80,35 @@ impl Drop for InFlightGuard {
     }
 }
 
+/// Sends `request` upstream for a call that may wait parked between its
+/// client's requests: the answer to come, and what cancels the request
+/// upstream if it is dropped unanswered.
+pub async fn send(
+    lease: &Lease,
+    request: ClientRequest,
+) -> Result<(Answer, CancelOnDrop), ServiceError> {
+    let handle = lease
+        .send_cancellable_request(request, PeerRequestOptions::no_options())
+        .await?;
+    let cancel = CancelOnDrop {
+        peer: handle.peer.clone(),
+        id: Some(handle.id.clone()),
+    };
+    Ok((Box::pin(handle.await_response()), cancel))
+}
+
 /// Tells the upstream to stop a request nobody waits for any more (the
 /// client cancelled it, or the time limit passed).
-struct CancelOnDrop {
+pub struct CancelOnDrop {
     peer: Peer<RoleClient>,
     id: Option<RequestId>,
+}
+
+impl CancelOnDrop {
+    /// The request was answered: nothing to cancel.
+    pub fn disarm(mut self) {
+        self.id = None;
+    }
 }
 
 impl Drop for CancelOnDrop {

@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use zeroize::Zeroizing;
 
 use super::UpstreamError;
-use super::client::{Downstream, GatewayClient};
+use super::client::{GatewayClient, Relay};
 use super::stderr::StderrTail;
 use crate::secrets::UpstreamSecrets;
 
@@ -49,15 +49,15 @@ pub(super) struct Means<'a> {
     pub(super) stderr: &'a Arc<Mutex<StderrTail>>,
     /// Told when the upstream's lists change.
     pub(super) changed: &'a Arc<Notify>,
-    /// The client session the connection belongs to, if it belongs to one.
-    pub(super) downstream: Option<Downstream>,
+    /// Where the upstream's requests to its client go, if anywhere.
+    pub(super) relay: Option<Relay>,
 }
 
 /// Starts `upstream` and completes the MCP handshake with it.
 pub(super) async fn start(upstream: &Upstream, means: Means<'_>) -> Result<Running, UpstreamError> {
     let info = GatewayClient::new(
         Arc::clone(means.changed),
-        means.downstream,
+        means.relay,
         !upstream.takes_roots_as_limits(),
     );
     match upstream {
