@@ -233,7 +233,11 @@ impl SurfaceTools {
         if may_be_asked(context)
             && let Some(rounds) = gatewayed
                 .upstreams
-                .rounds(&gatewayed.surface_id, &gatewayed.upstream)
+                .rounds(
+                    &gatewayed.surface_id,
+                    &gatewayed.upstream,
+                    &gatewayed.key_id,
+                )
                 .await
         {
             let (lease, questions) = rounds.map_err(failed)?;

@@ -252,31 +252,45 @@ impl Upstreams {
     /// A connection of `surface_id` to `upstream` for one call of a client
     /// without a session, taken until the returned questions are dropped,
     /// and its lease; `None` when every such connection of the surface is
-    /// taken (the call then uses the shared connection).
+    /// taken (the call then uses the shared connection). For an upstream
+    /// whose clients each get their own process (`separate`), a connection
+    /// serves the calls of `key_id` only.
     pub async fn rounds(
         self: &Arc<Self>,
         surface_id: &str,
         upstream: &Upstream,
+        key_id: &str,
     ) -> Option<Result<(Lease, tokio::sync::mpsc::UnboundedReceiver<Question>), UpstreamError>>
     {
         self.start_reaper();
+        let owner = upstream.sessions().is_separate().then_some(key_id);
         let (connection, questions) = {
             let mut rounds = self.rounds.lock().unwrap_or_else(PoisonError::into_inner);
             let of_surface = rounds.entry(surface_id.to_owned()).or_default();
             // A changed upstream's connections are let go.
             of_surface.retain(|connection| connection.upstream == *upstream);
-            let free = of_surface
-                .iter()
-                .find_map(|connection| match &connection.relay {
-                    Some(Relay::Rounds(slot)) => slot
-                        .take()
-                        .map(|questions| (Arc::clone(connection), questions)),
-                    _ => None,
-                });
+            let slot = |connection: &Arc<Connection>| match &connection.relay {
+                Some(Relay::Rounds(slot)) => Some(slot.clone()),
+                _ => None,
+            };
+            let free = of_surface.iter().find_map(|connection| {
+                slot(connection)
+                    .filter(|slot| slot.owner() == owner)
+                    .and_then(|slot| slot.take())
+                    .map(|questions| (Arc::clone(connection), questions))
+            });
             match free {
                 Some(free) => free,
-                None if of_surface.len() < MAX_ROUNDS_CONNECTIONS => {
-                    let slot = Rounds::default();
+                None => {
+                    if of_surface.len() >= MAX_ROUNDS_CONNECTIONS {
+                        // Room from a connection no call uses (another
+                        // key's): its process stops when it is let go.
+                        let idle = of_surface.iter().position(|connection| {
+                            slot(connection).is_some_and(|slot| slot.is_free())
+                        })?;
+                        of_surface.remove(idle);
+                    }
+                    let slot = Rounds::new(owner);
                     let questions = slot.take()?;
                     let connection = Arc::new(Connection::new(
                         surface_id,
@@ -286,7 +300,6 @@ impl Upstreams {
                     of_surface.push(Arc::clone(&connection));
                     (connection, questions)
                 }
-                None => return None,
             }
         };
         Some(

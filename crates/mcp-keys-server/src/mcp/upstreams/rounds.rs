@@ -49,15 +49,42 @@ pub struct Question {
 }
 
 /// The call a rounds connection serves now, if any: where the upstream's
-/// questions go.
+/// questions go; and the key whose calls it serves, when it serves one
+/// key's only (an upstream whose clients must not share a process).
 #[derive(Debug, Clone, Default)]
-pub struct Rounds(Arc<Mutex<Option<mpsc::UnboundedSender<Question>>>>);
+pub struct Rounds {
+    slot: Arc<Mutex<Option<mpsc::UnboundedSender<Question>>>>,
+    owner: Option<Arc<str>>,
+}
 
 impl Rounds {
+    /// The questions of a connection for the calls of `owner` only, or of
+    /// any key with `None`.
+    pub fn new(owner: Option<&str>) -> Self {
+        Self {
+            slot: Arc::default(),
+            owner: owner.map(Arc::from),
+        }
+    }
+
+    /// The key whose calls it serves, if one key's only.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
+    }
+
+    /// Whether no call has it.
+    pub fn is_free(&self) -> bool {
+        self.slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_none_or(mpsc::UnboundedSender::is_closed)
+    }
+
     /// Takes the connection for one call: its questions from now on.
     /// `None` when another call has it.
     pub fn take(&self) -> Option<mpsc::UnboundedReceiver<Question>> {
-        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.as_ref().is_some_and(|sender| !sender.is_closed()) {
             return None;
         }
@@ -75,7 +102,7 @@ impl Rounds {
     ) -> Result<Value, ErrorData> {
         let (answer, answered) = oneshot::channel();
         let sent = self
-            .0
+            .slot
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .as_ref()
