@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use mcp_keys_client::{CreatedKey, KeyMetadata, NewKey, RollOutcome};
 use mcp_keys_core::Environment;
-use mcp_keys_store::NewPendingRevocation;
+use mcp_keys_store::{NewPendingRevocation, RotationPeriod};
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -26,8 +26,9 @@ pub struct GenerateKey {
     pub scopes: Vec<String>,
     /// Days until it stops working; never when not given.
     pub expires_in_days: Option<u32>,
-    /// Days until a reminder to roll it; the environment's default when not given.
-    pub rotate_every_days: Option<u32>,
+    /// How often it should be rolled (or never); the environment's default
+    /// when not given.
+    pub rotate_every: Option<RotationPeriod>,
 }
 
 /// A rolled key: the new key (shown once), the old key's new metadata, and
@@ -80,10 +81,10 @@ impl Session {
                 .await,
             "rotation anchor",
         );
-        if request.rotate_every_days.is_some() {
+        if request.rotate_every.is_some() {
             Self::keep(
                 store
-                    .set_key_rotation_override(&key_id, request.rotate_every_days)
+                    .set_key_rotation_override(&key_id, request.rotate_every)
                     .await,
                 "rotation period",
             );

@@ -36,7 +36,7 @@ pub use connections::{Connection, ConnectionKind, NewConnection};
 pub use error::Error;
 pub use reminders::{ReminderReason, ReminderState};
 pub use revocations::{NewPendingRevocation, PendingRevocation};
-pub use rotation::{KeyRotation, RotationPolicy};
+pub use rotation::{KeyRotation, RotationPeriod, RotationPolicy};
 pub use scans::ScanResult;
 pub use secrets::{
     KEYRING_SERVICE, KeyringSecrets, MemorySecrets, SecretError, SecretErrorCode, SecretStore,

@@ -34,6 +34,20 @@ impl RotationPolicy {
     }
 }
 
+/// A key's own rotation period, overriding its environment's default. In
+/// JSON `{"days": 30}` or `"never"`; where a period is optional, its absence
+/// means the environment's default, which is why "never" is a value of its
+/// own rather than a missing number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum RotationPeriod {
+    /// Rolled every this many days (at least 1).
+    Days(u32),
+    /// Never reminded to rotate.
+    Never,
+}
+
 /// What the store knows about one key's rotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -41,8 +55,9 @@ impl RotationPolicy {
 pub struct KeyRotation {
     /// The key's id.
     pub key_id: String,
-    /// Its own period in days, overriding its environment's default.
-    pub rotate_every_days: Option<u32>,
+    /// Its own period, overriding its environment's default; `None` when it
+    /// has none.
+    pub rotate_every: Option<RotationPeriod>,
     /// When its period starts: its creation or its last roll. `None` when
     /// only the override is known; the key's `createdAt` applies then.
     #[ts(type = "string | null")]
@@ -53,6 +68,7 @@ pub struct KeyRotation {
 struct KeyRotationRow {
     key_id: String,
     rotate_every_days: Option<i64>,
+    never_rotate: bool,
     anchor_at: Option<i64>,
 }
 
@@ -60,8 +76,16 @@ impl TryFrom<KeyRotationRow> for KeyRotation {
     type Error = Error;
 
     fn try_from(row: KeyRotationRow) -> Result<Self, Error> {
+        let rotate_every = if row.never_rotate {
+            Some(RotationPeriod::Never)
+        } else {
+            row.rotate_every_days
+                .map(days_from_db)
+                .transpose()?
+                .map(RotationPeriod::Days)
+        };
         Ok(Self {
-            rotate_every_days: row.rotate_every_days.map(days_from_db).transpose()?,
+            rotate_every,
             anchor_at: from_millis_opt(row.anchor_at)?,
             key_id: row.key_id,
         })
@@ -122,15 +146,22 @@ impl Store {
     pub async fn set_key_rotation_override(
         &self,
         key_id: &str,
-        days: Option<u32>,
+        period: Option<RotationPeriod>,
     ) -> Result<(), Error> {
-        let days = days.map(check_days).transpose()?;
+        let (days, never) = match period {
+            Some(RotationPeriod::Days(days)) => (Some(check_days(days)?), false),
+            Some(RotationPeriod::Never) => (None, true),
+            None => (None, false),
+        };
         sqlx::query(
-            "INSERT INTO key_rotation (key_id, rotate_every_days) VALUES ($1, $2)
-             ON CONFLICT (key_id) DO UPDATE SET rotate_every_days = excluded.rotate_every_days",
+            "INSERT INTO key_rotation (key_id, rotate_every_days, never_rotate) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id) DO UPDATE SET
+                 rotate_every_days = excluded.rotate_every_days,
+                 never_rotate = excluded.never_rotate",
         )
         .bind(key_id)
         .bind(days)
+        .bind(never)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -159,10 +190,17 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO key_rotation (key_id, rotate_every_days, anchor_at)
-             VALUES ($2, (SELECT rotate_every_days FROM key_rotation WHERE key_id = $1), $3)
+            "INSERT INTO key_rotation (key_id, rotate_every_days, never_rotate, anchor_at)
+             VALUES (
+                 $2,
+                 (SELECT rotate_every_days FROM key_rotation WHERE key_id = $1),
+                 coalesce((SELECT never_rotate FROM key_rotation WHERE key_id = $1), 0),
+                 $3
+             )
              ON CONFLICT (key_id) DO UPDATE SET
-                 rotate_every_days = excluded.rotate_every_days, anchor_at = excluded.anchor_at",
+                 rotate_every_days = excluded.rotate_every_days,
+                 never_rotate = excluded.never_rotate,
+                 anchor_at = excluded.anchor_at",
         )
         .bind(old_key_id)
         .bind(new_key_id)
@@ -175,7 +213,7 @@ impl Store {
     /// What the store knows about one key's rotation, if anything.
     pub async fn key_rotation(&self, key_id: &str) -> Result<Option<KeyRotation>, Error> {
         let row: Option<KeyRotationRow> = sqlx::query_as(
-            "SELECT key_id, rotate_every_days, anchor_at FROM key_rotation WHERE key_id = $1",
+            "SELECT key_id, rotate_every_days, never_rotate, anchor_at FROM key_rotation WHERE key_id = $1",
         )
         .bind(key_id)
         .fetch_optional(&self.pool)
@@ -186,27 +224,28 @@ impl Store {
     /// Every key the store knows rotation facts about, by key id.
     pub async fn list_key_rotations(&self) -> Result<Vec<KeyRotation>, Error> {
         let rows: Vec<KeyRotationRow> = sqlx::query_as(
-            "SELECT key_id, rotate_every_days, anchor_at FROM key_rotation ORDER BY key_id",
+            "SELECT key_id, rotate_every_days, never_rotate, anchor_at FROM key_rotation ORDER BY key_id",
         )
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(KeyRotation::try_from).collect()
     }
 
-    /// The period that applies to a key of `environment`: its override, or
-    /// the environment's default.
+    /// The days between rotations of a key of `environment`: its override,
+    /// or the environment's default; `None` when it is never to be rotated.
     pub async fn effective_rotation_days(
         &self,
         key_id: &str,
         environment: Environment,
-    ) -> Result<u32, Error> {
-        if let Some(days) = self
+    ) -> Result<Option<u32>, Error> {
+        match self
             .key_rotation(key_id)
             .await?
-            .and_then(|rotation| rotation.rotate_every_days)
+            .and_then(|rotation| rotation.rotate_every)
         {
-            return Ok(days);
+            Some(RotationPeriod::Days(days)) => Ok(Some(days)),
+            Some(RotationPeriod::Never) => Ok(None),
+            None => Ok(Some(self.rotation_policy().await?.days_for(environment))),
         }
-        Ok(self.rotation_policy().await?.days_for(environment))
     }
 }

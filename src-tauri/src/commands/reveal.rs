@@ -13,6 +13,8 @@ use crate::services::ServicesExt;
 #[ts(export)]
 pub struct CopyOutcome {
     /// The clipboard is cleared after this many seconds if it still holds the key.
+    // A JSON number, read by the UI as a `number` (at most 600), not a `bigint`.
+    #[ts(type = "number")]
     pub clear_after_seconds: u64,
 }
 

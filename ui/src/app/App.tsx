@@ -1,5 +1,5 @@
 import type { AppInfo } from "../bindings/AppInfo";
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { firstWorkspace, type EarlyAnswers } from "../lib/ipc/startup";
 import { useLoad } from "../lib/useLoad";
 import { AppShell } from "../shell/AppShell";

@@ -1,6 +1,7 @@
 import { Button } from "../components/Button";
 import { Icon } from "../components/Icon";
-import { explainError, type IpcError } from "../lib/ipc/ipcError";
+import { explainError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import "./AppStatus.css";
 
 type AppErrorProps = {

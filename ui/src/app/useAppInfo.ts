@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
-import type { IpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { toIpcError } from "../lib/ipc/ipcError";
 import { firstAppInfo } from "../lib/ipc/startup";
 

@@ -7,4 +7,4 @@ export type CopyOutcome = {
 /**
  * The clipboard is cleared after this many seconds if it still holds the key.
  */
-clearAfterSeconds: bigint, };
+clearAfterSeconds: number, };

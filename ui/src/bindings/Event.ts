@@ -38,7 +38,7 @@ createdAt: string,
  * within an hour, and calls alike within a minute, as one event.
  * Absent from servers that do not count.
  */
-count?: bigint, 
+count?: number, 
 /**
  * For `mcp_call`: the client that called.
  */
@@ -54,4 +54,4 @@ outcome?: string,
 /**
  * For `mcp_call`: how long it took (the longest of a counted event's).
  */
-durationMs?: bigint, };
+durationMs?: number, };

@@ -1,4 +1,5 @@
-import { explainError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { explainError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { Button } from "./Button";
 import { Icon } from "./Icon";
 import "./ErrorBanner.css";

@@ -1,7 +1,7 @@
 import type { Finding } from "../bindings/Finding";
 import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
-import type { IpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { clientName } from "../model/ides";
 import { SeverityBadge } from "./ScanBadges";
 

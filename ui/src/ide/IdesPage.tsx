@@ -7,7 +7,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Spinner } from "../components/Spinner";
 import { ignoreIdeConfig } from "../lib/ipc/ide";
 import { toIpcError } from "../lib/ipc/ipcError";
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { ClientCard } from "./ClientCard";
 import { FindingList, type FixState } from "./FindingList";
 import { groupByClient } from "./grouping";

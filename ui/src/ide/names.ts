@@ -1,4 +1,4 @@
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /** What the workspace calls a key and its surface, for a scan entry that names only ids. */
 export type KnownNames = {

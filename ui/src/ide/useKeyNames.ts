@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import type { ScanEntry } from "../bindings/ScanEntry";
 import { getSurface } from "../lib/ipc/workspace";
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import type { KnownNames } from "./names";
 
 /** Where a surface is, as `surface_get` takes it. */

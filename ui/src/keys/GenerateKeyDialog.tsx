@@ -3,11 +3,16 @@ import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
-import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { generateKey, type SurfaceRef } from "../lib/ipc/keys";
 import { IDES, nextSuggestedName, suggestedKeyName } from "../model/ides";
 import { defaultRotationDays } from "../model/rotation";
-import type { Environment, KeyMetadata, Reveal, Surface } from "../model/workspace";
+import type { Environment } from "../bindings/Environment";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { Reveal } from "../bindings/Reveal";
+import type { RotationPeriod } from "../bindings/RotationPeriod";
+import type { Surface } from "../bindings/Surface";
 import { RevealDialog } from "./RevealDialog";
 import "../components/Field.css";
 
@@ -31,6 +36,14 @@ const ROTATION_CHOICES = [30, 60, 90, 180, 365] as const;
 
 function daysOrNull(value: string): number | null {
   return value === "never" ? null : Number(value);
+}
+
+/**
+ * The chosen "Remind to rotate". Never is a value of its own: leaving the
+ * period out would mean the environment's default, not never.
+ */
+function rotationPeriod(value: string): RotationPeriod {
+  return value === "never" ? "never" : { days: Number(value) };
 }
 
 /** Generate: name, environment, scopes, expiry and rotation; then the copy-once reveal. */
@@ -98,7 +111,7 @@ export function GenerateKeyDialog({
         // Keep the surface's order, so the request reads like the checkboxes.
         scopes: surface.items.map((i) => i.capabilityName).filter((c) => scopes.has(c)),
         expiresInDays: daysOrNull(expiry),
-        rotateEveryDays: daysOrNull(rotation),
+        rotateEvery: rotationPeriod(rotation),
       });
       onGenerated(result.key);
       setReveal(result);

@@ -88,7 +88,7 @@ describe("generate and the copy-once reveal", () => {
         environment: "development",
         scopes: ["search"],
         expiresInDays: 90,
-        rotateEveryDays: 180,
+        rotateEvery: { days: 180 },
       },
     });
     const reveal = await screen.findByTestId("reveal-dialog");
@@ -108,6 +108,17 @@ describe("generate and the copy-once reveal", () => {
     expect(screen.getByTestId("generate-rotation")).toHaveValue("90");
     await userEvent.selectOptions(screen.getByTestId("generate-environment"), "development");
     expect(screen.getByTestId("generate-rotation")).toHaveValue("180");
+  });
+
+  it("sends never, not a missing period (the environment's default), for Remind to rotate: Never", async () => {
+    const calls = renderWith([], { surface_get: () => surface({ environment: "production" }) });
+    await userEvent.click(await screen.findByTestId("generate-key"));
+    await userEvent.selectOptions(screen.getByTestId("generate-rotation"), "never");
+    await userEvent.click(screen.getByTestId("generate-submit"));
+
+    const request = callsOf(calls, "key_generate")[0]?.args["request"];
+    expect(request).toMatchObject({ environment: "production", rotateEvery: "never" });
+    expect(request).not.toHaveProperty("rotateEveryDays");
   });
 
   it("sends no scopes when none is checked, meaning all capabilities, on Enter", async () => {
@@ -278,7 +289,7 @@ describe("roll", () => {
   it("rolls with the chosen grace period, then reveals the new key once", async () => {
     const oldKey = key({ expiresAt: "2099-01-01T00:00:00Z" });
     const calls = renderWith([key()], {
-      key_roll: () => ({ revealId: "rv_2", key: newKey, oldKey, configs: null }),
+      key_roll: () => ({ revealId: "rv_2", key: newKey, oldKey, degraded: false, configs: null }),
     });
     await userEvent.click(await screen.findByTestId("key-roll-key_1"));
 
@@ -299,6 +310,8 @@ describe("roll", () => {
     });
     expect(await screen.findByTestId("reveal-dialog")).toHaveTextContent("Copy the new key");
     expect(screen.queryByTestId("roll-config-report")).not.toBeInTheDocument();
+    // The server rolled it: nothing is left for the app to do.
+    expect(screen.queryByTestId("roll-degraded")).not.toBeInTheDocument();
     expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
     const table = screen.getByTestId("keys-table");
     expect(within(table).getByTestId("key-row-key_new")).toBeInTheDocument();
@@ -307,6 +320,53 @@ describe("roll", () => {
     await userEvent.click(screen.getByTestId("reveal-close"));
     await userEvent.click(screen.getByTestId("reveal-close-confirm"));
     expect(callsOf(calls, "reveal_close")[0]?.args).toEqual({ revealId: "rv_2" });
+  });
+
+  it("explains a roll the server could not do itself: the app revokes the old key later", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(new Date("2025-06-05T10:00:00Z"));
+    const oldKey = key();
+    renderWith([key()], {
+      key_roll: () => ({
+        revealId: "rv_2",
+        key: newKey,
+        oldKey,
+        degraded: true,
+        configs: null,
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-grace-3600"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    const note = await screen.findByTestId("roll-degraded");
+    expect(note).toHaveTextContent("This server can't roll keys itself");
+    const endsAt = new Intl.DateTimeFormat(undefined, {
+      dateStyle: "medium",
+      timeStyle: "short",
+    }).format(new Date("2025-06-05T11:00:00Z"));
+    expect(note).toHaveTextContent(`The old key keeps working until ${endsAt}`);
+    expect(note).toHaveTextContent("then MCP Keys revokes it");
+    expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
+  });
+
+  it("says a roll without grace the server could not do revokes the old key at once", async () => {
+    renderWith([key()], {
+      key_roll: () => ({
+        revealId: "rv_2",
+        key: newKey,
+        oldKey: key(),
+        degraded: true,
+        configs: null,
+      }),
+    });
+    await userEvent.click(await screen.findByTestId("key-roll-key_1"));
+    await userEvent.click(screen.getByTestId("roll-grace-0"));
+    await userEvent.click(screen.getByTestId("roll-submit"));
+
+    expect(await screen.findByTestId("roll-degraded")).toHaveTextContent(
+      "MCP Keys revokes the old key itself, right away.",
+    );
   });
 
   it("offers now, 1 hour, 24 hours and 7 days", async () => {
@@ -385,6 +445,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         revealId: "rv_3",
         key: newKey,
         oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
+        degraded: false,
         configs: report(),
       }),
     });
@@ -413,7 +474,13 @@ describe("roll that updates the IDE configs holding the key", () => {
 
   it("leaves the configs alone when the box is unchecked", async () => {
     const calls = renderScanned({
-      key_roll: () => ({ revealId: "rv_3", key: newKey, oldKey: key(), configs: null }),
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key(),
+        degraded: false,
+        configs: null,
+      }),
     });
     await userEvent.click(await screen.findByTestId("key-roll-key_1"));
     await userEvent.click(screen.getByTestId("roll-update-configs"));
@@ -427,7 +494,13 @@ describe("roll that updates the IDE configs holding the key", () => {
 
   it("offers no update for a key that no config holds", async () => {
     const calls = renderScanned({
-      key_roll: () => ({ revealId: "rv_3", key: newKey, oldKey: key(), configs: null }),
+      key_roll: () => ({
+        revealId: "rv_3",
+        key: newKey,
+        oldKey: key(),
+        degraded: false,
+        configs: null,
+      }),
     });
     await userEvent.click(await screen.findByTestId("key-roll-key_2"));
 
@@ -446,6 +519,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         revealId: "rv_3",
         key: newKey,
         oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
+        degraded: false,
         configs: report({
           configs: [
             ...report().configs,
@@ -492,6 +566,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         revealId: "rv_3",
         key: newKey,
         oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
+        degraded: false,
         configs: report({
           configs: [
             {
@@ -542,6 +617,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         revealId: "rv_3",
         key: newKey,
         oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
+        degraded: false,
         configs: report({
           configs: [
             ...report().configs,

@@ -11,7 +11,8 @@ import {
   type KeySort,
   type SortColumn,
 } from "../model/keyTable";
-import type { Environment, KeyMetadata } from "../model/workspace";
+import type { Environment } from "../bindings/Environment";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 import { EnvironmentBadge } from "../surface/EnvironmentBadge";
 import { KeyStateBadge } from "../surface/KeyStateBadge";
 import { markOnce } from "../lib/marks";

@@ -2,9 +2,10 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { closeReveal, copyRevealedKey, showRevealedKey } from "../lib/ipc/reveal";
-import type { Reveal } from "../model/workspace";
+import type { Reveal } from "../bindings/Reveal";
 import { EnvironmentBadge } from "../surface/EnvironmentBadge";
 import "./RevealDialog.css";
 

@@ -3,9 +3,10 @@ import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
-import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { revokeKey, type SurfaceRef } from "../lib/ipc/keys";
-import type { KeyMetadata } from "../model/workspace";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 import "../components/Field.css";
 import "./KeyDialogs.css";
 

@@ -2,9 +2,12 @@ import { useState, type FormEvent } from "react";
 import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { rollKey, type SurfaceRef } from "../lib/ipc/keys";
-import type { KeyMetadata, RollOutcome } from "../model/workspace";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { RollOutcome } from "../bindings/RollOutcome";
+import { DegradedRollNote } from "./DegradedRollNote";
 import { RevealDialog } from "./RevealDialog";
 import type { AffectedConfig } from "./RevokeDialog";
 import { RollReport } from "./RollReport";
@@ -62,6 +65,7 @@ export function RollDialog({
         errorContext={errorContext}
         onClosed={onClose}
       >
+        {outcome.degraded && <DegradedRollNote graceSeconds={grace} />}
         {outcome.configs && <RollReport report={outcome.configs} oldKey={outcome.oldKey} />}
       </RevealDialog>
     );

@@ -3,7 +3,7 @@ import type { ConfigRollReport } from "../bindings/ConfigRollReport";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { clientName } from "../model/ides";
-import type { KeyMetadata } from "../model/workspace";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 import "./RollReport.css";
 
 // A grace period may be an hour: the moment matters, not only the day.

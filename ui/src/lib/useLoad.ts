@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toIpcError, type IpcError } from "./ipc/ipcError";
+import { toIpcError } from "./ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 
 export type LoadState<T> =
   { status: "loading" } | { status: "ready"; data: T } | { status: "error"; error: IpcError };

@@ -1,4 +1,4 @@
-import type { KeyMetadata } from "./workspace";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 
 /** Whether a key still opens its surface, and if not, why. */
 export type KeyState = "active" | "revoked" | "expired";

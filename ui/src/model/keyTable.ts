@@ -1,6 +1,7 @@
 import { keyState, type KeyState } from "./keyState";
 import { rotationDueAt } from "./rotation";
-import type { Environment, KeyMetadata } from "./workspace";
+import type { Environment } from "../bindings/Environment";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 
 /** The columns the keys table sorts by. */
 export type SortColumn =

@@ -1,4 +1,5 @@
-import type { Environment, KeyMetadata } from "./workspace";
+import type { Environment } from "../bindings/Environment";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

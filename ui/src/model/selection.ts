@@ -1,4 +1,8 @@
-import type { Connection, ConnectionTree, Product, Surface, WorkspaceTree } from "./workspace";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionView } from "../bindings/ConnectionView";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /** What the main area shows: a surface of a connection, or nothing picked yet. */
 export type Selection = { connectionId: string; productId: string; surfaceId: string } | null;
@@ -51,7 +55,7 @@ export function firstSurface(workspace: WorkspaceTree): Selection {
 }
 
 /** The embedded key service's connection ("This computer"). */
-export function localConnection(workspace: WorkspaceTree): ConnectionTree | undefined {
+export function localConnection(workspace: WorkspaceTree): ConnectionView | undefined {
   return workspace.connections.find((c) => c.connection.kind === "local");
 }
 

@@ -1,4 +1,6 @@
-import type { Product, Surface, WorkspaceTree } from "./workspace";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /**
  * The workspace with a surface just created in it (and its product, when that
@@ -11,6 +13,7 @@ export function withSurface(
   surface: Surface,
 ): WorkspaceTree {
   return {
+    ...workspace,
     connections: workspace.connections.map((node) => {
       if (node.connection.id !== connectionId) {
         return node;

@@ -4,7 +4,7 @@ import { Badge } from "../components/Badge";
 import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { formatDate } from "../lib/formatDate";
-import type { IpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import type { DueKey } from "./dueKeys";
 import { describeDate, describeReason, reasonLabels, reasonTones } from "./reminderWords";
 

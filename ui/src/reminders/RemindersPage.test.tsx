@@ -6,7 +6,8 @@ import type { DueReport } from "../bindings/DueReport";
 import { formatDate } from "../lib/formatDate";
 import { callsOf, fakeInvoke, type Handler } from "../test/fakeInvoke";
 import { dueReport, reminder, remindersNow, threeDueKeys } from "../test/reminders";
-import { RemindersPage, type ReminderTarget } from "./RemindersPage";
+import type { ReminderOpen } from "../bindings/ReminderOpen";
+import { RemindersPage } from "./RemindersPage";
 
 vi.mock("@tauri-apps/api/core");
 vi.mock("@tauri-apps/api/event");
@@ -36,7 +37,7 @@ async function fireChanged(count: number) {
   });
 }
 
-function renderPage(onOpenKey: (target: ReminderTarget) => void = () => {}) {
+function renderPage(onOpenKey: (target: ReminderOpen) => void = () => {}) {
   return render(<RemindersPage onOpenKey={onOpenKey} now={remindersNow} />);
 }
 

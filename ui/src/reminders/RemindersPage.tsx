@@ -6,7 +6,8 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Icon } from "../components/Icon";
 import { Spinner } from "../components/Spinner";
 import { formatDate } from "../lib/formatDate";
-import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import {
   listReminders,
   muteReminder,
@@ -16,19 +17,13 @@ import {
 import { useLoad } from "../lib/useLoad";
 import { groupByKey, isSnoozed, withSnooze, withoutKey, type DueKey } from "./dueKeys";
 import { ReminderRow } from "./ReminderRow";
+import type { ReminderOpen } from "../bindings/ReminderOpen";
 import "./RemindersPage.css";
-
-/** Where a reminder's key lives, so the app can open it with Roll ready. */
-export type ReminderTarget = {
-  connectionId: string | null;
-  productId: string | null;
-  surfaceId: string | null;
-  keyId: string;
-};
 
 export type RemindersPageProps = {
   /** Opens the key's surface with its Roll dialog ready. */
-  onOpenKey: (target: ReminderTarget) => void;
+  /** Opens a reminder's key where it lives, with Roll ready. */
+  onOpenKey: (target: ReminderOpen) => void;
   /** The moment dates are told relative to; now unless a test says otherwise. */
   now?: Date;
 };

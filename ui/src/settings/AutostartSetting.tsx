@@ -4,7 +4,8 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import "../components/Field.css";
 import { PanelHeader } from "../components/PanelHeader";
 import { Spinner } from "../components/Spinner";
-import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { getAutostart, setAutostart } from "../lib/ipc/settings";
 import { useLoad } from "../lib/useLoad";
 

@@ -4,9 +4,10 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { Icon } from "../components/Icon";
 import { PanelHeader } from "../components/PanelHeader";
-import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { setSettings } from "../lib/ipc/settings";
-import type { Settings } from "../model/workspace";
+import type { Settings } from "../bindings/Settings";
 import {
   fieldError,
   fieldOrder,

@@ -1,4 +1,4 @@
-import type { Settings } from "../model/workspace";
+import type { Settings } from "../bindings/Settings";
 
 /** The numeric settings the form edits, as typed. */
 export type SettingsInput = {

@@ -4,11 +4,16 @@ import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
 import { addConnection } from "../lib/ipc/connections";
-import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
-import type { Connection, RemoteConnectionKind } from "../model/workspace";
+import { toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionKind } from "../bindings/ConnectionKind";
 import "../components/Field.css";
 
 export const RUNTYPE_BASE_URL = "https://api.runtype.com";
+
+/** The kinds of connection a user can add; the local one always exists. */
+type RemoteConnectionKind = Exclude<ConnectionKind, "local">;
 
 const kinds: Record<
   RemoteConnectionKind,

@@ -27,6 +27,17 @@ describe("AppShell", () => {
     expect(link).toHaveTextContent("Development");
   });
 
+  it("shows a surface status it does not know as unknown, not as inactive", () => {
+    const odd = surface({ id: "surf_2", name: "Billing", status: "unknown" });
+    fakeInvoke({ surface_get: () => surface() });
+    render(<AppShell appInfo={appInfo} workspace={workspaceWith([surface(), odd])} />);
+
+    const link = screen.getByTestId("surface-surf_2");
+    expect(link).toHaveTextContent("Billing");
+    expect(link).toHaveTextContent("Unknown status");
+    expect(link).not.toHaveTextContent("Inactive");
+  });
+
   it("opens the surface chosen in the sidebar", async () => {
     const other = surface({ id: "surf_2", name: "Billing", environment: "production" });
     fakeInvoke({

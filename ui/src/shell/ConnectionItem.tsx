@@ -5,13 +5,16 @@ import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Icon, type IconName } from "../components/Icon";
 import { removeConnection } from "../lib/ipc/connections";
-import { explainError, toIpcError, type IpcError } from "../lib/ipc/ipcError";
+import { explainError, toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { serverName, type Selection } from "../model/selection";
-import type { Connection, ConnectionKind, ConnectionTree } from "../model/workspace";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionKind } from "../bindings/ConnectionKind";
+import type { ConnectionView } from "../bindings/ConnectionView";
 import { SurfaceLink } from "./SurfaceLink";
 
 type ConnectionItemProps = {
-  node: ConnectionTree;
+  node: ConnectionView;
   selection: Selection;
   onSelectSurface: (selection: NonNullable<Selection>) => void;
   onRemoved?: (() => void) | undefined;

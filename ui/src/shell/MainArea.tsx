@@ -9,7 +9,10 @@ import {
   localConnection,
   type Selection,
 } from "../model/selection";
-import type { OpenedSurface, Product, Surface, WorkspaceTree } from "../model/workspace";
+import type { OpenedSurface } from "../bindings/OpenedSurface";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { RemindersPage } from "../reminders/RemindersPage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SurfaceView } from "../surface/SurfaceView";

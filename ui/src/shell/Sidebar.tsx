@@ -4,7 +4,7 @@ import { Button } from "../components/Button";
 import { Icon } from "../components/Icon";
 import { LogoMark } from "../components/LogoMark";
 import type { Selection } from "../model/selection";
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { AddConnectionDialog } from "./AddConnectionDialog";
 import { ConnectionItem } from "./ConnectionItem";
 import { NavLink } from "./NavLink";

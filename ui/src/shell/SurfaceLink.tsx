@@ -1,4 +1,4 @@
-import type { Surface } from "../model/workspace";
+import type { Surface } from "../bindings/Surface";
 import { EnvironmentBadge } from "../surface/EnvironmentBadge";
 import { StatusBadge } from "../surface/StatusBadge";
 

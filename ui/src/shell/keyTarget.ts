@@ -1,6 +1,6 @@
 import type { KeyTarget } from "../lib/ipc/appEvents";
 import type { Selection } from "../model/selection";
-import type { WorkspaceTree } from "../model/workspace";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /**
  * The surface a reminder's key is on. Each id the reminder knows narrows the

@@ -8,7 +8,9 @@ import { formatRelative } from "../lib/formatDate";
 import { listEvents } from "../lib/ipc/events";
 import type { ErrorContext } from "../lib/ipc/ipcError";
 import { useLoad } from "../lib/useLoad";
-import type { Event, EventType, KeyMetadata } from "../model/workspace";
+import type { Event } from "../bindings/Event";
+import type { EventType } from "../bindings/EventType";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
 import "./ActivityTab.css";
 
 type ActivityTabProps = {
@@ -27,6 +29,8 @@ const labels: Record<EventType, string> = {
   key_rolled: "Key rolled",
   auth_failed: "Request refused",
   mcp_call: "Call",
+  // A kind of event a newer server records and this app does not know yet.
+  unknown: "Other event",
 };
 
 /** How a forwarded call ended, in words. */

@@ -3,12 +3,14 @@ import { Button } from "../components/Button";
 import { PanelHeader } from "../components/PanelHeader";
 import { copyText } from "../lib/copyText";
 import { configSnippets, KEY_PLACEHOLDER, type ConfigSnippet } from "../model/ideSnippets";
-import type { Surface } from "../model/workspace";
+import type { Surface } from "../bindings/Surface";
 import "./ConnectTab.css";
 
 /** Where a client connects to, and a ready config for each IDE (with the key as a placeholder). */
 export function ConnectTab({ surface }: { surface: Pick<Surface, "name" | "url"> }) {
-  const snippets = configSnippets(surface);
+  const { name, url } = surface;
+  // A server may not say where the endpoint is; then there is nothing to put in a config.
+  const snippets = url === null ? [] : configSnippets({ name, url });
   return (
     <>
       <PanelHeader
@@ -23,7 +25,7 @@ export function ConnectTab({ surface }: { surface: Pick<Surface, "name" | "url">
       <dl className="connect-tab__facts">
         <dt>MCP endpoint</dt>
         <dd>
-          <code data-testid="connect-url">{surface.url}</code>
+          {url === null ? "Not given by this server" : <code data-testid="connect-url">{url}</code>}
         </dd>
         <dt>Authentication</dt>
         <dd>

@@ -1,5 +1,5 @@
 import { Badge } from "../components/Badge";
-import type { Environment } from "../model/workspace";
+import type { Environment } from "../bindings/Environment";
 
 type EnvironmentBadgeProps = {
   environment: Environment;

@@ -13,7 +13,8 @@ import type { ErrorContext } from "../lib/ipc/ipcError";
 import type { SurfaceRef } from "../lib/ipc/keys";
 import type { LoadState } from "../lib/useLoad";
 import { keyState } from "../model/keyState";
-import type { KeyMetadata, Surface } from "../model/workspace";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { Surface } from "../bindings/Surface";
 
 type KeysTabProps = {
   surfaceRef: SurfaceRef;

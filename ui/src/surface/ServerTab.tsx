@@ -7,10 +7,11 @@ import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { PanelHeader } from "../components/PanelHeader";
 import { formatRelative } from "../lib/formatDate";
-import { toIpcError, type ErrorContext, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { getUpstreamStatus, setUpstream, syncSurface } from "../lib/ipc/workspace";
 import { useLoad } from "../lib/useLoad";
-import type { Surface } from "../model/workspace";
+import type { Surface } from "../bindings/Surface";
 import {
   DEFAULT_CREDENTIAL_HEADER,
   NO_UPSTREAM,

@@ -117,6 +117,22 @@ describe("SurfaceView", () => {
     });
   });
 
+  it("lists an event of a kind it does not know as another event, with its key and time", async () => {
+    fakeInvoke({
+      surface_get: () => surface({ keys: [key()] }),
+      events_list: () => [event({ id: "e5", type: "unknown" })],
+    });
+    renderView();
+
+    await userEvent.click(screen.getByTestId("tab-activity"));
+
+    const items = within(await screen.findByTestId("activity-list")).getAllByRole("listitem");
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent("Other event");
+    expect(items[0]).toHaveTextContent("MCP - Claude Desktop (mcp_dev_Ab3dE5gH…x9Zq)");
+    expect(within(items[0]!).getByRole("time")).toHaveAttribute("datetime", "2025-03-02T10:00:00Z");
+  });
+
   it("lists calls to the surface's MCP server: what, by whom, how it ended, how long", async () => {
     fakeInvoke({
       surface_get: () => surface({ keys: [key()] }),
@@ -189,7 +205,7 @@ describe("SurfaceView", () => {
     const snippets = within(screen.getByTestId("connect-snippets")).getAllByRole("region");
     expect(snippets).toHaveLength(10);
     const cursor = screen.getByTestId("snippet-cursor");
-    expect(cursor).toHaveTextContent(surface().url);
+    expect(cursor).toHaveTextContent(String(surface().url));
     expect(cursor).toHaveTextContent("Bearer YOUR_API_KEY");
 
     await userEvent.click(screen.getByTestId("snippet-copy-claude-code"));

@@ -3,15 +3,13 @@ import type { Finding } from "../bindings/Finding";
 import type { IdeDoctor } from "../bindings/IdeDoctor";
 import type { IdeScan } from "../bindings/IdeScan";
 import type { ScanEntry } from "../bindings/ScanEntry";
-import type {
-  Connection,
-  ConnectionTree,
-  Event,
-  KeyMetadata,
-  Product,
-  Surface,
-  WorkspaceTree,
-} from "../model/workspace";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectionView } from "../bindings/ConnectionView";
+import type { Event } from "../bindings/Event";
+import type { KeyMetadata } from "../bindings/KeyMetadata";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
+import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /** Test data shaped like the real answers; shared by the component tests. */
 
@@ -43,6 +41,7 @@ export const product: Product = {
   id: "prod_1",
   name: "Acme tools",
   createdAt: "2025-03-01T10:00:00Z",
+  updatedAt: null,
 };
 
 export function surface(overrides: Partial<Surface> = {}): Surface {
@@ -114,19 +113,23 @@ export function event(overrides: Partial<Event> = {}): Event {
 
 export function connectionTree(
   connection: Connection,
-  overrides: Partial<ConnectionTree> = {},
-): ConnectionTree {
+  overrides: Partial<ConnectionView> = {},
+): ConnectionView {
   return { connection, products: [], error: null, offline: false, ...overrides };
 }
 
+/** A workspace's fields besides its connections when all is well. */
+const noTroubles = { localError: null, keyringError: null, opened: null } as const;
+
 /** The local connection alone, with no products: a first run. */
 export function emptyWorkspace(): WorkspaceTree {
-  return { connections: [connectionTree(localConnection)] };
+  return { ...noTroubles, connections: [connectionTree(localConnection)] };
 }
 
 /** The local connection with one product holding the given surfaces. */
 export function workspaceWith(surfaces: Surface[]): WorkspaceTree {
   return {
+    ...noTroubles,
     connections: [connectionTree(localConnection, { products: [{ product, surfaces }] })],
   };
 }

@@ -1,4 +1,4 @@
-import type { Settings } from "../model/workspace";
+import type { Settings } from "../bindings/Settings";
 
 /** The settings out of the box, as `settings_get` answers on a first run. */
 export function settings(overrides: Partial<Settings> = {}): Settings {

@@ -2,10 +2,14 @@ import { useState, type FormEvent } from "react";
 import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { Field } from "../components/Field";
-import { toIpcError, type IpcError } from "../lib/ipc/ipcError";
+import { toIpcError } from "../lib/ipc/ipcError";
+import type { IpcError } from "../bindings/IpcError";
 import { createProduct, createSurface, syncSurface } from "../lib/ipc/workspace";
 import { serverName } from "../model/selection";
-import type { Connection, Environment, Product, Surface } from "../model/workspace";
+import type { Connection } from "../bindings/Connection";
+import type { Environment } from "../bindings/Environment";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
 import {
   NO_UPSTREAM,
   UpstreamFields,

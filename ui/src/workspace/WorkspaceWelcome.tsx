@@ -1,5 +1,7 @@
 import { EmptyState } from "../components/EmptyState";
-import type { Connection, Product, Surface } from "../model/workspace";
+import type { Connection } from "../bindings/Connection";
+import type { Product } from "../bindings/Product";
+import type { Surface } from "../bindings/Surface";
 import { FirstSurfaceForm } from "./FirstSurfaceForm";
 import "./WorkspaceWelcome.css";
 

@@ -7,6 +7,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use chrono::{DateTime, Utc};
 use mcp_keys_client::{CreatedKey, KeyMetadata};
 use mcp_keys_manager::{GenerateKey, Session};
+use mcp_keys_store::RotationPeriod;
 use serde::Serialize;
 
 use crate::cli::{CreateKeyArgs, KeysCommand, RollKeyArgs};
@@ -85,7 +86,7 @@ async fn create(context: &Context, session: &Session, args: CreateKeyArgs) -> an
                 environment: args.environment.map(Into::into),
                 scopes: args.scopes,
                 expires_in_days: args.expires_in,
-                rotate_every_days: args.rotate_every,
+                rotate_every: args.rotate_every.map(RotationPeriod::Days),
             },
             Utc::now(),
         )

@@ -34,8 +34,10 @@ pub struct Event {
     /// How many times: our service counts failed authentications alike
     /// within an hour, and calls alike within a minute, as one event.
     /// Absent from servers that do not count.
+    // serde_json writes a u64 as a JSON number, which the UI reads as a
+    // `number` (exact far beyond any count or duration), not a `bigint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub count: Option<u64>,
     /// For `mcp_call`: the client that called.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +53,7 @@ pub struct Event {
     pub outcome: Option<String>,
     /// For `mcp_call`: how long it took (the longest of a counted event's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub duration_ms: Option<u64>,
 }
 

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 use mcp_keys_client::KeyMetadata;
 use mcp_keys_ide::{Finding, FindingCode};
-use mcp_keys_store::{KeyRotation, ReminderReason, RotationPolicy, ScanResult};
+use mcp_keys_store::{KeyRotation, ReminderReason, RotationPeriod, RotationPolicy, ScanResult};
 
 use super::{DueReminder, Reminder};
 
@@ -85,17 +85,21 @@ pub fn find_due(facts: &ReminderFacts<'_>, now: DateTime<Utc>) -> Vec<Reminder> 
             continue;
         }
         let rotation = rotations.get(key.id.as_str());
-        let days = rotation
-            .and_then(|rotation| rotation.rotate_every_days)
-            .unwrap_or_else(|| facts.policy.days_for(key.environment));
-        let anchor = rotation
-            .and_then(|rotation| rotation.anchor_at)
-            .unwrap_or(key.created_at);
-        let due_at = anchor + TimeDelta::days(i64::from(days));
-        if now > due_at {
-            found.push(row(known, ReminderReason::RotationOverdue, due_at));
-        } else if now >= due_at - TimeDelta::days(ROTATION_WARNING_DAYS) {
-            found.push(row(known, ReminderReason::RotationDue, due_at));
+        let days = match rotation.and_then(|rotation| rotation.rotate_every) {
+            Some(RotationPeriod::Days(days)) => Some(days),
+            Some(RotationPeriod::Never) => None,
+            None => Some(facts.policy.days_for(key.environment)),
+        };
+        if let Some(days) = days {
+            let anchor = rotation
+                .and_then(|rotation| rotation.anchor_at)
+                .unwrap_or(key.created_at);
+            let due_at = anchor + TimeDelta::days(i64::from(days));
+            if now > due_at {
+                found.push(row(known, ReminderReason::RotationOverdue, due_at));
+            } else if now >= due_at - TimeDelta::days(ROTATION_WARNING_DAYS) {
+                found.push(row(known, ReminderReason::RotationDue, due_at));
+            }
         }
         if let Some(expires_at) = key.expires_at
             && expires_at <= now + TimeDelta::days(EXPIRY_WARNING_DAYS)

@@ -106,7 +106,7 @@ impl Fixture {
                     environment: None,
                     scopes: Vec::new(),
                     expires_in_days: None,
-                    rotate_every_days: None,
+                    rotate_every: None,
                 },
                 Utc::now(),
             )

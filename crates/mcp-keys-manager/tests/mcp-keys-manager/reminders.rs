@@ -11,13 +11,13 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use mcp_keys_client::{Client, KeyMetadata, NewKey, NewSurface};
 use mcp_keys_core::Sensitive;
 use mcp_keys_manager::{
-    Actor, DueReminder, KeyServices, KnownKey, Manager, Reminder, ReminderFacts, Snooze,
-    TrackedLeak, find_due,
+    Actor, DueReminder, GenerateKey, KeyServices, KnownKey, Manager, Reminder, ReminderFacts,
+    Snooze, TrackedLeak, find_due,
 };
 use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
 use mcp_keys_store::{
-    ConnectionKind, KeyRotation, MemorySecrets, NewConnection, ReminderReason, RotationPolicy,
-    ScanResult, SecretStore, Store,
+    ConnectionKind, KeyRotation, MemorySecrets, NewConnection, ReminderReason, RotationPeriod,
+    RotationPolicy, ScanResult, SecretStore, Store,
 };
 use serde_json::json;
 use tempfile::TempDir;

@@ -1,8 +1,9 @@
-import type { AddConnectionRequest, Connection } from "../../model/workspace";
+import type { NewConnectionRequest } from "../../bindings/NewConnectionRequest";
+import type { Connection } from "../../bindings/Connection";
 import { invokeCommand } from "./invoke";
 
 /** Checks the token against the server, then saves the connection (token in the OS keyring). */
-export function addConnection(request: AddConnectionRequest): Promise<Connection> {
+export function addConnection(request: NewConnectionRequest): Promise<Connection> {
   return invokeCommand<Connection>("connection_add", { request });
 }
 

@@ -1,4 +1,4 @@
-import type { Event } from "../../model/workspace";
+import type { Event } from "../../bindings/Event";
 import { invokeCommand } from "./invoke";
 
 /** The audit events of a surface, newest first. */

@@ -1,31 +1,7 @@
-import type { ErrorCode as GeneratedErrorCode } from "../../bindings/ErrorCode";
+import type { ErrorCode } from "../../bindings/ErrorCode";
+import type { IpcError } from "../../bindings/IpcError";
 
-/**
- * Every code the Rust side may send (issue 6's contract). The generated union
- * is included, so a code added in Rust and regenerated fails the type check of
- * `knownCodes` and `explanations` below until the UI knows about it; the rest
- * are listed by hand until src-tauri/src/error.rs exports them. Once it does,
- * this becomes `export type { ErrorCode } from "../../bindings/ErrorCode";`.
- */
-export type ErrorCode =
-  | GeneratedErrorCode
-  | "invalid_input"
-  | "not_found"
-  | "unreachable"
-  | "token_rejected"
-  | "rate_limited"
-  | "server_error"
-  | "keyring_unavailable"
-  | "conflict"
-  | "unsupported"
-  | "internal";
-
-/** An error returned by a command: a code to branch on and a sentence without key material. */
-export type IpcError = {
-  code: ErrorCode;
-  message: string;
-};
-
+/** Every code, as a `Record` so that a code added in Rust fails the type check until it is here. */
 const knownCodes: Record<ErrorCode, true> = {
   invalid_input: true,
   not_found: true,

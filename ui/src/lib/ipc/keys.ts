@@ -1,4 +1,7 @@
-import type { GenerateKeyRequest, KeyMetadata, Reveal, RollOutcome } from "../../model/workspace";
+import type { GenerateKey } from "../../bindings/GenerateKey";
+import type { KeyMetadata } from "../../bindings/KeyMetadata";
+import type { Reveal } from "../../bindings/Reveal";
+import type { RollOutcome } from "../../bindings/RollOutcome";
 import { invokeCommand } from "./invoke";
 
 /** Where a key lives: the ids every key command takes. */
@@ -9,7 +12,7 @@ export type SurfaceRef = {
 };
 
 /** Makes a key. Its text stays in Rust; the answer is a handle for the copy-once reveal. */
-export function generateKey(surface: SurfaceRef, request: GenerateKeyRequest): Promise<Reveal> {
+export function generateKey(surface: SurfaceRef, request: GenerateKey): Promise<Reveal> {
   return invokeCommand<Reveal>("key_generate", { ...surface, request });
 }
 

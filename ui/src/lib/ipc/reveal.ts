@@ -1,4 +1,4 @@
-import type { CopyOutcome } from "../../model/workspace";
+import type { CopyOutcome } from "../../bindings/CopyOutcome";
 import { invokeCommand } from "./invoke";
 
 /*

@@ -1,4 +1,4 @@
-import type { Settings } from "../../model/workspace";
+import type { Settings } from "../../bindings/Settings";
 import { invokeCommand } from "./invoke";
 
 /** The app's settings. */

@@ -1,5 +1,5 @@
 import type { AppInfo } from "../../bindings/AppInfo";
-import type { WorkspaceTree } from "../../model/workspace";
+import type { WorkspaceTree } from "../../bindings/WorkspaceTree";
 import { getAppInfo } from "./app";
 import { loadWorkspace } from "./workspace";
 

@@ -1,6 +1,9 @@
 import type { UpstreamChoice } from "../../bindings/UpstreamChoice";
 import type { UpstreamStatus } from "../../bindings/UpstreamStatus";
-import type { Environment, Product, Surface, WorkspaceTree } from "../../model/workspace";
+import type { Environment } from "../../bindings/Environment";
+import type { Product } from "../../bindings/Product";
+import type { Surface } from "../../bindings/Surface";
+import type { WorkspaceTree } from "../../bindings/WorkspaceTree";
 import { invokeCommand } from "./invoke";
 
 /** Every connection with its products and surfaces (surfaces without their keys). */

@@ -45,7 +45,7 @@ fn a_per_key_period_and_the_last_roll_override_the_default() {
     let mut facts = Facts::keys(vec![key("k1", "Cursor", now() - days(400))]);
     facts.rotations = vec![KeyRotation {
         key_id: "k1".to_owned(),
-        rotate_every_days: Some(30),
+        rotate_every: Some(RotationPeriod::Days(30)),
         anchor_at: Some(now() - days(20)),
     }];
     assert!(facts.due(now()).is_empty(), "rolled 20 days ago, every 30");
@@ -53,6 +53,24 @@ fn a_per_key_period_and_the_last_roll_override_the_default() {
     assert_eq!(
         facts.due(now()),
         [due("k1", ReminderReason::RotationOverdue)]
+    );
+}
+
+#[test]
+fn a_key_set_never_to_rotate_is_not_reminded_to_rotate_but_still_before_it_expires() {
+    let never = with(key("k1", "Cursor", now() - days(400)), |key| {
+        key.expires_at = Some(now() + days(3));
+    });
+    let mut facts = Facts::keys(vec![never]);
+    facts.rotations = vec![KeyRotation {
+        key_id: "k1".to_owned(),
+        rotate_every: Some(RotationPeriod::Never),
+        anchor_at: Some(now() - days(400)),
+    }];
+    assert_eq!(
+        facts.due(now()),
+        [due("k1", ReminderReason::Expiring)],
+        "400 days old, never to rotate: only its expiry is due"
     );
 }
 

@@ -115,6 +115,76 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
     Ok(())
 }
 
+#[tokio::test]
+async fn a_key_generated_to_be_never_rotated_is_never_reminded_and_a_default_one_is() -> Result<()>
+{
+    let service = Service::start().await?;
+    let client = service.client()?;
+    let product = client.create_product("Docs").await?;
+    let mut new_surface = NewSurface::mcp("Docs MCP");
+    new_surface.environment = Some(mcp_keys_core::Environment::Production);
+    let surface = client.create_surface(&product.id, &new_surface).await?;
+
+    let local = Local::new().await?;
+    let connection = local
+        .manager
+        .store()
+        .add_connection(
+            &NewConnection {
+                name: "Docs".to_owned(),
+                kind: ConnectionKind::McpKeys,
+                base_url: service.base.clone(),
+            },
+            Utc::now(),
+        )
+        .await?;
+    local.secrets.set(
+        connection.keyring_account(),
+        &Sensitive::new(service.token.clone()),
+    )?;
+    let session = local.manager.session_with(connection).await?;
+    let generate = |name: &str, rotate_every| GenerateKey {
+        name: name.to_owned(),
+        environment: None,
+        scopes: Vec::new(),
+        expires_in_days: None,
+        rotate_every,
+    };
+    let never = session
+        .generate_key(
+            &product.id,
+            &surface.id,
+            &generate("Never", Some(RotationPeriod::Never)),
+            Utc::now(),
+        )
+        .await?;
+    let default = session
+        .generate_key(
+            &product.id,
+            &surface.id,
+            &generate("Default", None),
+            Utc::now(),
+        )
+        .await?;
+
+    let in_two_years = Utc::now() + days(730);
+    let due: Vec<_> = local
+        .manager
+        .due_reminders(KeyServices::Saved, in_two_years, &[])
+        .await?
+        .reminders
+        .into_iter()
+        .map(|reminder| (reminder.due.key_id, reminder.due.reason))
+        .collect();
+    assert_eq!(
+        due,
+        [(default.metadata.id, ReminderReason::RotationOverdue)],
+        "the key set to never ({}) is left out; the other follows production's 90 days",
+        never.metadata.id
+    );
+    Ok(())
+}
+
 #[test]
 fn doctor_findings_of_keys_tracked_by_git_become_leaks_and_others_do_not() {
     use mcp_keys_manager::mcp_keys_ide::{Finding, FindingCode, Severity};
