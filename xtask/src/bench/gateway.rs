@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use super::child::Guard;
 use super::report::{Report, Run};
 use super::service::Service;
-use super::wrk::{self, Mode, Outcome, Plan};
+use super::wrk::{self, Mode, Outcome, Plan, Variant};
 use super::{Load, interrupt, memory, server};
 use crate::{process, workspace};
 
@@ -55,6 +55,11 @@ config = {"mcpServers": {"upstream": {"command": command, "args": args}}}
 proxy = create_proxy(config, name="bench-proxy", auth=auth)
 proxy.run(transport="http", host="127.0.0.1", port=int(port), show_banner=False)
 "#;
+
+/// The client sessions the load goes through in turn, on a path that keeps
+/// sessions: each wrk thread takes its share, and each of its connections
+/// sends its next request in the next session.
+const SESSIONS: usize = 8;
 
 /// How long a path may take to listen.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -120,22 +125,12 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
         eprintln!("==> gateway bench: {name}");
         let path = start().with_context(|| format!("starting the {name} path"))?;
         let plan = plan(&path)?;
-        wrk::run(
-            &path.base,
-            &plan,
-            Mode::default(),
-            load,
-            load.warmup_seconds,
-            &scratch,
-        )?;
-        let outcome = wrk::run(
-            &path.base,
-            &plan,
-            Mode::default(),
-            load,
-            load.seconds,
-            &scratch,
-        )?;
+        let mode = Mode {
+            rotate: plan.variants.len() > 1,
+            ..Mode::default()
+        };
+        wrk::run(&path.base, &plan, mode, load, load.warmup_seconds, &scratch)?;
+        let outcome = wrk::run(&path.base, &plan, mode, load, load.seconds, &scratch)?;
         let pss = memory::usage(path.pid)?
             .first()
             .map_or(0, |process| process.pss_kib);
@@ -143,7 +138,11 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
         report.run(Run {
             suite: "gateway",
             database: path.name.to_owned(),
-            scenario: "tools/call echo".to_owned(),
+            scenario: if plan.variants.len() > 1 {
+                format!("tools/call echo, {} sessions", plan.variants.len())
+            } else {
+                "tools/call echo".to_owned()
+            },
             outcome,
             note,
         });
@@ -195,8 +194,9 @@ fn judge(outcomes: &[(&'static str, Outcome, u64)], report: &mut Report) {
     }
 }
 
-/// The request wrk repeats: a `tools/call` of `echo` in the path's session
-/// (if it keeps one), with its credential.
+/// The request wrk repeats: a `tools/call` of `echo` with the path's
+/// credential, in turn in each of [`SESSIONS`] sessions when the path keeps
+/// sessions (DESIGN §7 aims the gateway at 8 sessions).
 fn plan(path: &Route) -> Result<Plan> {
     let client = Client::builder().timeout(Duration::from_secs(30)).build()?;
     let url = format!("{}{}", path.base, path.endpoint);
@@ -214,54 +214,59 @@ fn plan(path: &Route) -> Result<Plan> {
         }
         request.send()
     };
-    let initialized = post(
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-            "protocolVersion": PROTOCOL_VERSION, "capabilities": {},
-            "clientInfo": {"name": "bench", "version": "1"}}}),
-        None,
-    )?;
-    if !initialized.status().is_success() {
-        bail!(
-            "{}: initialize answered {}",
-            path.name,
-            initialized.status()
-        );
-    }
-    let session = initialized
-        .headers()
-        .get("mcp-session-id")
-        .and_then(|value| value.to_str().ok())
-        .map(str::to_owned);
-    let _ = initialized.text();
-    post(
-        &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-        session.as_deref(),
-    )?;
     let call = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
         "params": {"name": "echo", "arguments": {"message": "bench"}}});
-    let answered = post(&call, session.as_deref())?;
-    let status = answered.status();
-    let text = answered.text()?;
-    if !status.is_success() || !text.contains("bench") {
-        bail!("{}: tools/call answered {status}: {text}", path.name);
-    }
-    let mut headers = vec![
-        ("Content-Type", "application/json".to_owned()),
-        ("Accept", "application/json, text/event-stream".to_owned()),
-        ("MCP-Protocol-Version", PROTOCOL_VERSION.to_owned()),
-    ];
-    if let Some(session) = session {
-        headers.push(("Mcp-Session-Id", session));
+    let mut variants = Vec::new();
+    for client_number in 0..SESSIONS {
+        let initialized = post(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": PROTOCOL_VERSION, "capabilities": {},
+                "clientInfo": {"name": format!("bench-{client_number}"), "version": "1"}}}),
+            None,
+        )?;
+        if !initialized.status().is_success() {
+            bail!(
+                "{}: initialize answered {}",
+                path.name,
+                initialized.status()
+            );
+        }
+        let session = initialized
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let _ = initialized.text();
+        post(
+            &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+            session.as_deref(),
+        )?;
+        let answered = post(&call, session.as_deref())?;
+        let status = answered.status();
+        let text = answered.text()?;
+        if !status.is_success() || !text.contains("bench") {
+            bail!("{}: tools/call answered {status}: {text}", path.name);
+        }
+        let stateless = session.is_none();
+        variants.push(Variant {
+            authorization: path.authorization.clone().unwrap_or_default(),
+            body: call.to_string(),
+            session: session.unwrap_or_default(),
+            ..Variant::default()
+        });
+        if stateless {
+            break;
+        }
     }
     Ok(Plan {
         method: "POST",
         path: path.endpoint.clone(),
-        headers,
-        variants: vec![(
-            path.authorization.clone().unwrap_or_default(),
-            call.to_string(),
-            String::new(),
-        )],
+        headers: vec![
+            ("Content-Type", "application/json".to_owned()),
+            ("Accept", "application/json, text/event-stream".to_owned()),
+            ("MCP-Protocol-Version", PROTOCOL_VERSION.to_owned()),
+        ],
+        variants,
     })
 }
 

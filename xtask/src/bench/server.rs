@@ -24,7 +24,7 @@ use super::postgres::Cluster;
 use super::report::{Report, Run};
 use super::seed::{self, CAPABILITIES, Seeded, Surface};
 use super::service::Service;
-use super::wrk::{self, Mode, Outcome, Plan};
+use super::wrk::{self, Mode, Outcome, Plan, Variant};
 use super::{Database, Load, interrupt};
 use crate::{process, workspace};
 
@@ -238,38 +238,41 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
         |key: &str, surface: &Surface| json!({"key": key, "surfaceId": surface.id}).to_string();
     let tools_list =
         json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}).to_string();
-    let verify = |variants: Vec<(String, String, String)>| Plan {
+    let verify = |variants: Vec<Variant>| Plan {
         method: "POST",
         path: "/v1/keys/verify".to_owned(),
         headers: json.to_vec(),
         variants,
     };
-    let mcp = |variants: Vec<(String, String, String)>| Plan {
+    let mcp = |variants: Vec<Variant>| Plan {
         method: "POST",
         path: format!("{}/mcp", seeded.surface.path),
         headers: mcp_headers.clone(),
         variants,
     };
-    let hit_verify = vec![(
-        token.clone(),
-        verify_body(&seeded.hit_key, &seeded.surface),
-        String::new(),
-    )];
+    let hit_verify = vec![Variant {
+        authorization: token.clone(),
+        body: verify_body(&seeded.hit_key, &seeded.surface),
+        ..Variant::default()
+    }];
     let miss_verify = seeded
         .miss_keys
         .iter()
-        .map(|(surface, key)| (token.clone(), verify_body(key, surface), String::new()))
+        .map(|(surface, key)| Variant {
+            authorization: token.clone(),
+            body: verify_body(key, surface),
+            ..Variant::default()
+        })
         .collect();
     // Each key on its own surface's endpoint.
     let miss_tools = seeded
         .miss_keys
         .iter()
-        .map(|(surface, key)| {
-            (
-                format!("Bearer {key}"),
-                tools_list.clone(),
-                format!("{}/mcp", surface.path),
-            )
+        .map(|(surface, key)| Variant {
+            authorization: format!("Bearer {key}"),
+            body: tools_list.clone(),
+            path: format!("{}/mcp", surface.path),
+            ..Variant::default()
         })
         .collect();
     let timed = Mode {
@@ -283,7 +286,7 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
                 method: "GET",
                 path: "/health".to_owned(),
                 headers: Vec::new(),
-                variants: vec![(String::new(), String::new(), String::new())],
+                variants: vec![Variant::default()],
             },
             mode: Mode::default(),
             misses: false,
@@ -296,11 +299,11 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
         },
         Scenario {
             name: TOOLS_HIT,
-            plan: mcp(vec![(
-                format!("Bearer {}", seeded.hit_key),
-                tools_list.clone(),
-                String::new(),
-            )]),
+            plan: mcp(vec![Variant {
+                authorization: format!("Bearer {}", seeded.hit_key),
+                body: tools_list.clone(),
+                ..Variant::default()
+            }]),
             mode: Mode::default(),
             misses: false,
         },

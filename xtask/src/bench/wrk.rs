@@ -19,7 +19,7 @@ const ROTATE: &str = include_str!("wrk/rotate.lua");
 const TIMING: &str = include_str!("wrk/timing.lua");
 
 /// The requests of one run: the same method, path and headers, and one or
-/// more variants of credential and body.
+/// more variants of credential, body, path and session.
 #[derive(Debug, Clone)]
 pub struct Plan {
     /// `GET` or `POST`.
@@ -28,9 +28,21 @@ pub struct Plan {
     pub path: String,
     /// Headers every request carries.
     pub headers: Vec<(&'static str, String)>,
-    /// `(Authorization value, body, path)`; empty strings for none (an
-    /// empty path is `path`).
-    pub variants: Vec<(String, String, String)>,
+    /// What differs between requests.
+    pub variants: Vec<Variant>,
+}
+
+/// One kind of request of a plan; empty strings for none.
+#[derive(Debug, Clone, Default)]
+pub struct Variant {
+    /// The `Authorization` value.
+    pub authorization: String,
+    /// The body.
+    pub body: String,
+    /// The path, when not the plan's.
+    pub path: String,
+    /// The `Mcp-Session-Id` to send.
+    pub session: String,
 }
 
 /// How a run uses its plan.
@@ -154,8 +166,11 @@ fn write_plan(path: &Path, plan: &Plan) -> Result<()> {
     for (name, value) in &plan.headers {
         text.push_str(&format!("HEADER\t{name}\t{value}\n"));
     }
-    for (authorization, body, path) in &plan.variants {
-        text.push_str(&format!("VARIANT\t{authorization}\t{body}\t{path}\n"));
+    for variant in &plan.variants {
+        text.push_str(&format!(
+            "VARIANT\t{}\t{}\t{}\t{}\n",
+            variant.authorization, variant.body, variant.path, variant.session
+        ));
     }
     file.write_all(text.as_bytes())?;
     Ok(())

@@ -43,7 +43,7 @@ function init(args)
       elseif fields[1] == "HEADER" then
          headers[fields[2]] = fields[3]
       elseif fields[1] == "VARIANT" then
-         variants[#variants + 1] = { fields[2], fields[3], fields[4] }
+         variants[#variants + 1] = { fields[2], fields[3], fields[4], fields[5] }
       end
    end
    plan:close()
@@ -56,13 +56,17 @@ function init(args)
       first, step = 1, 1
    end
    for i = first, #variants, step do
-      local authorization, body, path = variants[i][1], variants[i][2], variants[i][3]
+      local authorization, body, path, session =
+         variants[i][1], variants[i][2], variants[i][3], variants[i][4]
       local request_headers = {}
       for name, value in pairs(headers) do
          request_headers[name] = value
       end
       if authorization ~= "" then
          request_headers["Authorization"] = authorization
+      end
+      if session ~= nil and session ~= "" then
+         request_headers["Mcp-Session-Id"] = session
       end
       if body == "" then
          body = nil
