@@ -2,40 +2,16 @@
 //! declares the app's own commands, so each one needs an explicit permission
 //! in `capabilities/` (least privilege: nothing is callable by default).
 
-/// Every command of the app; each needs a permission in capabilities/.
-const COMMANDS: &[&str] = &[
-    "app_info",
-    "workspace_load",
-    "surface_get",
-    "product_create",
-    "surface_create",
-    "surface_set_upstream",
-    "surface_sync",
-    "upstream_status",
-    "events_list",
-    "key_generate",
-    "key_revoke",
-    "key_roll",
-    "reveal_show",
-    "reveal_copy",
-    "reveal_close",
-    "connection_add",
-    "connection_remove",
-    "ide_scan",
-    "ide_doctor",
-    "ide_fix",
-    "key_usage",
-    "reminders_list",
-    "reminders_due_count",
-    "reminder_snooze",
-    "reminder_mute",
-    "autostart_get",
-    "autostart_set",
-    "settings_get",
-    "settings_set",
-];
+/// Every command of the app (app-commands.rs); each needs a permission in capabilities/.
+macro_rules! app_commands {
+    ($($module:ident::$command:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+    };
+}
+include!("app-commands.rs");
 
 fn main() {
+    println!("cargo::rerun-if-changed=app-commands.rs");
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

@@ -4,6 +4,7 @@
 
 mod commands;
 mod error;
+mod events;
 mod local;
 mod preload;
 mod reminders;
@@ -72,35 +73,5 @@ pub fn configure<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builde
         // Used from Rust only (copy-once reveal); the WebView has no
         // clipboard permission.
         .manage(reveal::Clipboard::default())
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::workspace::workspace_load,
-            commands::workspace::surface_get,
-            commands::workspace::product_create,
-            commands::workspace::surface_create,
-            commands::workspace::surface_set_upstream,
-            commands::workspace::surface_sync,
-            commands::workspace::upstream_status,
-            commands::workspace::events_list,
-            commands::keys::key_generate,
-            commands::keys::key_revoke,
-            commands::keys::key_roll,
-            commands::reveal::reveal_show,
-            commands::reveal::reveal_copy,
-            commands::reveal::reveal_close,
-            commands::connections::connection_add,
-            commands::connections::connection_remove,
-            commands::ide::ide_scan,
-            commands::ide::ide_doctor,
-            commands::ide::ide_fix,
-            commands::ide::key_usage,
-            commands::reminders::reminders_list,
-            commands::reminders::reminders_due_count,
-            commands::reminders::reminder_snooze,
-            commands::reminders::reminder_mute,
-            commands::reminders::autostart_get,
-            commands::reminders::autostart_set,
-            commands::settings::settings_get,
-            commands::settings::settings_set,
-        ])
+        .invoke_handler(commands::handler())
 }

@@ -23,15 +23,10 @@ use tauri::{AppHandle, Emitter, Manager as _, Runtime, WindowEvent};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
+use crate::events::AppEvent;
 use crate::services::ServicesExt;
 
 pub use clock::now;
-
-/// The event the UI listens to: open this key with Roll ready.
-pub const OPEN_EVENT: &str = "reminder://open";
-
-/// The event telling the UI how many keys are due now.
-pub const CHANGED_EVENT: &str = "reminder://changed";
 
 /// The command-line flag the login item starts the app with: straight to
 /// the tray, no window.
@@ -40,7 +35,7 @@ pub const HIDDEN_FLAG: &str = "--hidden";
 /// `0` keeps the old behavior of closing the window quitting the app.
 const CLOSE_TO_TRAY_VAR: &str = "MCP_KEYS_CLOSE_TO_TRAY";
 
-/// The payload of [`OPEN_EVENT`]: where the key is.
+/// The payload of [`AppEvent::ReminderOpen`]: where the key is.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export, rename = "ReminderOpen")]
@@ -245,7 +240,7 @@ pub async fn due<R: Runtime>(
 /// Shows the count of due keys in the tray and tells the UI.
 pub fn publish<R: Runtime>(app: &AppHandle<R>, report: &DueReport) {
     let count = remember(app, report);
-    if let Err(error) = app.emit(CHANGED_EVENT, count) {
+    if let Err(error) = app.emit(AppEvent::RemindersChanged.name(), count) {
         tracing::warn!(%error, "could not tell the UI about due keys");
     }
 }
@@ -274,10 +269,10 @@ pub fn due_count(report: &DueReport) -> usize {
 }
 
 /// Brings the main window forward on `key`, with Roll ready: shown,
-/// focused, and told which key through [`OPEN_EVENT`].
+/// focused, and told which key through [`AppEvent::ReminderOpen`].
 pub fn open_key<R: Runtime>(app: &AppHandle<R>, key: &OpenKey) {
     show_main_window(app);
-    if let Err(error) = app.emit(OPEN_EVENT, key) {
+    if let Err(error) = app.emit(AppEvent::ReminderOpen.name(), key) {
         tracing::warn!(%error, "could not ask the UI to open the key");
     }
 }

@@ -1,6 +1,6 @@
 //! File watching for the IDEs page: when an IDE config the last scan looked
 //! at changes (or one appears where a client would keep it), the UI is told
-//! through [`CHANGED_EVENT`] and scans again. Folders are watched, never
+//! through [`AppEvent::IdeConfigsChanged`] and scans again. Folders are watched, never
 //! recursively, and a change is only reported for a config path.
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,8 +12,7 @@ use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 
-/// The event the UI listens to (no payload): scan again.
-pub const CHANGED_EVENT: &str = "ide://configs-changed";
+use crate::events::AppEvent;
 
 /// Changes closer together than this are reported once (an editor's save is
 /// several events; so is our own atomic write).
@@ -80,7 +79,7 @@ fn watch<R: Runtime>(
                 false
             }
         };
-        if changed && let Err(error) = app.emit(CHANGED_EVENT, ()) {
+        if changed && let Err(error) = app.emit(AppEvent::IdeConfigsChanged.name(), ()) {
             tracing::warn!(%error, "could not tell the UI that IDE configs changed");
         }
     })?;

@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check and test, in order, stopping at the first red.
 
-use crate::{app, process, session, system, tools, ui, workspace};
+use crate::{app, contract, process, session, system, tools, ui, workspace};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,6 +40,11 @@ pub fn test(no_e2e: bool, in_session: bool) -> Result<()> {
     })?;
     step("dependency direction", dependency_direction)?;
     step("TypeScript bindings are current", bindings_are_current)?;
+    step("every binding is used", contract::bindings_used)?;
+    step(
+        "every command is granted and called",
+        contract::commands_agree,
+    )?;
     step("Rust tests", || {
         // Built with the whole workspace, the end-to-end tests included, so
         // every test binary shares one feature set and compiles once.

@@ -8,6 +8,7 @@
 mod app;
 mod bench;
 mod checks;
+mod contract;
 mod icons;
 mod process;
 mod session;

@@ -21,7 +21,7 @@ use crate::{ParseError, constant_time_eq};
 ///
 /// In JSON and TypeScript it is the 64-character lowercase hex string.
 #[derive(Clone, Copy, TS)]
-#[ts(export, type = "string")]
+#[ts(type = "string")]
 pub struct Fingerprint([u8; DIGEST_LEN]);
 
 /// Length of a SHA-256 digest in bytes; its hex text is twice as long.

@@ -21,7 +21,6 @@ use crate::{ClientId, Finding, FindingCode, Severity};
 /// What `doctor` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct DoctorReport {
     /// Every finding, most severe first.
     pub findings: Vec<Finding>,

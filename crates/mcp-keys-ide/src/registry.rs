@@ -82,7 +82,7 @@ pub enum Scope {
 /// The syntax of a config file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export, rename = "ConfigFormat")]
+#[ts(rename = "ConfigFormat")]
 pub enum Format {
     /// Strict JSON (parsed leniently all the same: a comment is not a reason
     /// to miss a key).

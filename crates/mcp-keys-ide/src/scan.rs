@@ -307,7 +307,6 @@ fn problem(file: &ConfigFile, code: FindingCode, message: String, fix: &str) -> 
 /// What `scan` prints: the entries, and the files that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScanReport {
     /// One entry per key occurrence.
     pub entries: Vec<ScanEntry>,

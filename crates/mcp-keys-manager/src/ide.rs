@@ -31,7 +31,6 @@ pub use roll::{ConfigRollReport, ConfigUpdate, RolledWithConfigs, VariableUpdate
 /// Where to look for IDE configs (`--home`, `--project`).
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScanOptions {
     /// The home folder whose known config paths are read.
     #[ts(type = "string")]

@@ -30,7 +30,6 @@ use ts_rs::TS;
 /// (DESIGN §5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct DueReminder {
     /// The key's id.
     pub key_id: String,

@@ -14,7 +14,6 @@ use crate::{Error, Manager, Session};
 /// One connection and what it holds.
 #[derive(Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ConnectionTree {
     /// The saved connection.
     pub connection: Connection,

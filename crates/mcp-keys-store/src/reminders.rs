@@ -75,7 +75,6 @@ impl FromStr for ReminderReason {
 /// The reminder state of one key for one reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ReminderState {
     /// The key.
     pub key_id: String,

@@ -14,7 +14,6 @@ use crate::{Error, Store};
 /// A key to revoke at `revoke_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PendingRevocation {
     /// The store's id for this task.
     #[ts(type = "number")]

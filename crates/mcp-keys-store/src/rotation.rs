@@ -16,7 +16,6 @@ use crate::{Error, Store};
 /// every 180.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct RotationPolicy {
     /// Days between rotations of a production key.
     pub production_days: u32,
@@ -51,7 +50,6 @@ pub enum RotationPeriod {
 /// What the store knows about one key's rotation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct KeyRotation {
     /// The key's id.
     pub key_id: String,

@@ -13,7 +13,6 @@ use crate::{Error, Store, plaintext};
 /// (DESIGN §5), with the time of the scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ScanResult {
     /// The IDE client (`cursor`, `claude-code`, …).
     pub client: String,

@@ -248,7 +248,7 @@ describe("RemindersPage", () => {
 
     unmount();
 
-    expect(unlisten).toHaveBeenCalled();
+    await waitFor(() => expect(unlisten).toHaveBeenCalled());
   });
 
   it("works with the keyboard alone: Tab reaches a row's actions, Enter runs them", async () => {

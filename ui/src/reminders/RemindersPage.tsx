@@ -8,12 +8,8 @@ import { Spinner } from "../components/Spinner";
 import { formatDate } from "../lib/formatDate";
 import { toIpcError } from "../lib/ipc/ipcError";
 import type { IpcError } from "../bindings/IpcError";
-import {
-  listReminders,
-  muteReminder,
-  onRemindersChanged,
-  snoozeReminder,
-} from "../lib/ipc/reminders";
+import { onRemindersChanged } from "../lib/ipc/appEvents";
+import { listReminders, muteReminder, snoozeReminder } from "../lib/ipc/reminders";
 import { useLoad } from "../lib/useLoad";
 import { groupByKey, isSnoozed, withSnooze, withoutKey, type DueKey } from "./dueKeys";
 import { ReminderRow } from "./ReminderRow";

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 import type { AppInfo } from "../bindings/AppInfo";
 import { IdeScanProvider } from "../ide/IdeScanContext";
 import { onReminderOpen, type KeyTarget } from "../lib/ipc/appEvents";
-import { dueRemindersCount, onRemindersChanged } from "../lib/ipc/reminders";
+import { onRemindersChanged } from "../lib/ipc/appEvents";
+import { dueRemindersCount } from "../lib/ipc/reminders";
 import { findSelectedSurface, firstSurface, type Selection } from "../model/selection";
 import type { Product } from "../bindings/Product";
 import type { Surface } from "../bindings/Surface";

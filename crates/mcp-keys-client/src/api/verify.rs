@@ -57,7 +57,6 @@ impl std::fmt::Debug for VerifyRequest<'_> {
 /// `revoked`, `permission_denied` / `scope`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct VerifyResult {
     /// Whether the key would be accepted.
     pub valid: bool,

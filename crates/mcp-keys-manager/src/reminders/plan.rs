@@ -24,7 +24,6 @@ const SUMMARY_LINES: usize = 5;
 /// One desktop notification to send.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Notification {
     /// The notification's title (its summary, on Linux).
     pub title: String,

@@ -1,10 +1,11 @@
 /*
  * Events Rust pushes to the UI (`app.emit`), heard through `listen`: the
- * only place besides lib/ipc/reminders.ts (the due count) that subscribes.
+ * only place that subscribes. Their names are Rust's `AppEvent`.
  */
 
 import { isTauri } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppEvent } from "../../bindings/AppEvent";
 import type { ReminderOpen } from "../../bindings/ReminderOpen";
 
 /** Stops a subscription; safe to call more than once. */
@@ -14,9 +15,11 @@ export type Unsubscribe = () => void;
 export type KeyTarget = ReminderOpen;
 
 /** An IDE config the app watches was written: what the scan showed may be stale. */
-export const IDE_CONFIGS_CHANGED = "ide://configs-changed";
+export const IDE_CONFIGS_CHANGED: AppEvent = "ide://configs-changed";
 /** A reminder's notification was clicked: open its key (payload: a `KeyTarget`). */
-export const REMINDER_OPEN = "reminder://open";
+export const REMINDER_OPEN: AppEvent = "reminder://open";
+/** How many keys are due now changed: after every check, and every `reminders_list` (payload: the count). */
+export const REMINDERS_CHANGED_EVENT: AppEvent = "reminder://changed";
 
 /**
  * Calls `handler` with the payload of each `event` Rust emits. Synchronous for
@@ -25,7 +28,7 @@ export const REMINDER_OPEN = "reminder://open";
  * browser, a component test) or when listening is refused, this is a quiet
  * no-op and nothing else breaks.
  */
-function subscribe<T>(event: string, handler: (payload: T) => void): Unsubscribe {
+function subscribe<T>(event: AppEvent, handler: (payload: T) => void): Unsubscribe {
   if (!isTauri()) {
     return () => {};
   }
@@ -67,4 +70,8 @@ export function onIdeConfigsChanged(handler: () => void): Unsubscribe {
 
 export function onReminderOpen(handler: (target: KeyTarget) => void): Unsubscribe {
   return subscribe<KeyTarget>(REMINDER_OPEN, handler);
+}
+
+export function onRemindersChanged(handler: (due: number) => void): Unsubscribe {
+  return subscribe<number>(REMINDERS_CHANGED_EVENT, handler);
 }

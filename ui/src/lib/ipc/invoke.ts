@@ -1,4 +1,5 @@
 import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import type { Command } from "../../bindings/Command";
 import { markOnce } from "../marks";
 import { toIpcError } from "./ipcError";
 
@@ -7,7 +8,7 @@ import { toIpcError } from "./ipcError";
  * `IpcError`, so callers can branch on `code` without guessing the shape.
  * Only the modules of `lib/ipc/` call this; components call them.
  */
-export async function invokeCommand<T>(command: string, args?: InvokeArgs): Promise<T> {
+export async function invokeCommand<T>(command: Command, args?: InvokeArgs): Promise<T> {
   const answered = markFirstCall(command);
   try {
     return await invoke<T>(command, args);
