@@ -64,6 +64,13 @@ impl Embedded {
         // a local command (DESIGN §7).
         config.allow_upstream_commands = true;
         config.upstream_secrets = secrets;
+        Ok(Self::serve_on(listener, db, config))
+    }
+
+    /// Serves `db` on `listener` with `config` until [`Embedded::stop`]
+    /// (the test service starts the same way, with its own config).
+    pub(crate) fn serve_on(listener: TcpListener, db: Db, config: Config) -> Self {
+        let url = config.base_url.clone();
         let state = AppState::new(db.clone(), config);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let served = state.clone();
@@ -75,12 +82,12 @@ impl Embedded {
             served.finish().await;
             result
         });
-        Ok(Self {
+        Self {
             url,
             db,
             shutdown,
             task,
-        })
+        }
     }
 
     /// The service's base URL, `http://127.0.0.1:<port>`.

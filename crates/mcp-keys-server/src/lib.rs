@@ -44,6 +44,8 @@ mod openapi;
 mod routes;
 mod secrets;
 mod state;
+#[cfg(feature = "test-support")]
+pub mod testing;
 mod time;
 mod usage;
 mod verify;

@@ -1,19 +1,17 @@
 //! A real key service on a free loopback port, and clients of it.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use mcp_keys_client::{Client, NewSurface, Product, RetryPolicy, Surface};
 use mcp_keys_core::Sensitive;
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
-use tokio::sync::oneshot;
+use mcp_keys_server::Config;
+use mcp_keys_server::testing::TestService;
 
-/// A running key service with an in-memory database. Stops when dropped.
+/// A running key service ([`TestService`]). Stops when dropped.
 pub struct Service {
     pub base: String,
-    token: String,
-    stop: Option<oneshot::Sender<()>>,
+    service: TestService,
 }
 
 impl Service {
@@ -22,33 +20,10 @@ impl Service {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Result<Self> {
-        let db = Db::connect("sqlite::memory:").await?;
-        // The first management token is written to a file only; read it
-        // back from there as `mcp-keys serve --init-token-file` users do.
-        let dir = tempfile::tempdir()?;
-        let token_file = dir.path().join("token");
-        assert!(
-            init_token_file(&db, &token_file).await?,
-            "a first token is written"
-        );
-        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let address: SocketAddr = listener.local_addr()?;
-        let base = format!("http://{address}");
-        let mut config = Config::new(base.clone());
-        configure(&mut config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(db, config);
-        tokio::spawn(async move {
-            let _ = serve(listener, state, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
+        let service = TestService::start_with(configure).await?;
         Ok(Self {
-            base,
-            token,
-            stop: Some(stop),
+            base: service.url().to_owned(),
+            service,
         })
     }
 
@@ -67,7 +42,7 @@ impl Service {
     }
 
     pub fn token(&self) -> Sensitive<String> {
-        Sensitive::new(self.token.clone())
+        Sensitive::new(self.service.token().to_owned())
     }
 
     /// A product and a surface with `capabilities`.
@@ -83,14 +58,6 @@ impl Service {
                 .await?;
         }
         Ok((product, surface))
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -14,39 +14,27 @@ use mcp_keys_ide::{
     ClientId, Collected, FindingCode, KeyStatus, KnownKey, SurfaceFacts, SurfaceStatus, collect,
     doctor,
 };
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_server::testing::TestService;
 use serde_json::{Value, json};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
+/// A [`TestService`] and its management API.
 struct Service {
     base: String,
     token: String,
     client: reqwest::Client,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _service: TestService,
 }
 
 impl Service {
-    async fn start(dir: &Path) -> Result<Self> {
-        let db = Db::connect(&format!("sqlite://{}", dir.join("keys.db").display())).await?;
-        let token_file = dir.join("token");
-        init_token_file(&db, &token_file).await?;
-        let token = fs::read_to_string(&token_file)?.trim().to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let state = AppState::new(db, Config::new(base.clone()));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = serve(listener, state, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
+    async fn start() -> Result<Self> {
+        let service = TestService::start().await?;
         Ok(Self {
-            base,
-            token,
+            base: service.url().to_owned(),
+            token: service.token().to_owned(),
             client: reqwest::Client::new(),
-            _stop: stop,
+            _service: service,
         })
     }
 
@@ -200,7 +188,7 @@ fn write_config(home: &Path, rel: &str, servers: &str, url: &str, key: &str) -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statuses_and_findings_come_from_a_real_key_service() -> Result {
     let dir = tempfile::tempdir()?;
-    let service = Service::start(dir.path()).await?;
+    let service = Service::start().await?;
     let dev = service.surface("development").await?;
     let prod = service.surface("production").await?;
     let active = service.key(&dev, json!({"name": "cursor"})).await?;

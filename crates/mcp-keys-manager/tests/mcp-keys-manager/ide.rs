@@ -14,7 +14,7 @@ use mcp_keys_ide::{ClientId, FindingCode, KeyStatus};
 use mcp_keys_manager::{
     Actor, GenerateKey, KeyServices, Manager, NewConnectionRequest, ScanOptions, Session,
 };
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_server::testing::TestService;
 use mcp_keys_store::{ConnectionKind, MemorySecrets, Store};
 
 type Result<T = ()> = anyhow::Result<T>;
@@ -25,32 +25,15 @@ pub(crate) struct Fixture {
     pub(crate) session: Session,
     pub(crate) product_id: String,
     pub(crate) surface_id: String,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    pub(crate) service: TestService,
 }
 
 impl Fixture {
     /// A key service with one development surface offering `search`, and a
     /// manager with a saved connection to it.
     pub(crate) async fn start() -> Result<Self> {
+        let service = TestService::start().await?;
         let dir = tempfile::tempdir()?;
-        let db = Db::connect(&format!(
-            "sqlite://{}",
-            dir.path().join("keys.db").display()
-        ))
-        .await?;
-        let token_file = dir.path().join("token");
-        init_token_file(&db, &token_file).await?;
-        let token = fs::read_to_string(&token_file)?.trim().to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let state = AppState::new(db, Config::new(base.clone()));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = serve(listener, state, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
         let data = dir.path().join("data");
         fs::create_dir_all(&data)?;
         let store = Store::open(&data.join("mcp-keys.db")).await?;
@@ -61,8 +44,8 @@ impl Fixture {
                 NewConnectionRequest {
                     kind: ConnectionKind::McpKeys,
                     name: "test".into(),
-                    base_url: base,
-                    token: Sensitive::new(token),
+                    base_url: service.url().to_owned(),
+                    token: Sensitive::new(service.token().to_owned()),
                 },
                 now,
             )
@@ -86,7 +69,7 @@ impl Fixture {
             session,
             product_id: product.id,
             surface_id: surface.id,
-            _stop: stop,
+            service,
         })
     }
 

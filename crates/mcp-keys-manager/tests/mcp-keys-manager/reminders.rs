@@ -14,14 +14,13 @@ use mcp_keys_manager::{
     Actor, DueReminder, GenerateKey, KeyServices, KnownKey, Manager, Reminder, ReminderFacts,
     Snooze, TrackedLeak, find_due,
 };
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_server::testing::TestService;
 use mcp_keys_store::{
     ConnectionKind, KeyRotation, MemorySecrets, NewConnection, ReminderReason, RotationPeriod,
     RotationPolicy, ScanResult, SecretStore, Store,
 };
 use serde_json::json;
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 const POLICY: RotationPolicy = RotationPolicy {
     production_days: 90,

@@ -2,8 +2,6 @@
 //! the embedded key service reads, under the name the upstream refers to,
 //! and only when the session is on that service.
 
-use std::fs;
-
 use chrono::Utc;
 use mcp_keys_core::{Environment, Sensitive, UpstreamChoice, UpstreamSecretChoice};
 use mcp_keys_store::{MemorySecrets, SecretStore as _};
@@ -44,7 +42,7 @@ async fn a_secret_typed_in_the_app_is_kept_for_its_own_key_service_only() -> Res
     assert!(keyring.get(&secret.name)?.is_none(), "nothing was saved");
 
     // The same service as the app's own connection ("local").
-    let token = fs::read_to_string(fixture.dir.path().join("token"))?;
+    let token = fixture.service.token();
     let base_url = fixture
         .session
         .connection()

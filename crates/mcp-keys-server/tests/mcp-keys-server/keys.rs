@@ -48,7 +48,7 @@ async fn a_key_is_shown_once_with_no_store_and_only_its_fingerprint_is_kept() ->
     // The database file holds the fingerprint, never the key.
     drop(server.get("/health").await?);
     let mut stored = Vec::new();
-    for entry in std::fs::read_dir(server.dir.path())? {
+    for entry in std::fs::read_dir(server.dir())? {
         stored.extend(std::fs::read(entry?.path())?);
     }
     let stored = String::from_utf8_lossy(&stored);

@@ -1,14 +1,14 @@
-//! A key service on a free loopback port with its own database file, and a
-//! client that speaks to it.
+//! A key service on a free loopback port with its own database file
+//! ([`TestService`]), and a client that speaks to it.
 
-use std::net::SocketAddr;
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow};
-use mcp_keys_server::{AppState, Config, Db, init_token_file, serve};
+use mcp_keys_server::Config;
+use mcp_keys_server::testing::TestService;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 /// The protocol version the MCP requests of these tests speak.
 pub const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -18,8 +18,7 @@ pub struct Server {
     pub base: String,
     pub token: String,
     pub client: reqwest::Client,
-    pub dir: TempDir,
-    stop: Option<oneshot::Sender<()>>,
+    service: TestService,
 }
 
 impl Server {
@@ -28,9 +27,7 @@ impl Server {
     }
 
     pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Result<Self> {
-        let dir = tempfile::tempdir()?;
-        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
-        Self::start_on(dir, &url, None, configure).await
+        Ok(Self::new(TestService::start_with(configure).await?))
     }
 
     /// A service on the database at `url`, keeping `dir` for its files.
@@ -42,38 +39,23 @@ impl Server {
         token: Option<&str>,
         configure: impl FnOnce(&mut Config),
     ) -> Result<Self> {
-        let db = Db::connect(url).await?;
-        let token = match token {
-            Some(token) => token.to_owned(),
-            None => {
-                let token_file = dir.path().join("token");
-                assert!(
-                    init_token_file(&db, &token_file).await?,
-                    "a first token is written"
-                );
-                std::fs::read_to_string(&token_file)?.trim().to_owned()
-            }
-        };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let address: SocketAddr = listener.local_addr()?;
-        let base = format!("http://{address}");
-        let mut config = Config::new(base.clone());
-        configure(&mut config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(db, config);
-        tokio::spawn(async move {
-            let _ = serve(listener, state, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
-        Ok(Self {
-            base,
-            token,
+        Ok(Self::new(
+            TestService::start_on(dir, url, token, configure).await?,
+        ))
+    }
+
+    fn new(service: TestService) -> Self {
+        Self {
+            base: service.url().to_owned(),
+            token: service.token().to_owned(),
             client: reqwest::Client::new(),
-            dir,
-            stop: Some(stop),
-        })
+            service,
+        }
+    }
+
+    /// The service's folder: its database file and first token's file.
+    pub fn dir(&self) -> &Path {
+        self.service.dir()
     }
 
     /// A management request with the token.
@@ -176,14 +158,6 @@ impl Server {
             .iter()
             .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
             .collect())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
     }
 }
 

@@ -3,49 +3,18 @@
 
 use super::*;
 
-/// A real key service with an in-memory database on a free port.
-struct Service {
-    base: String,
-    token: String,
-    stop: Option<oneshot::Sender<()>>,
-}
-
-impl Service {
-    async fn start() -> Result<Self> {
-        let db = Db::connect("sqlite::memory:").await?;
-        let dir = tempfile::tempdir()?;
-        let token_file = dir.path().join("token");
-        init_token_file(&db, &token_file).await?;
-        let token = std::fs::read_to_string(&token_file)?.trim().to_owned();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let state = AppState::new(db, Config::new(base.clone()));
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(serve(listener, state, async {
-            let _ = stopped.await;
-        }));
-        Ok(Self {
-            base,
-            token,
-            stop: Some(stop),
-        })
-    }
-
-    fn client(&self) -> Result<Client> {
-        Ok(Client::new(&self.base, Sensitive::new(self.token.clone()))?)
-    }
-
-    fn stop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-    }
+/// A client of `service` with its management token.
+fn client(service: &TestService) -> Result<Client> {
+    Ok(Client::new(
+        service.url(),
+        Sensitive::new(service.token().to_owned()),
+    )?)
 }
 
 #[tokio::test]
 async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<()> {
-    let mut service = Service::start().await?;
-    let client = service.client()?;
+    let service = TestService::start().await?;
+    let client = client(&service)?;
     let product = client.create_product("Docs").await?;
     let mut new_surface = NewSurface::mcp("Docs MCP");
     new_surface.environment = Some(mcp_keys_core::Environment::Production);
@@ -63,14 +32,14 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
             &NewConnection {
                 name: "Docs".to_owned(),
                 kind: ConnectionKind::McpKeys,
-                base_url: service.base.clone(),
+                base_url: service.url().to_owned(),
             },
             Utc::now(),
         )
         .await?;
     local.secrets.set(
         connection.keyring_account(),
-        &Sensitive::new(service.token.clone()),
+        &Sensitive::new(service.token().to_owned()),
     )?;
 
     let today = local
@@ -99,7 +68,7 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
         .manager
         .snooze_reminders(&created.metadata.id, Snooze::Week, in_100_days)
         .await?;
-    service.stop();
+    service.stop().await?;
     let offline = local
         .manager
         .due_reminders(KeyServices::Saved, in_100_days, &[])
@@ -118,8 +87,8 @@ async fn due_keys_are_found_on_the_server_and_offline_in_the_cache() -> Result<(
 #[tokio::test]
 async fn a_key_generated_to_be_never_rotated_is_never_reminded_and_a_default_one_is() -> Result<()>
 {
-    let service = Service::start().await?;
-    let client = service.client()?;
+    let service = TestService::start().await?;
+    let client = client(&service)?;
     let product = client.create_product("Docs").await?;
     let mut new_surface = NewSurface::mcp("Docs MCP");
     new_surface.environment = Some(mcp_keys_core::Environment::Production);
@@ -133,14 +102,14 @@ async fn a_key_generated_to_be_never_rotated_is_never_reminded_and_a_default_one
             &NewConnection {
                 name: "Docs".to_owned(),
                 kind: ConnectionKind::McpKeys,
-                base_url: service.base.clone(),
+                base_url: service.url().to_owned(),
             },
             Utc::now(),
         )
         .await?;
     local.secrets.set(
         connection.keyring_account(),
-        &Sensitive::new(service.token.clone()),
+        &Sensitive::new(service.token().to_owned()),
     )?;
     let session = local.manager.session_with(connection).await?;
     let generate = |name: &str, rotate_every| GenerateKey {
