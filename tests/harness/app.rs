@@ -1,12 +1,12 @@
 //! The real app, started by tauri-driver inside a private [`Desktop`].
 
 use crate::desktop::Desktop;
+use crate::driver::Driver;
 use crate::paths;
-use crate::process::{Guard, free_port, spawn, wait_for_port};
+use crate::process::free_port;
 use anyhow::{Context, Result, bail};
 use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,7 +28,7 @@ pub struct App {
     local_port: u16,
     // Declared after `client`: fields drop in order, and the driver must
     // outlive nothing but the desktop it runs in.
-    _driver: Guard,
+    _driver: Driver,
     desktop: Desktop,
 }
 
@@ -43,38 +43,14 @@ impl App {
     /// (`GTK_THEME=Adwaita:dark` to start it in a dark desktop, say).
     pub async fn launch_with_env(name: &str, env: &[(&str, &str)]) -> Result<Self> {
         let desktop = Desktop::start(name)?;
-        let (port, native_port, local_port) = (free_port()?, free_port()?, free_port()?);
+        let local_port = free_port()?;
+        let mut driver_env = desktop.env();
+        driver_env.push(("MCP_KEYS_LOCAL_PORT", local_port.to_string()));
+        driver_env.extend(env.iter().map(|(name, value)| (*name, (*value).to_owned())));
         // tauri-driver's output, with the app's own (it inherits it through
         // WebKitWebDriver): tests read it, and people read it after a failure.
-        let log = std::fs::File::create(desktop.home().join(LOG_FILE))
-            .context("creating the app's log file")?;
-        let mut driver = spawn(
-            "tauri-driver",
-            Command::new(paths::tauri_driver()?)
-                .args(["--port", &port.to_string()])
-                .args(["--native-port", &native_port.to_string()])
-                .envs(desktop.env())
-                .env("MCP_KEYS_LOCAL_PORT", local_port.to_string())
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(log.try_clone()?)
-                .stderr(log),
-        )?;
-        // tauri-driver answers on its port before WebKitWebDriver, which it
-        // starts and forwards to, listens on the native one.
-        for port in [port, native_port] {
-            wait_for_port(&mut driver, port, Duration::from_secs(20))?;
-        }
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": paths::app_binary()? }),
-        );
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("starting the app through tauri-driver")?;
+        let driver = Driver::start(&driver_env, &desktop.home().join(LOG_FILE))?;
+        let client = driver.session(&paths::app_binary()?).await?;
         Ok(Self {
             client,
             name: name.into(),

@@ -1,4 +1,6 @@
-//! A private desktop session: an Xvfb display and a D-Bus session bus.
+//! A private desktop session: an Xvfb display, a D-Bus session bus and an
+//! unlocked gnome-keyring on it, with XDG folders of its own; for the
+//! end-to-end tests and the app bench.
 
 use crate::paths;
 use crate::process::{Guard, spawn};
@@ -25,7 +27,12 @@ impl Desktop {
     /// Starts Xvfb on a free display and a D-Bus session daemon, with
     /// XDG folders under `target/e2e/<name>`.
     pub fn start(name: &str) -> Result<Self> {
-        let home = paths::scratch_dir(name)?;
+        Self::start_in(paths::scratch_dir(name)?)
+    }
+
+    /// Like [`Desktop::start`], with its folders under `home`, which must
+    /// be new or empty.
+    pub fn start_in(home: PathBuf) -> Result<Self> {
         // `-displayfd 1`: Xvfb picks a free display itself and prints its
         // number when it is ready, so parallel runs never race for one.
         let mut xvfb = spawn(
@@ -92,6 +99,11 @@ impl Desktop {
     /// The X display, such as `:99`.
     pub fn display(&self) -> &str {
         &self.display
+    }
+
+    /// The app's data folder (`MCP_KEYS_DATA_DIR`).
+    pub fn app_data(&self) -> PathBuf {
+        self.home.join("app-data")
     }
 
     /// The folder holding this desktop's files.

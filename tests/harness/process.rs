@@ -23,6 +23,11 @@ impl Guard {
         &mut self.child
     }
 
+    /// Its process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Fails if the child has already exited.
     pub fn ensure_running(&mut self) -> Result<()> {
         if let Some(status) = self.child.try_wait()? {
@@ -32,21 +37,33 @@ impl Guard {
     }
 }
 
+/// How long a process may take to stop after SIGTERM (a key service
+/// finishing its requests) before it is killed.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Drop for Guard {
     fn drop(&mut self) {
-        // SIGTERM first, so a process can stop what it started (tauri-driver
-        // stops WebKitWebDriver and the app; SIGKILL would orphan them and
-        // they would hold the test's pipes open). SIGKILL only as a last resort.
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // SIGTERM first (`kill`, since std only sends SIGKILL), so a process
+        // can stop what it started (tauri-driver stops WebKitWebDriver and
+        // the app; SIGKILL would orphan them and they would hold the test's
+        // pipes open). SIGKILL only as a last resort.
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        eprintln!(
+            "{} ignored SIGTERM for {STOP_TIMEOUT:?}; killing it",
+            self.name
+        );
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -1,130 +1,42 @@
-//! `cargo xtask bench`: performance figures held to the targets the issues
-//! set, written to `target/bench/report.md` (people) and `report.json`
-//! (tools), and printed.
-//!
-//! A bench measures, it does not judge a build: a missed target is a MISS
-//! in the report, never a failed command, and no bench runs in `cargo xtask
-//! test`. Every process a bench starts is stopped when it ends, on an error
-//! or on Ctrl-C too.
+//! `cargo xtask bench ARGS`: installs what the suites named in ARGS need
+//! (system packages, tauri-driver, the UI the app embeds), then runs the
+//! bench, the `mcp-keys-bench` package in `bench/`, with ARGS.
 
-mod app;
-mod child;
-mod desktop;
-mod gateway;
-mod interrupt;
-mod memory;
-mod postgres;
-mod report;
-mod scan;
-mod seed;
-mod server;
-mod service;
-mod stats;
-mod webdriver;
-mod wrk;
+use crate::{system, tools, ui};
+use anyhow::Result;
+use std::os::unix::process::CommandExt;
+use std::process::Command;
 
-use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+/// The bench's suites (`Suite` in bench/src/main.rs). A bare argument names
+/// one; none named means all of them, as the bench itself reads it.
+const SUITES: [&str; 4] = ["server", "scan", "app", "gateway"];
 
-use crate::{system, workspace};
-use report::Report;
-
-/// What can be benchmarked; each issue with a performance target adds its
-/// own suite here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Suite {
-    /// The key service: health, MCP tools/list and key verification, cache
-    /// hit and miss, on SQLite and PostgreSQL.
-    Server,
-    /// The IDE scan of a home with every client configured and 500 project
-    /// folders, beside a `find` listing of the same files.
-    Scan,
-    /// The desktop app beside a minimal Tauri app: start to the Keys tab
-    /// with 1,000 keys, idle memory, stripped binary size.
-    App,
-    /// A stdio MCP server's tools/call straight, through MCP Keys, and
-    /// through supergateway, mcp-proxy and FastMCP's proxy: throughput,
-    /// p50/p99, each gateway's memory.
-    Gateway,
-}
-
-/// The databases the key service is measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Database {
-    /// A SQLite file (WAL, fully synchronous), the default store.
-    Sqlite,
-    /// A throwaway PostgreSQL cluster, as several instances would share.
-    Postgres,
-}
-
-/// How much each suite measures: the key service's load, and how often the
-/// scan and the app are run.
-#[derive(Debug, Clone, Args)]
-pub struct Load {
-    /// Open connections, all busy all the time.
-    #[arg(long, default_value_t = 8)]
-    pub connections: u32,
-    /// Load-generator threads (wrk).
-    #[arg(long, default_value_t = 2)]
-    pub threads: u32,
-    /// Seconds each measurement runs, after its warm-up.
-    #[arg(long, default_value_t = 10)]
-    pub seconds: u32,
-    /// Seconds of load before each measurement, not counted.
-    #[arg(long, default_value_t = 2)]
-    pub warmup_seconds: u32,
-    /// Keys created for the cache-miss runs: enough that no key comes back
-    /// within the cache's 3 s at the measured rate (the report checks it).
-    #[arg(long, default_value_t = 60_000)]
-    pub miss_keys: usize,
-    /// Databases to measure the key service on (repeat; default all).
-    #[arg(long = "database", value_enum)]
-    pub databases: Vec<Database>,
-    /// Measure this `mcp-keys` binary instead of building one in release
-    /// (an installed build, or a quick check of the bench itself); the app
-    /// suite seeds the app's data with it too.
-    #[arg(long, value_name = "PATH")]
-    pub server_binary: Option<std::path::PathBuf>,
-    /// Timed scans of the scan suite (and `find` runs beside them).
-    #[arg(long, default_value_t = 50)]
-    pub scan_runs: usize,
-    /// Measured launches of each app in the app suite, after one launch of
-    /// each that is not counted.
-    #[arg(long, default_value_t = 5)]
-    pub app_runs: usize,
-}
-
-/// Runs `suites` (all of them when empty) and writes the report.
-pub fn bench(suites: &[Suite], load: &Load) -> Result<()> {
-    let suites = if suites.is_empty() {
-        Suite::value_variants().to_vec()
-    } else {
-        suites.to_vec()
-    };
-    if suites.contains(&Suite::Server) || suites.contains(&Suite::Gateway) {
+/// Sets up what the suites need and becomes the bench.
+pub fn bench(args: &[String]) -> Result<()> {
+    let help = args.iter().any(|arg| arg == "--help" || arg == "-h");
+    let named: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|arg| SUITES.contains(arg))
+        .collect();
+    let runs = |suite: &str| !help && (named.is_empty() || named.contains(&suite));
+    if runs("server") || runs("gateway") {
         system::ensure(system::Needs::Bench)?;
     }
-    if suites.contains(&Suite::App) {
+    if runs("app") {
         system::ensure(system::Needs::BenchApp)?;
+        // Where the bench finds it (target/tools), as the end-to-end tests do.
+        tools::tauri_driver()?;
+        // The app embeds ui/dist when it compiles.
+        ui::install()?;
+        ui::build()?;
     }
-    interrupt::install()?;
-    let dir = workspace::target_dir().join("bench");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut report = Report::new(load);
-    for suite in suites {
-        match suite {
-            Suite::Server => server::run(load, &dir, &mut report)?,
-            Suite::Scan => scan::run(load, &mut report)?,
-            Suite::App => app::run(load, &dir, &mut report)?,
-            Suite::Gateway => gateway::run(load, &dir, &mut report)?,
-        }
-    }
-    let table = report.write(&dir)?;
-    println!("\n{table}");
-    eprintln!(
-        "report written to {} and {}",
-        dir.join("report.md").display(),
-        dir.join("report.json").display()
-    );
-    Ok(())
+    let mut cargo = Command::new("cargo");
+    cargo
+        .args(["run", "--package", "mcp-keys-bench", "--"])
+        .args(args);
+    eprintln!("$ cargo run --package mcp-keys-bench -- {}", args.join(" "));
+    // In place of this process, so that Ctrl-C reaches the bench alone and
+    // it stops the servers it started (and xtask does not exit before it).
+    Err(cargo.exec().into())
 }

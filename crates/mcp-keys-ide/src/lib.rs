@@ -18,7 +18,6 @@
 
 #![deny(missing_docs)]
 
-pub mod bench;
 mod copies;
 mod discover;
 mod doctor;

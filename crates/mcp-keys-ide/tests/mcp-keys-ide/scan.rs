@@ -472,22 +472,3 @@ fn scan_json_has_the_field_names_of_design_section_5() -> Result<(), Box<dyn std
     );
     Ok(())
 }
-
-#[test]
-fn the_benchmark_home_has_every_client_and_every_project_scanned()
--> Result<(), Box<dyn std::error::Error>> {
-    let dir = tempfile::tempdir()?;
-    let options = mcp_keys_ide::bench::write_bench_home(dir.path(), 50)?;
-    let started = std::time::Instant::now();
-    let report = mcp_keys_ide::bench::bench_scan(&options);
-    let elapsed = started.elapsed();
-    assert_eq!(report.problems, Vec::new());
-    // 11 global configs with one key each, 4 project configs per project
-    // (.mcp.json read by two clients).
-    assert_eq!(report.entries.len(), 11 + 5 * 50);
-    let clients: std::collections::BTreeSet<_> =
-        report.entries.iter().map(|entry| entry.client).collect();
-    assert_eq!(clients.len(), 11, "every client is configured");
-    eprintln!("bench scan of 50 projects: {elapsed:?}");
-    Ok(())
-}

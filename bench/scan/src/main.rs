@@ -5,18 +5,19 @@
 //! parse, and how long it took. `cargo xtask bench scan` drives it, one
 //! scan at a time, in turn with `find`, so both see the same machine.
 //!
-//! A binary of its own rather than code in xtask: xtask is built in the dev
-//! profile, and the scan is meant to be timed optimized, as the desktop app
-//! and the `mcp-keys` CLI run it. Building this in release compiles only
-//! the IDE crate and its dependencies.
+//! A binary of its own rather than code in the bench: the bench is built in
+//! the dev profile, and the scan is meant to be timed optimized, as the
+//! desktop app and the `mcp-keys` CLI run it. Building this in release
+//! compiles only the IDE crate and its dependencies.
+
+mod home;
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use mcp_keys_ide::DiscoverOptions;
-use mcp_keys_ide::bench::{bench_scan, write_bench_home};
+use mcp_keys_ide::{DiscoverOptions, NoLookup};
 use serde_json::json;
 
 fn main() -> Result<()> {
@@ -25,7 +26,7 @@ fn main() -> Result<()> {
         bail!("usage: mcp-keys-bench-scan DIR PROJECTS");
     };
     let projects: usize = projects.parse().context("PROJECTS: a number")?;
-    let options = write_bench_home(&PathBuf::from(dir), projects)?;
+    let options = home::write(&PathBuf::from(dir), projects)?;
     // The first scan of the process also pays for what is built once (the
     // client registry).
     scan(&options)?;
@@ -39,7 +40,8 @@ fn main() -> Result<()> {
 /// Scans once and prints what it found and took.
 fn scan(options: &DiscoverOptions) -> Result<()> {
     let started = Instant::now();
-    let report = bench_scan(options);
+    // Offline: no key service to ask about the keys' statuses.
+    let report = mcp_keys_ide::scan(options, &NoLookup, chrono::Utc::now());
     let elapsed = started.elapsed();
     let mut stdout = std::io::stdout().lock();
     writeln!(

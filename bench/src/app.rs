@@ -1,5 +1,5 @@
 //! The desktop app's bench (issue 6), beside a minimal Tauri app built and
-//! measured in the same run (`xtask/bench-baseline`): WebKitGTK alone costs
+//! measured in the same run (`bench/baseline`): WebKitGTK alone costs
 //! hundreds of MB and most of a second here, so the targets are ratios to
 //! what Tauri and WebKit cost by themselves on the same machine.
 //!
@@ -20,14 +20,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, anyhow};
 
-use super::desktop::Desktop;
+use mcp_keys_e2e::{Desktop, Driver, free_port};
+use tokio::runtime::Runtime;
+
 use super::memory::{self, Process};
 use super::report::{Report, load_average};
 use super::service::Service;
+use super::session::Session;
 use super::stats::median;
-use super::webdriver::{Driver, Session, free_port};
 use super::{Load, interrupt, seed, server};
-use crate::{process, tools, ui, workspace};
+use crate::{command, paths};
 
 /// Keys on the surface the app opens, as issue 6 sets it.
 const KEYS: usize = 1000;
@@ -104,15 +106,12 @@ impl Launch {
 /// Builds both apps, seeds the app's data, measures both, reports.
 pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
     eprintln!("\n==> bench: the desktop app beside a minimal Tauri app");
-    let driver_binary = tools::tauri_driver()?;
     let cli = match &load.server_binary {
         Some(binary) => binary.clone(),
         None => server::build()?,
     };
-    // The app embeds ui/dist when it compiles.
-    ui::install()?;
-    ui::build()?;
-    process::run(Command::new("cargo").args([
+    // The app embeds ui/dist when it compiles: `cargo xtask bench` built it.
+    command::run(Command::new("cargo").args([
         "build",
         "--release",
         "--package",
@@ -122,7 +121,7 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
     ]))?;
     let app = Subject {
         label: "MCP Keys",
-        binary: workspace::app_binary(true),
+        binary: paths::release_binary("mcp-keys-desktop"),
         milestones: vec![
             (
                 "the app shell shown",
@@ -140,10 +139,7 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
     };
     let baseline = Subject {
         label: "baseline",
-        binary: workspace::target_dir().join("release").join(format!(
-            "mcp-keys-bench-baseline{}",
-            std::env::consts::EXE_SUFFIX
-        )),
+        binary: paths::release_binary("mcp-keys-bench-baseline"),
         milestones: vec![(
             "its page shown (#ready)",
             "document.getElementById('ready') !== null".to_owned(),
@@ -159,7 +155,7 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
     let app_size = stripped_size(&app.binary, &scratch)?;
     let baseline_size = stripped_size(&baseline.binary, &scratch)?;
     let load_before = load_average();
-    let measured = launches(load, dir, &scratch, &driver_binary, &cli, [&app, &baseline]);
+    let measured = launches(load, dir, &scratch, &cli, [&app, &baseline]);
     // The desktop's folders (keyring, databases) go, whatever happened; the
     // logs stay.
     let _ = std::fs::remove_dir_all(&scratch);
@@ -187,30 +183,33 @@ fn launches(
     load: &Load,
     dir: &Path,
     scratch: &Path,
-    driver_binary: &Path,
     cli: &Path,
     subjects: [&Subject; 2],
 ) -> Result<[Vec<Launch>; 2]> {
     let [app, baseline] = subjects;
-    let desktop = Desktop::start(&scratch.join("desktop"))?;
+    let desktop = Desktop::start_in(scratch.join("desktop"))?;
     seed_app(cli, &desktop, scratch, &dir.join("app-seed.log"))?;
     let mut env = desktop.env();
     env.push(("MCP_KEYS_LOCAL_PORT", free_port()?.to_string()));
     let log = dir.join("app-driver.log");
-    let driver = Driver::start(driver_binary, &env, &log)?;
+    let driver = Driver::start(&env, &log)?;
+    // The WebDriver client is async; the bench waits on each request.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
 
     // The first launch of each is not counted: the app creates its local
     // database, mints its token and keeps it in the keyring; both load
     // WebKit's files into the page cache.
     for subject in [baseline, app] {
         eprintln!("--> {} (first launch, not counted)", subject.label);
-        launch(&driver, subject, false).with_context(|| context(subject, &log))?;
+        launch(&runtime, &driver, subject, false).with_context(|| context(subject, &log))?;
     }
     let (mut app_runs, mut baseline_runs) = (Vec::new(), Vec::new());
     for run in 1..=load.app_runs {
         for (subject, runs) in [(baseline, &mut baseline_runs), (app, &mut app_runs)] {
             let measured =
-                launch(&driver, subject, true).with_context(|| context(subject, &log))?;
+                launch(&runtime, &driver, subject, true).with_context(|| context(subject, &log))?;
             eprintln!(
                 "--> {} run {run}: {:.0} ms to {}, {:.0} MiB PSS after {IDLE:?}",
                 subject.label,
@@ -243,7 +242,7 @@ fn stripped_size(binary: &Path, scratch: &Path) -> Result<(u64, u64)> {
         .len();
     let copy = scratch.join(binary.file_name().ok_or_else(|| anyhow!("no file name"))?);
     std::fs::copy(binary, &copy).with_context(|| format!("copying {}", binary.display()))?;
-    process::run(Command::new("strip").arg("--strip-all").arg(&copy))?;
+    command::run(Command::new("strip").arg("--strip-all").arg(&copy))?;
     let stripped = copy.metadata()?.len();
     std::fs::remove_file(&copy)?;
     Ok((built, stripped))
@@ -265,7 +264,7 @@ fn seed_app(cli: &Path, desktop: &Desktop, scratch: &Path, log: &Path) -> Result
 /// Starts `subject` through the driver, waits for each milestone, and with
 /// `measure` reads its memory after [`IDLE`]; then ends the session and
 /// waits for the app to exit.
-fn launch(driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
+fn launch(runtime: &Runtime, driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
     interrupt::check()?;
     // Declared first, so dropped last: after the session ended.
     let _exit = AppExit {
@@ -274,7 +273,7 @@ fn launch(driver: &Driver, subject: &Subject, measure: bool) -> Result<Launch> {
     };
     let requested = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, ms);
     let started = Instant::now();
-    let session = driver.session(&subject.binary)?;
+    let session = Session::start(runtime, driver, &subject.binary)?;
     let session_ms = ms(started.elapsed());
     let conditions: Vec<String> = subject
         .milestones

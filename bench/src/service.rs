@@ -1,26 +1,26 @@
 //! One `mcp-keys serve` process on a free loopback port, stopped (SIGTERM,
-//! then a wait) when its guard drops.
+//! then a wait) when its guard drops. The bench's own, beside the
+//! end-to-end harness's async one: it waits with the bench's Ctrl-C
+//! handling and keeps the service's log.
 
 use std::fs::File;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use mcp_keys_e2e::{Guard, spawn};
 
 use super::interrupt;
 
 /// How long the service may take to answer its first health check.
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// How long a SIGTERM may take (graceful shutdown) before SIGKILL.
-const STOP_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// A running key service.
 #[derive(Debug)]
 pub struct Service {
-    child: Child,
+    guard: Guard,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     /// The first management token, read from `--init-token-file`. Never
@@ -47,23 +47,24 @@ impl Service {
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let token_file = scratch.join("token");
         let log_file = File::create(log).with_context(|| format!("creating {}", log.display()))?;
-        let child = Command::new(binary)
-            .arg("serve")
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--db")
-            .arg(db_url)
-            .arg("--init-token-file")
-            .arg(&token_file)
-            .args(extra)
-            .env("RUST_LOG", "info,rmcp=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log_file)
-            .spawn()
-            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let guard = spawn(
+            "mcp-keys serve",
+            Command::new(binary)
+                .arg("serve")
+                .arg("--listen")
+                .arg(format!("127.0.0.1:{port}"))
+                .arg("--db")
+                .arg(db_url)
+                .arg("--init-token-file")
+                .arg(&token_file)
+                .args(extra)
+                .env("RUST_LOG", "info,rmcp=warn")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log_file),
+        )?;
         let mut service = Self {
-            child,
+            guard,
             base: format!("http://127.0.0.1:{port}"),
             token: String::new(),
             log: log.to_path_buf(),
@@ -78,7 +79,7 @@ impl Service {
 
     /// Its process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.guard.id()
     }
 
     fn wait_until_healthy(&mut self) -> Result<()> {
@@ -88,7 +89,7 @@ impl Service {
         let started = Instant::now();
         loop {
             interrupt::check()?;
-            if let Some(status) = self.child.try_wait()? {
+            if let Some(status) = self.guard.child_mut().try_wait()? {
                 bail!(
                     "mcp-keys serve exited ({status}) before it was healthy; its log:\n{}",
                     self.log_text()
@@ -114,31 +115,4 @@ impl Service {
     fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        stop(&mut self.child, "mcp-keys serve");
-    }
-}
-
-/// SIGTERM (`kill`, since std only sends SIGKILL), then waits; SIGKILL if
-/// the process outlives [`STOP_TIMEOUT`].
-pub fn stop(child: &mut Child, name: &str) {
-    if matches!(child.try_wait(), Ok(Some(_))) {
-        return;
-    }
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let started = Instant::now();
-    while started.elapsed() < STOP_TIMEOUT {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!("{name} ignored SIGTERM for {STOP_TIMEOUT:?}; killing it");
-    let _ = child.kill();
-    let _ = child.wait();
 }

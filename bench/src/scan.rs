@@ -1,9 +1,9 @@
 //! The IDE scan's bench (issue 5): a home with every client configured and
-//! 500 project folders (`mcp_keys_ide::bench`), scanned again and again
+//! 500 project folders (written by `bench/scan`), scanned again and again
 //! with a warm cache, beside `find` over the same files.
 //!
 //! Target: a scan under 100 ms. The scan runs in `mcp-keys-bench-scan`,
-//! built in release as the app ships it (xtask itself is a dev build).
+//! built in release as the app ships it (the bench itself is a dev build).
 //! `find` is the floor of any scan: it only lists the files, where the scan
 //! also opens, reads and parses each one and looks for keys in it.
 
@@ -13,13 +13,13 @@ use std::process::{ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use mcp_keys_e2e::{Guard, spawn};
 use serde::Deserialize;
 
-use super::child::Guard;
 use super::report::{Report, load_average};
 use super::stats::{median, percentile};
 use super::{Load, interrupt};
-use crate::{process, workspace};
+use crate::{command, paths};
 
 /// Project folders in the bench home, as issue 5 sets it.
 const PROJECTS: usize = 500;
@@ -169,16 +169,13 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
 
 /// `cargo build --release -p mcp-keys-bench-scan`; the binary's path.
 fn build() -> Result<PathBuf> {
-    process::run(Command::new("cargo").args([
+    command::run(Command::new("cargo").args([
         "build",
         "--release",
         "--package",
         "mcp-keys-bench-scan",
     ]))?;
-    Ok(workspace::target_dir().join("release").join(format!(
-        "mcp-keys-bench-scan{}",
-        std::env::consts::EXE_SUFFIX
-    )))
+    Ok(paths::release_binary("mcp-keys-bench-scan"))
 }
 
 /// `mcp-keys-bench-scan` on the bench home, scanning once per request.
@@ -191,7 +188,7 @@ struct Scanner {
 impl Scanner {
     /// Starts it on `dir`: it writes the bench home there and scans it once.
     fn start(helper: &Path, dir: &Path) -> Result<Self> {
-        let mut guard = Guard::spawn(
+        let mut guard = spawn(
             "mcp-keys-bench-scan",
             Command::new(helper)
                 .arg(dir)

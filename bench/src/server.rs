@@ -17,16 +17,16 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
+use mcp_keys_server::testing::Cluster;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
-use super::postgres::Cluster;
 use super::report::{Report, Run};
 use super::seed::{self, CAPABILITIES, Seeded, Surface};
 use super::service::Service;
 use super::wrk::{self, Mode, Outcome, Plan, Variant};
 use super::{Database, Load, interrupt};
-use crate::{process, workspace};
+use crate::{command, paths};
 
 /// How long the service trusts a cached verification (db/cache.rs TTL).
 const CACHE_TTL: Duration = Duration::from_secs(3);
@@ -70,8 +70,10 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
                 report,
             ),
             Database::Postgres => {
-                let cluster = Cluster::start()?;
-                bench.measure(&cluster.url(), report)
+                // The key service migrates and uses the cluster's own
+                // `postgres` database: the whole cluster is the bench's.
+                let cluster = Cluster::start().context("starting PostgreSQL")?;
+                bench.measure(&cluster.url("postgres"), report)
             }
         };
         // The database files and plans go, whatever happened; the log stays.
@@ -126,7 +128,7 @@ fn scratch_dir(dir: &Path, slug: &str) -> PathBuf {
 
 /// `cargo build --release -p mcp-keys-cli`; the binary's path.
 pub fn build() -> Result<PathBuf> {
-    process::run(Command::new("cargo").args([
+    command::run(Command::new("cargo").args([
         "build",
         "--release",
         "--package",
@@ -134,9 +136,7 @@ pub fn build() -> Result<PathBuf> {
         "--bin",
         "mcp-keys",
     ]))?;
-    Ok(workspace::target_dir()
-        .join("release")
-        .join(format!("mcp-keys{}", std::env::consts::EXE_SUFFIX)))
+    Ok(paths::release_binary("mcp-keys"))
 }
 
 /// One database's bench.

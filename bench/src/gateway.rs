@@ -13,24 +13,24 @@
 //! it runs). Targets: MCP Keys within 1.10× of the direct path's cost per
 //! call, and ahead of every peer on throughput and p99.
 //!
-//! The peers are pinned: npm's in `xtask/bench-gateway/package-lock.json`,
+//! The peers are pinned: npm's in `bench/gateway/package-lock.json`,
 //! PyPI's below; each is installed once into `target/bench-gateway`.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use mcp_keys_e2e::{Guard, free_port, spawn};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
-use super::child::Guard;
 use super::report::{Report, Run};
 use super::service::Service;
 use super::wrk::{self, Mode, Outcome, Plan, Variant};
 use super::{Load, interrupt, memory, server};
-use crate::{process, workspace};
+use crate::{command, paths};
 
 /// The MCP protocol version the requests speak.
 const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -388,13 +388,13 @@ struct Tools {
     fastmcp: PathBuf,
 }
 
-/// Installs what is missing: the npm packages of `xtask/bench-gateway`,
+/// Installs what is missing: the npm packages of `bench/gateway`,
 /// and a virtualenv for each Python gateway (they pin conflicting
 /// dependencies).
 fn install() -> Result<Tools> {
-    let root = workspace::target_dir().join("bench-gateway");
+    let root = paths::target_dir().join("bench-gateway");
     let npm = root.join("npm");
-    let manifest = workspace::root().join("xtask/bench-gateway");
+    let manifest = paths::root().join("bench/gateway");
     let lock = std::fs::read_to_string(manifest.join("package-lock.json"))?;
     let marker = npm.join(".installed");
     if std::fs::read_to_string(&marker).ok().as_deref() != Some(lock.as_str()) {
@@ -402,7 +402,7 @@ fn install() -> Result<Tools> {
         for file in ["package.json", "package-lock.json"] {
             std::fs::copy(manifest.join(file), npm.join(file))?;
         }
-        process::run(
+        command::run(
             Command::new("npm")
                 .args([
                     "ci",
@@ -421,8 +421,8 @@ fn install() -> Result<Tools> {
         if std::fs::read_to_string(&marker).ok().as_deref() == Some(requirement) {
             return Ok(dir);
         }
-        process::run(Command::new("python3").args(["-m", "venv"]).arg(&dir))?;
-        process::run(Command::new(dir.join("bin/pip")).args([
+        command::run(Command::new("python3").args(["-m", "venv"]).arg(&dir))?;
+        command::run(Command::new(dir.join("bin/pip")).args([
             "install",
             "--quiet",
             "--disable-pip-version-check",
@@ -446,7 +446,7 @@ fn spawned(
     port: u16,
     authorization: Option<String>,
 ) -> Result<Route> {
-    let guard = Guard::spawn(name, command.stdout(Stdio::null()).stderr(Stdio::null()))?;
+    let guard = spawn(name, command.stdout(Stdio::null()).stderr(Stdio::null()))?;
     listening(port)?;
     Ok(Route {
         name,
@@ -457,10 +457,6 @@ fn spawned(
         endpoint: "/mcp".to_owned(),
         authorization,
     })
-}
-
-fn free_port() -> Result<u16> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Waits until something accepts connections on `port`.
