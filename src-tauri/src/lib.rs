@@ -19,7 +19,7 @@ use std::io::IsTerminal;
 
 use tauri::Manager as _;
 
-pub use error::{ErrorCode, IpcError};
+pub use error::{ErrorKind, IpcError};
 use services::Startup;
 
 /// Builds the app and runs it until the last window closes.

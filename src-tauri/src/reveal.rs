@@ -11,7 +11,7 @@ use std::time::Duration;
 use mcp_keys_core::{ApiKey, Fingerprint};
 use tauri::{AppHandle, Manager as _, Runtime};
 
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{ErrorKind, IpcError, IpcResult};
 
 /// The keys waiting in open reveal dialogs, by reveal id. Dropping an
 /// [`ApiKey`] zeroizes it.
@@ -54,7 +54,7 @@ impl Reveals {
             .write_secret(text.expose(), fingerprint)
             .map_err(|error| {
                 IpcError::new(
-                    ErrorCode::Internal,
+                    ErrorKind::Internal,
                     format!("cannot write the clipboard: {error}"),
                 )
             })?;
@@ -75,7 +75,7 @@ impl Reveals {
     fn with<T>(&self, id: &str, f: impl FnOnce(&ApiKey) -> T) -> IpcResult<T> {
         self.lock()?.get(id).map(f).ok_or_else(|| {
             IpcError::new(
-                ErrorCode::NotFound,
+                ErrorKind::NotFound,
                 "this key was closed and cannot be shown again; roll it to get a new one",
             )
         })
@@ -84,7 +84,7 @@ impl Reveals {
     fn lock(&self) -> IpcResult<std::sync::MutexGuard<'_, HashMap<String, ApiKey>>> {
         self.keys
             .lock()
-            .map_err(|_| IpcError::new(ErrorCode::Internal, "the key store was poisoned"))
+            .map_err(|_| IpcError::new(ErrorKind::Internal, "the key store was poisoned"))
     }
 }
 

@@ -12,7 +12,7 @@ use mcp_keys_store::{KeyringSecrets, MemorySecrets, SecretStore, Store};
 use tauri::{Manager as _, Runtime};
 use tokio::sync::OnceCell;
 
-use crate::error::{ErrorCode, IpcError};
+use crate::error::{ErrorKind, IpcError};
 use crate::local;
 use crate::reveal::Reveals;
 
@@ -99,7 +99,7 @@ impl Startup {
             .as_ref()
             .map_err(|error| {
                 IpcError::new(
-                    ErrorCode::Internal,
+                    ErrorKind::Internal,
                     format!("MCP Keys could not start: {error}."),
                 )
             })

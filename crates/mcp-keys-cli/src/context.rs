@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::Utc;
-use mcp_keys_core::Sensitive;
+use mcp_keys_core::{ErrorKind, Sensitive};
 use mcp_keys_manager::{Actor, Manager, Session};
 use mcp_keys_store::{KeyringSecrets, SecretError, SecretStore, Store, TOKEN_VAR};
 
@@ -69,7 +69,15 @@ impl Context {
     pub async fn session(&self) -> anyhow::Result<Session> {
         let token = token_from_env();
         let session = match (&self.server, token) {
-            (Some(url), Some(token)) => self.manager.ad_hoc_session(url, token)?,
+            // A URL or token that cannot be used is a mistake on the command line.
+            (Some(url), Some(token)) => {
+                self.manager
+                    .ad_hoc_session(url, token)
+                    .map_err(|error| match error.kind() {
+                        ErrorKind::InvalidInput => CliError::Usage(error.to_string()).into(),
+                        _ => anyhow::Error::from(error),
+                    })?
+            }
             (Some(_), None) => {
                 return Err(CliError::Usage(format!(
                     "--server needs the management token in {TOKEN_VAR} (or save the \

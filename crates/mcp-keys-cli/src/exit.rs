@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use mcp_keys_core::ErrorKind;
 use mcp_keys_store::SecretError;
 
 /// Why `mcp-keys` exits with a failure, as scripts can branch on it.
@@ -45,7 +46,8 @@ impl Exit {
     ];
 
     /// The exit code for `error`: the first cause in its chain that is one
-    /// of ours, the manager's, the client's or the keyring's decides.
+    /// of ours, or that says its [`ErrorKind`] (the manager's, the client's,
+    /// the store's or the keyring's), decides.
     pub fn of(error: &anyhow::Error) -> Self {
         error
             .chain()
@@ -53,43 +55,35 @@ impl Exit {
                 if let Some(error) = cause.downcast_ref::<CliError>() {
                     Some(error.exit())
                 } else if let Some(error) = cause.downcast_ref::<mcp_keys_manager::Error>() {
-                    Some(Self::of_manager(error))
+                    Some(Self::of_kind(error.kind()))
                 } else if let Some(error) = cause.downcast_ref::<mcp_keys_client::Error>() {
-                    Some(Self::of_client(error))
+                    Some(Self::of_kind(error.kind()))
+                } else if let Some(error) = cause.downcast_ref::<mcp_keys_store::Error>() {
+                    Some(Self::of_kind(error.kind()))
                 } else {
-                    cause.downcast_ref::<SecretError>().map(|_| Self::Keyring)
+                    cause
+                        .downcast_ref::<SecretError>()
+                        .map(|error| Self::of_kind(error.kind()))
                 }
             })
             .unwrap_or(Self::Failure)
     }
 
-    fn of_manager(error: &mcp_keys_manager::Error) -> Self {
-        use mcp_keys_manager::Error;
-        match error {
-            Error::Client(error) => Self::of_client(error),
-            Error::Keyring(_) => Self::Keyring,
-            Error::Store(mcp_keys_store::Error::NotFound { .. }) | Error::UnknownConnection(_) => {
-                Self::NotFound
-            }
-            Error::Store(_) | Error::NoConnection | Error::NoToken { .. } | Error::Invalid(_) => {
-                Self::Failure
-            }
-        }
-    }
-
-    fn of_client(error: &mcp_keys_client::Error) -> Self {
-        use mcp_keys_client::Error;
-        match error {
-            Error::NotFound { .. } => Self::NotFound,
-            Error::TokenRejected { .. } => Self::TokenRejected,
-            Error::Unreachable { .. } | Error::NotOurService { .. } => Self::Unreachable,
-            Error::RateLimited { .. } => Self::RateLimited,
-            Error::Server { .. } => Self::ServerFailed,
-            Error::InvalidUrl { .. } | Error::InvalidToken => Self::Usage,
-            Error::InvalidRequest { .. }
-            | Error::Setup(_)
-            | Error::Unsupported { .. }
-            | Error::Protocol { .. } => Self::Failure,
+    /// The exit code of each kind of failure.
+    pub fn of_kind(kind: ErrorKind) -> Self {
+        match kind {
+            ErrorKind::NotFound => Self::NotFound,
+            ErrorKind::TokenRejected => Self::TokenRejected,
+            ErrorKind::Unreachable => Self::Unreachable,
+            ErrorKind::RateLimited => Self::RateLimited,
+            ErrorKind::KeyringUnavailable => Self::Keyring,
+            ErrorKind::ServerError => Self::ServerFailed,
+            ErrorKind::InvalidInput
+            | ErrorKind::NoConnection
+            | ErrorKind::NoToken
+            | ErrorKind::Conflict
+            | ErrorKind::Unsupported
+            | ErrorKind::Internal => Self::Failure,
         }
     }
 }

@@ -2,10 +2,11 @@
 
 use std::time::Duration;
 
+use mcp_keys_core::ErrorKind;
+
 /// Why a call failed. Each variant names the cause; library errors are kept
 /// as sources (for `{:#}` chains and logs), never as the whole message.
-/// [`Error::code`] gives a stable name the CLI and the desktop app map to
-/// their own error codes.
+/// [`Error::kind`] classifies it for the CLI and the desktop app.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The base URL is not an `http(s)://` URL this client may use.
@@ -100,21 +101,28 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable snake_case name of the variant, for front ends to map.
-    pub fn code(&self) -> &'static str {
+    /// What kind of failure this is. A 409 is a conflict with the current
+    /// state (a name taken, a key already revoked), not bad input.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidUrl { .. } => "invalid_url",
-            Self::InvalidToken => "invalid_token",
-            Self::Setup(_) => "setup",
-            Self::Unreachable { .. } => "unreachable",
-            Self::NotOurService { .. } => "not_our_service",
-            Self::TokenRejected { .. } => "token_rejected",
-            Self::NotFound { .. } => "not_found",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::InvalidRequest { .. } => "invalid_request",
-            Self::Server { .. } => "server_error",
-            Self::Unsupported { .. } => "unsupported",
-            Self::Protocol { .. } => "protocol",
+            Self::InvalidUrl { .. } | Self::InvalidToken => ErrorKind::InvalidInput,
+            Self::Setup(_) => ErrorKind::Internal,
+            Self::Unreachable { .. } | Self::NotOurService { .. } => ErrorKind::Unreachable,
+            Self::TokenRejected { .. } => ErrorKind::TokenRejected,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::RateLimited { .. } => ErrorKind::RateLimited,
+            Self::InvalidRequest { status: 409, .. } => ErrorKind::Conflict,
+            Self::InvalidRequest { .. } => ErrorKind::InvalidInput,
+            Self::Server { .. } | Self::Protocol { .. } => ErrorKind::ServerError,
+            Self::Unsupported { .. } => ErrorKind::Unsupported,
+        }
+    }
+
+    /// How long the server asked to wait, for a rate limit that said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after } => *retry_after,
+            _ => None,
         }
     }
 
@@ -130,6 +138,8 @@ impl Error {
 mod tests {
     use std::time::Duration;
 
+    use mcp_keys_core::ErrorKind;
+
     use super::Error;
 
     #[test]
@@ -141,6 +151,18 @@ mod tests {
             error.to_string(),
             "the key service is rate limiting requests; retry in 42 s"
         );
-        assert_eq!(error.code(), "rate_limited");
+        assert_eq!(error.kind(), ErrorKind::RateLimited);
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(42)));
+    }
+
+    #[test]
+    fn a_409_is_a_conflict_and_other_refusals_are_bad_input() {
+        let refused = |status| Error::InvalidRequest {
+            status,
+            message: "no".into(),
+        };
+        assert_eq!(refused(409).kind(), ErrorKind::Conflict);
+        assert_eq!(refused(400).kind(), ErrorKind::InvalidInput);
+        assert_eq!(refused(422).kind(), ErrorKind::InvalidInput);
     }
 }

@@ -1,7 +1,13 @@
-//! What can go wrong in an operation, with a stable code for the app and CLI.
+//! What can go wrong in an operation, with its kind for the app and the CLI.
 
-/// Why an operation failed. The message says what to do; the wrapped errors
-/// of the client, store and keyring keep their own codes.
+use std::time::Duration;
+
+use mcp_keys_core::ErrorKind;
+use mcp_keys_store::SecretErrorCode;
+
+/// Why an operation failed. The message says what to do; [`Error::kind`]
+/// classifies it, the wrapped errors of the client, store and keyring
+/// keeping their own kinds.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The key service answered with an error or could not be reached.
@@ -32,20 +38,84 @@ pub enum Error {
     /// A value given by the user is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// Work MCP Keys ran in the background stopped (it panicked or was
+    /// cancelled): a fault of MCP Keys, not of the input.
+    #[error("{what} stopped unexpectedly")]
+    Stopped {
+        /// What was running, in words ("the config scan").
+        what: &'static str,
+        /// Why the task ended.
+        #[source]
+        source: tokio::task::JoinError,
+    },
 }
 
 impl Error {
-    /// A stable snake_case code: the client's and keyring's own codes pass
-    /// through, so callers branch on one string.
-    pub fn code(&self) -> &'static str {
+    /// What kind of failure this is, decided by the error that caused it.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Client(error) => error.code(),
-            Self::Store(mcp_keys_store::Error::NotFound { .. }) => "not_found",
-            Self::Store(_) => "store",
-            Self::Keyring(_) => "keyring_unavailable",
-            Self::NoConnection | Self::UnknownConnection(_) => "no_connection",
-            Self::NoToken { .. } => "no_token",
-            Self::Invalid(_) => "invalid_input",
+            Self::Client(error) => error.kind(),
+            Self::Store(error) => error.kind(),
+            Self::Keyring(error) => error.kind(),
+            Self::NoConnection => ErrorKind::NoConnection,
+            Self::UnknownConnection(_) => ErrorKind::NotFound,
+            Self::NoToken { .. } => ErrorKind::NoToken,
+            Self::Invalid(_) => ErrorKind::InvalidInput,
+            Self::Stopped { .. } => ErrorKind::Internal,
         }
+    }
+
+    /// How long the key service asked to wait, for a rate limit that said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Client(error) => error.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Which way the OS keyring failed, for a keyring failure.
+    pub fn keyring(&self) -> Option<SecretErrorCode> {
+        match self {
+            Self::Keyring(error) | Self::Store(mcp_keys_store::Error::Keyring(error)) => {
+                Some(error.code())
+            }
+            _ => None,
+        }
+    }
+
+    /// A task of `what` that ended without its result.
+    pub(crate) fn stopped(what: &'static str) -> impl FnOnce(tokio::task::JoinError) -> Self {
+        move |source| Self::Stopped { what, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mcp_keys_core::ErrorKind;
+    use mcp_keys_store::{SecretError, SecretErrorCode};
+
+    use super::Error;
+
+    #[tokio::test]
+    async fn a_background_task_that_panicked_is_an_internal_failure_not_bad_input() {
+        let panicked = tokio::task::spawn_blocking(|| panic!("a bug"))
+            .await
+            .map_err(Error::stopped("the config scan"));
+        let Err(error) = panicked;
+        assert_eq!(error.kind(), ErrorKind::Internal);
+        assert!(
+            error.to_string().starts_with("the config scan stopped"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_keyring_says_which_way_it_failed() {
+        let locked = Error::Keyring(SecretError::Locked);
+        assert_eq!(locked.kind(), ErrorKind::KeyringUnavailable);
+        assert_eq!(locked.keyring(), Some(SecretErrorCode::Locked));
+        let through_the_store = Error::Store(mcp_keys_store::Error::Keyring(SecretError::Denied));
+        assert_eq!(through_the_store.keyring(), Some(SecretErrorCode::Denied));
+        assert_eq!(Error::NoConnection.keyring(), None);
     }
 }

@@ -232,7 +232,7 @@ impl Manager {
         // Discovery and parsing read files: keep them off the async workers.
         let collected = tokio::task::spawn_blocking(move || collect(&discover))
             .await
-            .map_err(|error| Error::Invalid(format!("the config scan stopped: {error}")))?;
+            .map_err(Error::stopped("the config scan"))?;
         let identified = self.identify(&collected, services).await?;
         Ok(Inspection {
             collected,

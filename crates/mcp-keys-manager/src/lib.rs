@@ -44,4 +44,4 @@ pub use reminders::{
 };
 pub use revocations::CompletedRevocations;
 pub use session::{Session, Target};
-pub use tree::{ConnectionTree, ProductTree, TreeError};
+pub use tree::{ConnectionTree, ProductTree};

@@ -12,29 +12,16 @@ use ts_rs::TS;
 use crate::{Error, Manager, Session};
 
 /// One connection and what it holds.
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug)]
 pub struct ConnectionTree {
     /// The saved connection.
     pub connection: Connection,
     /// Its products with their surfaces (without keys).
     pub products: Vec<ProductTree>,
-    /// Why the server could not be read, if it could not: a stable code and
-    /// a message.
-    pub error: Option<TreeError>,
+    /// Why the server could not be read, if it could not.
+    pub error: Option<Error>,
     /// Whether `products` come from the local cache.
     pub offline: bool,
-}
-
-/// Why a connection's tree could not be read fresh.
-#[derive(Debug, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct TreeError {
-    /// The stable code of [`Error::code`].
-    pub code: String,
-    /// What happened, in words.
-    pub message: String,
 }
 
 /// A product and its surfaces.
@@ -71,10 +58,7 @@ impl Manager {
                         offline: !products.is_empty(),
                         connection,
                         products,
-                        error: Some(TreeError {
-                            code: error.code().to_owned(),
-                            message: error.to_string(),
-                        }),
+                        error: Some(error),
                     }
                 }
             });

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use mcp_keys_core::ErrorKind;
+
 use crate::SecretError;
 
 /// A failure of the local store. Messages name the cause in words; wrapped
@@ -53,4 +55,22 @@ pub enum Error {
     /// The OS keyring failed.
     #[error(transparent)]
     Keyring(#[from] SecretError),
+}
+
+impl Error {
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::NameTaken(_) => ErrorKind::Conflict,
+            Self::Invalid(_) => ErrorKind::InvalidInput,
+            Self::Keyring(error) => error.kind(),
+            Self::Db(_)
+            | Self::Migrate(_)
+            | Self::Io { .. }
+            | Self::NoDataDir
+            | Self::SecretInData(_)
+            | Self::Corrupt(_) => ErrorKind::Internal,
+        }
+    }
 }

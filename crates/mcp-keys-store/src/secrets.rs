@@ -8,7 +8,7 @@ mod memory;
 
 use std::fmt;
 
-use mcp_keys_core::Sensitive;
+use mcp_keys_core::{ErrorKind, Sensitive};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -98,6 +98,12 @@ pub enum SecretError {
 }
 
 impl SecretError {
+    /// What kind of failure this is: always the keyring's; [`Self::code`]
+    /// says which way it failed.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::KeyringUnavailable
+    }
+
     /// The stable code of this failure.
     pub fn code(&self) -> SecretErrorCode {
         match self {

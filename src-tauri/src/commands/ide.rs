@@ -8,7 +8,7 @@ use mcp_keys_manager::{IdeDoctor, IdeScan, KeyServices, ScanOptions};
 use mcp_keys_store::ScanResult;
 use tauri::{AppHandle, Runtime};
 
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{ErrorKind, IpcError, IpcResult};
 use crate::services::ServicesExt;
 
 /// The user's home folder: the clients' global configs are under it.
@@ -18,7 +18,7 @@ fn home() -> IpcResult<PathBuf> {
         .map(PathBuf::from)
         .ok_or_else(|| {
             IpcError::new(
-                ErrorCode::Internal,
+                ErrorKind::Internal,
                 "The home folder is not known (HOME is not set).",
             )
         })

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
 
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{ErrorKind, IpcError, IpcResult};
 use crate::services::ServicesExt;
 
 /// A generated key waiting in Rust for its dialog.
@@ -107,7 +107,7 @@ pub async fn key_roll<R: Runtime>(
     let grace = Duration::from_secs(grace_seconds);
     if grace > MAX_GRACE {
         return Err(IpcError::new(
-            ErrorCode::InvalidInput,
+            ErrorKind::InvalidInput,
             "The grace period can be at most 7 days.",
         ));
     }

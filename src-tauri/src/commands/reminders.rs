@@ -6,7 +6,7 @@ use mcp_keys_manager::{DueReport, Snooze};
 use tauri::{AppHandle, Manager as _, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
 
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{ErrorKind, IpcError, IpcResult};
 use crate::reminders::{self, Reminders};
 use crate::services::ServicesExt;
 
@@ -90,7 +90,7 @@ fn check_soon<R: Runtime>(app: &AppHandle<R>) {
 
 fn login_item(error: tauri_plugin_autostart::Error) -> IpcError {
     IpcError::new(
-        ErrorCode::Internal,
+        ErrorKind::Internal,
         format!("could not change the login item: {error}"),
     )
 }

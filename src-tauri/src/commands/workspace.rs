@@ -9,7 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager as _, Runtime};
 use ts_rs::TS;
 
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{ErrorKind, IpcError, IpcResult};
 use crate::preload::{OpenedSurface, Preload};
 use crate::services::ServicesExt;
 
@@ -50,9 +50,7 @@ impl From<ConnectionTree> for ConnectionView {
         Self {
             connection: tree.connection,
             products: tree.products,
-            error: tree
-                .error
-                .map(|error| IpcError::new(crate::error::code_of(&error.code), error.message)),
+            error: tree.error.map(IpcError::from),
             offline: tree.offline,
         }
     }
@@ -103,7 +101,7 @@ pub async fn product_create<R: Runtime>(
 ) -> IpcResult<Product> {
     if name.trim().is_empty() {
         return Err(IpcError::new(
-            ErrorCode::InvalidInput,
+            ErrorKind::InvalidInput,
             "A product needs a name.",
         ));
     }
@@ -210,7 +208,7 @@ fn chosen(
 ) -> IpcResult<(Option<Upstream>, Option<NamedSecret>)> {
     let invalid = |reason: &str| {
         IpcError::new(
-            ErrorCode::InvalidInput,
+            ErrorKind::InvalidInput,
             format!("The MCP server: {reason}."),
         )
     };
@@ -273,7 +271,7 @@ mod tests {
     use mcp_keys_core::{Sensitive, UpstreamChoice, UpstreamSecretChoice};
 
     use super::chosen;
-    use crate::error::ErrorCode;
+    use crate::error::ErrorKind;
 
     fn remote(header: &str) -> UpstreamChoice {
         UpstreamChoice::Url {
@@ -308,7 +306,7 @@ mod tests {
         ] {
             let typed = if reason == "is empty" { " " } else { "s3cr3t" };
             let error = chosen(choice.as_ref(), value(typed)).expect_err(reason);
-            assert_eq!(error.code, ErrorCode::InvalidInput, "{reason}");
+            assert_eq!(error.code, ErrorKind::InvalidInput, "{reason}");
             assert!(
                 error.message.contains(reason) && !error.message.contains("s3cr3t"),
                 "{error:?}"

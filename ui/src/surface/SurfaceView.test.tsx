@@ -52,7 +52,7 @@ describe("SurfaceView", () => {
     fakeInvoke({
       surface_get: () => {
         if (loads++ === 0) {
-          throw { code: "rate_limited", message: "Too many requests; retry after 12 seconds." };
+          throw { code: "rate_limited", message: "Too many requests.", retryAfterSeconds: 12 };
         }
         return surface({ keys: [key()] });
       },

@@ -52,7 +52,7 @@ async fn unknown_products_surfaces_and_keys_are_not_found_by_name() -> Result<()
     );
     if let Some(error) = error {
         assert_eq!(error.to_string(), "key AbCdEfGh not found");
-        assert_eq!(error.code(), "not_found");
+        assert_eq!(error.kind(), mcp_keys_core::ErrorKind::NotFound);
     }
     Ok(())
 }
@@ -128,7 +128,7 @@ async fn a_closed_port_is_unreachable_naming_the_url() -> Result<()> {
     let Some(error) = error else {
         anyhow::bail!("a closed port answered");
     };
-    assert_eq!(error.code(), "unreachable");
+    assert_eq!(error.kind(), mcp_keys_core::ErrorKind::Unreachable);
     let message = error.to_string();
     assert!(
         message.starts_with("cannot reach the key service at ") && message.contains(&base),

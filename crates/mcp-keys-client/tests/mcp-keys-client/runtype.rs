@@ -256,7 +256,7 @@ async fn missing_extensions_are_unsupported_not_not_found() -> Result<()> {
             "{error:?}"
         );
         if let Some(error) = error {
-            assert_eq!(error.code(), "unsupported");
+            assert_eq!(error.kind(), mcp_keys_core::ErrorKind::Unsupported);
         }
     }
     let revoked = client

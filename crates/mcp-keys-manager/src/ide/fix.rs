@@ -31,7 +31,7 @@ impl Manager {
         let backup_dir = self.backup_dir();
         tokio::task::spawn_blocking(move || ignore_in_work_tree(&config, backup_dir))
             .await
-            .map_err(|error| Error::Invalid(format!("the fix stopped: {error}")))?
+            .map_err(Error::stopped("the fix"))?
     }
 }
 

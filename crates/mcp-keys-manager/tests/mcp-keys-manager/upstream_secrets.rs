@@ -33,10 +33,10 @@ async fn a_secret_typed_in_the_app_is_kept_for_its_own_key_service_only() -> Res
         .save_upstream_secret(&keyring, &secret, now)
         .await;
     assert!(
-        refused
-            .as_ref()
-            .is_err_and(|error| error.code() == "invalid_input"
-                && error.to_string().contains("give its name")),
+        refused.as_ref().is_err_and(
+            |error| error.kind() == mcp_keys_core::ErrorKind::InvalidInput
+                && error.to_string().contains("give its name")
+        ),
         "the app cannot reach another service's secrets: {refused:?}"
     );
     assert!(keyring.get(&secret.name)?.is_none(), "nothing was saved");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { explainError, isIpcError, retryAfterSeconds, toIpcError } from "./ipcError";
+import { explainError, isIpcError, toIpcError } from "./ipcError";
 
 describe("toIpcError", () => {
   it("keeps an error from our commands as it is", () => {
@@ -51,12 +51,24 @@ describe("explainError", () => {
     expect(detail).toBe("connection refused");
   });
 
-  it("gives the retry time of a rate limit when the message has one", () => {
+  it("gives the retry time of a rate limit from Rust's number, never from the words", () => {
     expect(
-      explainError({ code: "rate_limited", message: "Retry after 30 seconds" }).summary,
+      explainError({ code: "rate_limited", message: "slow down", retryAfterSeconds: 30 }).summary,
     ).toContain("Try again in 30 s.");
-    expect(explainError({ code: "rate_limited", message: "slow down" }).summary).toContain(
+    expect(explainError({ code: "rate_limited", message: "retry in 7 s" }).summary).toContain(
       "Wait a moment",
+    );
+  });
+
+  it("says what to do by the way the keyring failed", () => {
+    expect(
+      explainError({ code: "keyring_unavailable", message: "m", keyring: "locked" }).summary,
+    ).toContain("locked");
+    expect(
+      explainError({ code: "keyring_unavailable", message: "m", keyring: "unavailable" }).summary,
+    ).toContain("Start GNOME Keyring");
+    expect(explainError({ code: "keyring_unavailable", message: "m" }).summary).toContain(
+      "Unlock your keyring",
     );
   });
 
@@ -64,6 +76,8 @@ describe("explainError", () => {
     for (const code of [
       "invalid_input",
       "not_found",
+      "no_connection",
+      "no_token",
       "unreachable",
       "token_rejected",
       "rate_limited",
@@ -81,8 +95,13 @@ describe("explainError", () => {
     });
   });
 
-  it("accepts the codes issue 6 adds", () => {
-    expect(isIpcError({ code: "keyring_unavailable", message: "x" })).toBe(true);
-    expect(retryAfterSeconds("retry in 7s")).toBe(7);
+  it("keeps the wait and the keyring's way of failing, and drops what it does not know", () => {
+    expect(
+      toIpcError({ code: "rate_limited", message: "x", retryAfterSeconds: 4, extra: 1 }),
+    ).toEqual({ code: "rate_limited", message: "x", retryAfterSeconds: 4 });
+    expect(toIpcError({ code: "keyring_unavailable", message: "x", keyring: "teapot" })).toEqual({
+      code: "keyring_unavailable",
+      message: "x",
+    });
   });
 });
