@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 /// Cargo's target folder (honours `CARGO_TARGET_DIR`).
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        // The workspace root is the parent of tests/.
+        || {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map_or_else(|| PathBuf::from("target"), |root| root.join("target"))
+        },
         PathBuf::from,
     )
 }

@@ -8,7 +8,6 @@ use mcp_keys_server::Config;
 use mcp_keys_server::testing::TestService;
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
 /// The protocol version the MCP requests of these tests speak.
 pub const PROTOCOL_VERSION: &str = "2025-06-18";
@@ -33,8 +32,9 @@ impl Server {
     /// A service on the database at `url`, keeping `dir` for its files.
     /// With `token`, another instance on a database that has its first
     /// management token already.
+    #[cfg(feature = "postgres")]
     pub async fn start_on(
-        dir: TempDir,
+        dir: tempfile::TempDir,
         url: &str,
         token: Option<&str>,
         configure: impl FnOnce(&mut Config),
