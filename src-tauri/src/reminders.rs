@@ -196,7 +196,7 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Option<DateTime<Utc>> {
             None
         }
     };
-    let report = match due(app, manager, now).await {
+    let report = match due(manager, now).await {
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "could not find which keys are due");
@@ -219,15 +219,14 @@ pub async fn check<R: Runtime>(app: &AppHandle<R>) -> Option<DateTime<Utc>> {
 
 /// What is due at `now`, with the user's IDE configs diagnosed first
 /// (revoked keys still configured, plaintext keys in git-tracked files).
-pub async fn due<R: Runtime>(
-    app: &AppHandle<R>,
+pub async fn due(
     manager: &mcp_keys_manager::Manager,
     now: DateTime<Utc>,
 ) -> Result<DueReport, mcp_keys_manager::Error> {
-    match app.path().home_dir() {
-        Ok(home) => {
+    match ScanOptions::for_user(Vec::new()) {
+        Ok(options) => {
             manager
-                .due_reminders_after_doctor(&ScanOptions::for_home(home), KeyServices::Saved, now)
+                .due_reminders_after_doctor(&options, KeyServices::Saved, now)
                 .await
         }
         Err(error) => {

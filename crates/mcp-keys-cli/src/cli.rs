@@ -380,14 +380,16 @@ pub struct IdeArgs {
 impl IdeArgs {
     /// The scan options: `--home`, else the user's home folder.
     pub fn options(&self) -> anyhow::Result<mcp_keys_manager::ScanOptions> {
-        let home = match &self.home {
-            Some(home) => home.clone(),
-            None => dirs::home_dir()
-                .ok_or_else(|| anyhow::anyhow!("no home folder: pass --home DIR"))?,
-        };
-        let mut options = mcp_keys_manager::ScanOptions::for_home(home);
-        options.projects = self.projects.clone();
-        Ok(options)
+        use mcp_keys_manager::ScanOptions;
+        let projects = self.projects.clone();
+        Ok(match &self.home {
+            Some(home) => ScanOptions {
+                home: home.clone(),
+                projects,
+            },
+            None => ScanOptions::for_user(projects)
+                .map_err(|error| anyhow::anyhow!("{error}; or pass --home DIR"))?,
+        })
     }
 }
 

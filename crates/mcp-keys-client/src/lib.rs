@@ -48,4 +48,4 @@ pub use api::{
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
 pub use retry::RetryPolicy;
-pub use roll::{DegradedRoll, MAX_GRACE, PendingRevocation, RollOutcome};
+pub use roll::{DegradedRoll, PendingRevocation, RollOutcome};

@@ -11,12 +11,11 @@ use serde_json::json;
 
 use crate::extension::route_missing;
 use crate::keys::key_what;
+use mcp_keys_core::MAX_GRACE;
+
 use crate::surfaces::surface_path;
 use crate::transport::Retry;
 use crate::{Client, CreatedKey, Error, KeyMetadata, NewKey, RolledKey};
-
-/// The longest grace period our service accepts: 30 days.
-pub const MAX_GRACE: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// How a roll went. Either way there is a new key to hand to the user; a
 /// degraded roll also leaves work for the caller.
@@ -118,7 +117,10 @@ impl Client {
         if grace > MAX_GRACE {
             return Err(Error::InvalidRequest {
                 status: 422,
-                message: "the grace period can be at most 30 days".to_owned(),
+                message: format!(
+                    "the grace period can be at most {} days",
+                    MAX_GRACE.as_secs() / (24 * 3600)
+                ),
             });
         }
         let mut path = surface_path(product_id, surface_id).to_vec();

@@ -17,6 +17,10 @@ pub const SERVICE_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_
 /// request with a reset).
 pub const CLIENT_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// The longest grace period of a roll, during which the old key still
+/// works: the key service refuses more, and every front end offers at most this.
+pub const MAX_GRACE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
 /// The loopback port of the embedded local key service:
 /// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port, else
 /// [`DEFAULT_LOCAL_PORT`].

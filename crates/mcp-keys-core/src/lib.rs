@@ -39,7 +39,9 @@ mod parse_error;
 mod sensitive;
 mod upstream;
 
-pub use app::{AppInfo, CLIENT_IDLE_TIMEOUT, DEFAULT_LOCAL_PORT, SERVICE_IDLE_TIMEOUT, local_port};
+pub use app::{
+    AppInfo, CLIENT_IDLE_TIMEOUT, DEFAULT_LOCAL_PORT, MAX_GRACE, SERVICE_IDLE_TIMEOUT, local_port,
+};
 pub use constant_time::constant_time_eq;
 pub use control::is_control_or_bidi;
 pub use environment::Environment;

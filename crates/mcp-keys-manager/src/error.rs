@@ -38,6 +38,9 @@ pub enum Error {
     /// A value given by the user is not acceptable.
     #[error("{0}")]
     Invalid(String),
+    /// The user's home folder, where the IDEs keep their configs, is not known.
+    #[error("the home folder is not known: set HOME")]
+    NoHome,
     /// Work MCP Keys ran in the background stopped (it panicked or was
     /// cancelled): a fault of MCP Keys, not of the input.
     #[error("{what} stopped unexpectedly")]
@@ -61,7 +64,7 @@ impl Error {
             Self::UnknownConnection(_) => ErrorKind::NotFound,
             Self::NoToken { .. } => ErrorKind::NoToken,
             Self::Invalid(_) => ErrorKind::InvalidInput,
-            Self::Stopped { .. } => ErrorKind::Internal,
+            Self::Stopped { .. } | Self::NoHome => ErrorKind::Internal,
         }
     }
 

@@ -49,6 +49,13 @@ impl ScanOptions {
         }
     }
 
+    /// The home folder of the user running MCP Keys (the one lookup of it
+    /// that the app and the CLI share), and `projects`.
+    pub fn for_user(projects: Vec<PathBuf>) -> Result<Self, Error> {
+        let home = dirs::home_dir().ok_or(Error::NoHome)?;
+        Ok(Self { home, projects })
+    }
+
     /// What to watch to see these configs change (the app's file watching).
     pub fn watch_plan(&self) -> mcp_keys_ide::WatchPlan {
         mcp_keys_ide::WatchPlan::new(&self.discover())

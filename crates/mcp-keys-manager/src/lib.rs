@@ -33,7 +33,7 @@ pub use ide::{
     ScanOptions, UnidentifiedConnection, VariableUpdate,
 };
 pub use keys::{GenerateKey, Rolled};
-pub use manager::{Actor, Manager};
+pub use manager::{Actor, AuditPage, Manager};
 /// The IDE crate, for the CLI and the app to name its types (statuses,
 /// findings, clients) without a dependency of their own.
 pub use mcp_keys_ide;

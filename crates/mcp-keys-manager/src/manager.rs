@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use mcp_keys_client::Client;
 use mcp_keys_core::Sensitive;
-use mcp_keys_store::{Connection, ConnectionKind, SecretStore, Store};
+use mcp_keys_store::{AuditEntry, AuditFilter, Connection, ConnectionKind, SecretStore, Store};
+use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{Error, Session, Target};
 
@@ -25,6 +27,20 @@ impl Actor {
             Self::Cli => "cli",
         }
     }
+}
+
+/// How many audit entries [`Manager::audit_log`] returns at once.
+const AUDIT_PAGE: u32 = 100;
+
+/// A page of the local audit log, newest first.
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditPage {
+    /// The entries.
+    pub entries: Vec<AuditEntry>,
+    /// Whether older entries remain (ask again before the last one's id).
+    pub older: bool,
 }
 
 /// The local store and the keyring, shared by every session.
@@ -58,6 +74,22 @@ impl Manager {
 
     pub(crate) fn actor(&self) -> Actor {
         self.actor
+    }
+
+    /// A page of the local audit log (what was done from this machine, by
+    /// the app or the CLI), newest first: the entries older than
+    /// `before_id`, or the newest ones.
+    pub async fn audit_log(&self, before_id: Option<i64>) -> Result<AuditPage, Error> {
+        // One more than a page tells whether older entries remain.
+        let filter = AuditFilter {
+            key_id: None,
+            before_id,
+            limit: Some(AUDIT_PAGE + 1),
+        };
+        let mut entries = self.store.list_audit(&filter).await?;
+        let older = entries.len() > AUDIT_PAGE as usize;
+        entries.truncate(AUDIT_PAGE as usize);
+        Ok(AuditPage { entries, older })
     }
 
     /// A session with the saved connection named `name` (or with this id),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
 
-use crate::error::{ErrorKind, IpcError, IpcResult};
+use crate::error::IpcResult;
 use crate::services::ServicesExt;
 
 /// A generated key waiting in Rust for its dialog.
@@ -43,9 +43,6 @@ pub struct RollOutcome {
     /// on the surface, and the clients to restart.
     pub configs: Option<ConfigRollReport>,
 }
-
-/// The longest grace period offered.
-const MAX_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
 
 /// Generates a key on the surface.
 #[tauri::command]
@@ -104,34 +101,25 @@ pub async fn key_roll<R: Runtime>(
     update_configs: Option<bool>,
     projects: Option<Vec<String>>,
 ) -> IpcResult<RollOutcome> {
+    // The client refuses more than `MAX_GRACE`, before asking the service.
     let grace = Duration::from_secs(grace_seconds);
-    if grace > MAX_GRACE {
-        return Err(IpcError::new(
-            ErrorKind::InvalidInput,
-            "The grace period can be at most 7 days.",
-        ));
-    }
     let services = app.services().await?;
     let session = services.manager.session(Some(&connection_id)).await?;
-    let (rolled, configs) = if update_configs.unwrap_or(false) {
-        let options = super::ide::options(projects.unwrap_or_default())?;
-        let done = session
-            .roll_key_updating_configs(
-                &product_id,
-                &surface_id,
-                &key_id,
-                grace,
-                &options,
-                Utc::now(),
-            )
-            .await?;
-        (done.rolled, Some(done.report))
-    } else {
-        let rolled = session
-            .roll_key(&product_id, &surface_id, &key_id, grace, Utc::now())
-            .await?;
-        (rolled, None)
+    let options = match update_configs {
+        Some(true) => Some(super::ide::options(projects.unwrap_or_default())?),
+        _ => None,
     };
+    let done = session
+        .roll_key_with_configs(
+            &product_id,
+            &surface_id,
+            &key_id,
+            grace,
+            options.as_ref(),
+            Utc::now(),
+        )
+        .await?;
+    let (rolled, configs) = (done.rolled, done.report);
     let reveal_id = services.reveals.hold(rolled.created.key)?;
     Ok(RollOutcome {
         reveal_id,

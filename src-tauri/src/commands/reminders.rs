@@ -14,7 +14,7 @@ use crate::services::ServicesExt;
 #[tauri::command]
 pub async fn reminders_list<R: Runtime>(app: AppHandle<R>) -> IpcResult<DueReport> {
     let services = app.services().await?;
-    let report = reminders::due(&app, &services.manager, reminders::now()).await?;
+    let report = reminders::due(&services.manager, reminders::now()).await?;
     // The tray follows; the UI asked, so it is not told again (a listener
     // that re-fetches on `reminder://changed` would loop).
     reminders::remember(&app, &report);

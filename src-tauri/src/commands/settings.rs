@@ -1,5 +1,7 @@
-//! The Settings page: the clipboard delay and the rotation periods.
+//! The Settings page: the clipboard delay, the rotation periods, and the
+//! history of what was done from this computer.
 
+use mcp_keys_manager::AuditPage;
 use tauri::{AppHandle, Runtime};
 
 use crate::error::IpcResult;
@@ -24,4 +26,15 @@ pub async fn settings_set<R: Runtime>(
         reminders.check_soon();
     }
     Ok(saved)
+}
+
+/// A page of the local audit log, newest first: what the app and the CLI
+/// did from this computer (ids and words, never a key). `before_id` asks
+/// for the entries older than one already shown.
+#[tauri::command]
+pub async fn audit_list<R: Runtime>(
+    app: AppHandle<R>,
+    before_id: Option<i64>,
+) -> IpcResult<AuditPage> {
+    Ok(app.services().await?.manager.audit_log(before_id).await?)
 }

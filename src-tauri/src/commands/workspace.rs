@@ -92,25 +92,16 @@ pub async fn surface_get<R: Runtime>(
         .await?)
 }
 
-/// Creates a product.
+/// Creates a product (the manager checks the name and records it in the
+/// local audit log).
 #[tauri::command]
 pub async fn product_create<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
     name: String,
 ) -> IpcResult<Product> {
-    if name.trim().is_empty() {
-        return Err(IpcError::new(
-            ErrorKind::InvalidInput,
-            "A product needs a name.",
-        ));
-    }
     let session = app.session(&connection_id).await?;
-    Ok(session
-        .client()
-        .create_product(name.trim())
-        .await
-        .map_err(mcp_keys_manager::Error::from)?)
+    Ok(session.create_product(&name, Utc::now()).await?)
 }
 
 /// Creates a surface with its capabilities, or in front of the MCP server

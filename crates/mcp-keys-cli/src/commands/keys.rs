@@ -135,28 +135,26 @@ async fn revoke(
 async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow::Result<()> {
     let key = session.find_key(&args.key).await?;
     let now = Utc::now();
-    let (rolled, report) = if args.update_configs {
+    let options = if args.update_configs {
         let ide = crate::cli::IdeArgs {
             home: args.home.clone(),
             projects: args.projects.clone(),
         };
-        let with_configs = session
-            .roll_key_updating_configs(
-                &key.product_id,
-                &key.surface_id,
-                &key.id,
-                args.grace,
-                &ide.options()?,
-                now,
-            )
-            .await?;
-        (with_configs.rolled, Some(with_configs.report))
+        Some(ide.options()?)
     } else {
-        let rolled = session
-            .roll_key(&key.product_id, &key.surface_id, &key.id, args.grace, now)
-            .await?;
-        (rolled, None)
+        None
     };
+    let done = session
+        .roll_key_with_configs(
+            &key.product_id,
+            &key.surface_id,
+            &key.id,
+            args.grace,
+            options.as_ref(),
+            now,
+        )
+        .await?;
+    let (rolled, report) = (done.rolled, done.report);
     if context.output.json {
         context.output.json(&RolledJson {
             new_key: NewKeyJson::from(&rolled.created),

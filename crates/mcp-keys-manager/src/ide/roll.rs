@@ -92,35 +92,58 @@ pub struct VariableUpdate {
     pub set_in: Vec<String>,
 }
 
-/// A roll whose new key was written into the configs that held the old one.
+/// A roll, and what happened to the configs that held the old key when
+/// they were to be updated.
 #[derive(Debug)]
 pub struct RolledWithConfigs {
     /// The roll (the new key is shown once, from here).
     pub rolled: Rolled,
-    /// What happened to each config.
-    pub report: ConfigRollReport,
+    /// What happened to each config, when configs were updated.
+    pub report: Option<ConfigRollReport>,
 }
 
 impl Session {
-    /// The app's Roll and `keys roll --update-configs`: rolls the key, writes
-    /// the new key into every config under `options` that held the old one
-    /// (in place, with a backup in the data dir), verifies the new key
-    /// against its surface, and says which clients need a restart. The old
-    /// key stays accepted for `grace`, then the service (or, for a degraded
-    /// roll, this app) revokes it. A config that cannot be updated is
-    /// reported and the others are still updated: the roll has happened.
-    pub async fn roll_key_updating_configs(
+    /// The app's Roll and `keys roll`: rolls the key and, with `configs`
+    /// (`--update-configs`, the app's "Roll and update configs"), writes the
+    /// new key into every config found under them that held the old one (in
+    /// place, with a backup in the data dir), verifies the new key against
+    /// its surface, and says which clients need a restart. The old key stays
+    /// accepted for `grace`, then the service (or, for a degraded roll, this
+    /// app) revokes it. A config that cannot be updated is reported and the
+    /// others are still updated: the roll has happened.
+    pub async fn roll_key_with_configs(
         &self,
         product_id: &str,
         surface_id: &str,
         key_id: &str,
         grace: Duration,
-        options: &ScanOptions,
+        configs: Option<&ScanOptions>,
         now: DateTime<Utc>,
     ) -> Result<RolledWithConfigs, Error> {
         let rolled = self
             .roll_key(product_id, surface_id, key_id, grace, now)
             .await?;
+        let report = match configs {
+            Some(options) => Some(
+                self.update_configs(&rolled, surface_id, grace, options, now)
+                    .await,
+            ),
+            None => None,
+        };
+        Ok(RolledWithConfigs { rolled, report })
+    }
+
+    /// Writes the new key of `rolled` into the configs under `options` that
+    /// held the old one. The service has minted the new key: nothing here
+    /// may fail the call, or the key would never reach the user.
+    async fn update_configs(
+        &self,
+        rolled: &Rolled,
+        surface_id: &str,
+        grace: Duration,
+        options: &ScanOptions,
+        now: DateTime<Utc>,
+    ) -> ConfigRollReport {
         // From here on the service has minted the new key: nothing may fail
         // the call, or the key would never reach the user. Whatever goes
         // wrong is reported beside it.
@@ -270,7 +293,7 @@ impl Session {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let report = ConfigRollReport {
+        ConfigRollReport {
             old_key_id: rolled.old_key.id.clone(),
             new_key_id: rolled.created.metadata.id.clone(),
             configs,
@@ -279,8 +302,7 @@ impl Session {
             restart,
             variables,
             problems,
-        };
-        Ok(RolledWithConfigs { rolled, report })
+        }
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use chrono::Utc;
 use mcp_keys_client::NewSurface;
 use mcp_keys_core::{Environment, Sensitive};
@@ -193,12 +194,12 @@ async fn a_roll_rewrites_the_config_in_place_and_the_new_key_verifies() -> Resul
 
     let rolled = fixture
         .session
-        .roll_key_updating_configs(
+        .roll_key_with_configs(
             &fixture.product_id,
             &fixture.surface_id,
             &key_id,
             Duration::from_secs(3600),
-            &ScanOptions::for_home(fixture.home()),
+            Some(&ScanOptions::for_home(fixture.home())),
             Utc::now(),
         )
         .await?;
@@ -207,7 +208,10 @@ async fn a_roll_rewrites_the_config_in_place_and_the_new_key_verifies() -> Resul
     let after = fs::read_to_string(&path)?;
     assert_eq!(after, before.replace(&key, &new_key));
     assert!(after.contains("// the docs server"));
-    let report = &rolled.report;
+    let report = rolled
+        .report
+        .as_ref()
+        .context("configs were to be updated")?;
     assert!(report.verified, "{:?}", report.verify_code);
     assert_eq!(report.old_key_id, key_id);
     assert_eq!(report.configs.len(), 1);

@@ -17,8 +17,8 @@ use crate::extract::{Json, Path, Query};
 use crate::time::{self, Timestamp};
 use crate::{AppState, Error};
 
-/// The longest grace period of a roll: 30 days.
-const MAX_GRACE_SECONDS: u32 = 30 * 24 * 3600;
+/// The longest grace period of a roll, in the body's unit.
+const MAX_GRACE_SECONDS: u64 = mcp_keys_core::MAX_GRACE.as_secs();
 
 /// Attempts at a key whose id is not taken yet. Ids are 8 random base62
 /// characters, so a second attempt is already rare.
@@ -148,7 +148,7 @@ async fn roll(
     Path((product_id, surface_id, key_id)): Path<(String, String, String)>,
     Json(body): Json<RollKey>,
 ) -> Result<Response, Error> {
-    if body.grace_period_seconds > MAX_GRACE_SECONDS {
+    if u64::from(body.grace_period_seconds) > MAX_GRACE_SECONDS {
         return Err(Error::Invalid(format!(
             "gracePeriodSeconds must be at most {MAX_GRACE_SECONDS}"
         )));
