@@ -4,7 +4,8 @@
 //! databases, asking the keyring and binding the service's port take about
 //! a tenth of a second); commands wait for it.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use mcp_keys_manager::{Actor, Manager, Session};
 use mcp_keys_server::Embedded;
@@ -31,6 +32,8 @@ pub struct Services {
     pub keyring_error: Option<String>,
     /// Keys generated in this run and not yet closed by the user.
     pub reveals: Reveals,
+    /// A session per saved connection, kept between commands.
+    pub sessions: Sessions,
 }
 
 impl Services {
@@ -55,7 +58,43 @@ impl Services {
             local_error,
             keyring_error,
             reveals: Reveals::default(),
+            sessions: Sessions::default(),
         })
+    }
+}
+
+/// The sessions of the saved connections, kept between commands: each reads
+/// its connection and its token (a D-Bus call to the keyring) once, and
+/// keeps one HTTP client whose connections are reused. Forgotten whenever
+/// the app adds or removes a connection.
+#[derive(Debug, Default)]
+pub struct Sessions(Mutex<HashMap<String, Session>>);
+
+impl Sessions {
+    /// The session of the saved connection `connection_id`, made on first use.
+    pub async fn get(
+        &self,
+        manager: &Manager,
+        connection_id: &str,
+    ) -> Result<Session, mcp_keys_manager::Error> {
+        if let Some(session) = self.lock().get(connection_id) {
+            return Ok(session.clone());
+        }
+        let session = manager.session(Some(connection_id)).await?;
+        self.lock()
+            .insert(connection_id.to_owned(), session.clone());
+        Ok(session)
+    }
+
+    /// Drops every session: a connection was added (perhaps with a new
+    /// token for a saved server) or removed.
+    pub fn forget_all(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+        // A panic while holding the lock leaves a map that is still whole.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -124,11 +163,10 @@ impl<R: Runtime> ServicesExt for tauri::AppHandle<R> {
     }
 
     async fn session(&self, connection_id: &str) -> Result<Session, IpcError> {
-        Ok(self
-            .services()
-            .await?
-            .manager
-            .session(Some(connection_id))
+        let services = self.services().await?;
+        Ok(services
+            .sessions
+            .get(&services.manager, connection_id)
             .await?)
     }
 }

@@ -15,12 +15,10 @@ pub async fn connection_add<R: Runtime>(
     app: AppHandle<R>,
     request: NewConnectionRequest,
 ) -> IpcResult<Connection> {
-    Ok(app
-        .services()
-        .await?
-        .manager
-        .add_connection(request, Utc::now())
-        .await?)
+    let services = app.services().await?;
+    let added = services.manager.add_connection(request, Utc::now()).await;
+    services.sessions.forget_all();
+    Ok(added?)
 }
 
 /// Forgets a connection and deletes its token from the keyring.
@@ -29,10 +27,9 @@ pub async fn connection_remove<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
 ) -> IpcResult<()> {
-    app.services()
-        .await?
-        .manager
-        .remove_connection(&connection_id)
-        .await?;
+    let services = app.services().await?;
+    let removed = services.manager.remove_connection(&connection_id).await;
+    services.sessions.forget_all();
+    removed?;
     Ok(())
 }

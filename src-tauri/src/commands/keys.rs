@@ -54,7 +54,10 @@ pub async fn key_generate<R: Runtime>(
     request: GenerateKey,
 ) -> IpcResult<Reveal> {
     let services = app.services().await?;
-    let session = services.manager.session(Some(&connection_id)).await?;
+    let session = services
+        .sessions
+        .get(&services.manager, &connection_id)
+        .await?;
     let created = session
         .generate_key(&product_id, &surface_id, &request, Utc::now())
         .await?;
@@ -104,7 +107,10 @@ pub async fn key_roll<R: Runtime>(
     // The client refuses more than `MAX_GRACE`, before asking the service.
     let grace = Duration::from_secs(grace_seconds);
     let services = app.services().await?;
-    let session = services.manager.session(Some(&connection_id)).await?;
+    let session = services
+        .sessions
+        .get(&services.manager, &connection_id)
+        .await?;
     let options = match update_configs {
         Some(true) => Some(super::ide::options(projects.unwrap_or_default())?),
         _ => None,
