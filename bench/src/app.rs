@@ -1,4 +1,4 @@
-//! The desktop app's bench (issue 6), beside a minimal Tauri app built and
+//! The desktop app's bench, beside a minimal Tauri app built and
 //! measured in the same run (`bench/baseline`): WebKitGTK alone costs
 //! hundreds of MB and most of a second here, so the targets are ratios to
 //! what Tauri and WebKit cost by themselves on the same machine.
@@ -31,7 +31,7 @@ use super::stats::median;
 use super::{Load, interrupt, seed, server};
 use crate::{command, paths};
 
-/// Keys on the surface the app opens, as issue 6 sets it.
+/// Keys on the surface the app opens, as the bench's target sets it.
 const KEYS: usize = 1000;
 
 /// How long an app idles before its memory is read.

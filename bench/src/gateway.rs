@@ -1,4 +1,4 @@
-//! The gateway's bench (issue 15): `tools/call` of one stdio MCP server
+//! The gateway's bench: `tools/call` of one stdio MCP server
 //! (server-everything's `echo`) under the same load, in one run:
 //!
 //! - straight to the server, over its own Streamable HTTP transport (the

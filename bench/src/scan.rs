@@ -1,4 +1,4 @@
-//! The IDE scan's bench (issue 5): a home with every client configured and
+//! The IDE scan's bench: a home with every client configured and
 //! 500 project folders (written by `bench/scan`), scanned again and again
 //! with a warm cache, beside `find` over the same files.
 //!
@@ -21,7 +21,7 @@ use super::stats::{median, percentile};
 use super::{Load, interrupt};
 use crate::{command, paths};
 
-/// Project folders in the bench home, as issue 5 sets it.
+/// Project folders in the bench home, as the bench's target sets it.
 const PROJECTS: usize = 500;
 
 /// The project configs each bench project holds (Claude Code, Cursor,

@@ -1,4 +1,4 @@
-//! The key service's bench (issue 3): `mcp-keys serve` built in release,
+//! The key service's bench: `mcp-keys serve` built in release,
 //! on SQLite and on PostgreSQL, under a fixed load of
 //!
 //! - `GET /health`, unauthenticated, the baseline;

@@ -1,4 +1,4 @@
-//! Rotation reminders in the desktop app (issue 7): a scheduler that checks
+//! Rotation reminders in the desktop app: a scheduler that checks
 //! what is due at start, every hour and after the machine wakes, sends the
 //! notifications [`Manager::plan_notifications`] claims, keeps the tray's
 //! count up to date, and keeps the app alive in the tray when its window is

@@ -1,4 +1,4 @@
-//! Which IDE uses which key (issue 5): a key the app generated, pasted into
+//! Which IDE uses which key: a key the app generated, pasted into
 //! Cursor's config in the app's home folder, is identified as active on the
 //! IDEs page and shown as "Used by Cursor" in the Keys tab; doctor's one-click
 //! fix adds a project's config to its `.gitignore`.

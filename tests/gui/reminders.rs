@@ -1,4 +1,4 @@
-//! Rotation reminders delivered for real (issue 7): the app under Xvfb on
+//! Rotation reminders delivered for real: the app under Xvfb on
 //! its own D-Bus session, where the notification server (dunst) is started
 //! by D-Bus activation; `dbus-monitor` captures the
 //! org.freedesktop.Notifications `Notify` call with its title and body.

@@ -1,4 +1,4 @@
-//! Rotating in one step (issues 5 and 7): Roll, with "Update these IDE
+//! Rotating in one step: Roll, with "Update these IDE
 //! configs" checked, writes the new key into Cursor's config in place (only
 //! the key's bytes change), checks it on the surface and says to restart
 //! Cursor; with no grace period the old key is refused at once.

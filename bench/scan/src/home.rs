@@ -1,4 +1,4 @@
-//! The scan bench's home (issue 5): a Linux-layout home with a config for
+//! The scan bench's home: a Linux-layout home with a config for
 //! every client and N project folders, each with a Claude Code, Cursor,
 //! VS Code and Codex project config, all holding one real-format key.
 

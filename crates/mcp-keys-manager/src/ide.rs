@@ -1,4 +1,4 @@
-//! IDE configs and the key services (issue 5, DESIGN §5 `scan` / `doctor`):
+//! IDE configs and the key services (DESIGN §5 `scan` / `doctor`):
 //! the configs [`mcp_keys_ide`] finds are matched against every saved
 //! connection, the result is kept in the local store for "Used by" and the
 //! revoke dialog, and a roll can rewrite every config that held the old key.

@@ -1,4 +1,4 @@
-//! Rotation reminders (issue 7): which keys need attention, and which
+//! Rotation reminders: which keys need attention, and which
 //! desktop notifications to send about them, the same for the desktop
 //! app's scheduler and `mcp-keys reminders [--notify]`.
 //!

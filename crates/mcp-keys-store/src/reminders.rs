@@ -1,4 +1,4 @@
-//! Reminder state (issue 7): which notification was sent when, what the
+//! Reminder state: which notification was sent when, what the
 //! user snoozed, and which keys they asked never to be reminded about.
 //!
 //! The desktop app and `mcp-keys reminders --notify` may look at the same

@@ -1,4 +1,4 @@
-//! Rotation policies: how often keys should be rolled (issue 7), a default
+//! Rotation policies: how often keys should be rolled, a default
 //! per environment and an override per key, and the moment each key's
 //! period counts from.
 

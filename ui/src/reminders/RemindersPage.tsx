@@ -34,7 +34,7 @@ type Notice =
 type FocusAfter = { list: "due" | "snoozed"; index: number };
 
 /**
- * Every key that needs attention now (issue 7): rotation due or overdue,
+ * Every key that needs attention now: rotation due or overdue,
  * expiring, revoked but still configured, or leaked into git. Follows Rust's
  * `reminder://changed`, so a check in the background updates the list.
  */

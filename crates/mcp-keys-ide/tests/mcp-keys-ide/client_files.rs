@@ -1,4 +1,4 @@
-//! Layouts the real clients write (issue 14): a key in two scopes of
+//! Layouts the real clients write: a key in two scopes of
 //! `~/.claude.json`, one `.mcp.json` read by two clients, Codex's shell
 //! snapshots, and the shell lines that set a variable.
 

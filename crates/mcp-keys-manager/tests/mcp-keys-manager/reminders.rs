@@ -1,4 +1,4 @@
-//! Rotation reminders (issue 7): the due-date logic with an injected clock
+//! Rotation reminders: the due-date logic with an injected clock
 //! (`due`), the notification plan and its claims in a real SQLite store
 //! (`notifications`), and the facts gathered from a real key service or,
 //! offline, from the cache (`gather`). The helpers they share are here.
