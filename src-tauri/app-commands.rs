@@ -25,6 +25,8 @@ app_commands! {
     ide::ide_doctor,
     ide::ide_fix,
     ide::key_usage,
+    ide::ide_clients,
+    ide::ide_snippets,
     reminders::reminders_list,
     reminders::reminders_due_count,
     reminders::reminder_snooze,

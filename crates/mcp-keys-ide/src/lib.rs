@@ -10,6 +10,8 @@
 //!   statuses come from a [`KeyLookup`] the caller fills from the key
 //!   service (`POST /v1/keys/identify`) and its cache.
 //! - [`doctor`]: the findings of DESIGN §5, each with a message and a fix.
+//! - [`snippet`]: a ready-to-paste config per client for one endpoint,
+//!   written from the registry.
 //! - [`edit`]: replace a key, move it to a variable reference, add a
 //!   `.gitignore` entry; atomic, backed up, only the key's bytes change.
 //!
@@ -30,6 +32,7 @@ mod lookup;
 pub mod registry;
 mod scan;
 mod shell;
+pub mod snippet;
 mod syntax;
 
 pub use copies::{CopiedKey, find_copied_keys};

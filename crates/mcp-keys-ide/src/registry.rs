@@ -1,7 +1,9 @@
 //! The client registry: which IDE keeps its MCP servers where, in which
 //! format, and how a key can be written there. Kept as data
 //! (`registry/clients.json`) so a new client or path is a data change, and
-//! so the documentation each rule follows sits beside the rule.
+//! so the documentation each rule follows sits beside the rule. The same
+//! data gives the UI its list of clients ([`known_clients`]) and the
+//! Connect tab its configs ([`crate::snippet`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -9,6 +11,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::snippet::SnippetSpec;
 use crate::{Error, Result};
 
 /// The registry text, embedded at build time.
@@ -255,6 +258,19 @@ pub struct ClientSpec {
     /// environment (Codex's shell snapshots).
     #[serde(default)]
     pub copies: Vec<ClientCopy>,
+    /// The ready-to-paste config of the Connect tab, when the client has one.
+    #[serde(default)]
+    pub snippet: Option<SnippetSpec>,
+}
+
+/// A client as the UI names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct KnownClient {
+    /// The client.
+    pub id: ClientId,
+    /// Its display name ("Cursor").
+    pub name: String,
 }
 
 /// Files a client writes that can hold a copy of a key it was given
@@ -288,6 +304,18 @@ struct RegistryFile {
 pub fn clients() -> &'static [ClientSpec] {
     static CLIENTS: OnceLock<Vec<ClientSpec>> = OnceLock::new();
     CLIENTS.get_or_init(|| load().unwrap_or_default())
+}
+
+/// Every client of the registry with its display name, in the registry's
+/// order.
+pub fn known_clients() -> Vec<KnownClient> {
+    clients()
+        .iter()
+        .map(|spec| KnownClient {
+            id: spec.id,
+            name: spec.name.clone(),
+        })
+        .collect()
 }
 
 /// The registry entry of `id`.

@@ -1,9 +1,13 @@
 //! The IDEs page: which IDE config uses which key, doctor's findings, their
-//! one-click fixes, and "Used by" for a key. Thin: each calls the manager.
+//! one-click fixes, and "Used by" for a key; the clients the UI names and
+//! their Connect-tab configs. Thin: each calls the manager or the IDE
+//! crate's registry.
 
 use std::path::PathBuf;
 
 use chrono::Utc;
+use mcp_keys_ide::registry::{self, KnownClient};
+use mcp_keys_ide::snippet::{self, ConnectSnippets};
 use mcp_keys_manager::{IdeDoctor, IdeScan, KeyServices, ScanOptions};
 use mcp_keys_store::ScanResult;
 use tauri::{AppHandle, Runtime};
@@ -84,4 +88,18 @@ pub async fn key_usage<R: Runtime>(
     key_id: String,
 ) -> IpcResult<Vec<ScanResult>> {
     Ok(app.services().await?.manager.key_usage(&key_id).await?)
+}
+
+/// Every client MCP Keys knows, with its display name, in the registry's
+/// order: the UI names clients and suggests key names from this.
+#[tauri::command]
+pub fn ide_clients() -> Vec<KnownClient> {
+    registry::known_clients()
+}
+
+/// A ready-to-paste config per client for the surface `surface_name` at
+/// `url`, the key a placeholder (the Connect tab).
+#[tauri::command]
+pub fn ide_snippets(surface_name: String, url: String) -> ConnectSnippets {
+    snippet::connect_snippets(&surface_name, &url)
 }

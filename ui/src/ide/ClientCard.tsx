@@ -1,6 +1,6 @@
 import { useId } from "react";
 import type { ScanEntry } from "../bindings/ScanEntry";
-import { clientName } from "../model/ides";
+import { useClientName } from "./clients";
 import type { ClientGroup } from "./grouping";
 import type { KnownNames } from "./names";
 import { ScanStatusBadge, ScopeBadge } from "./ScanBadges";
@@ -15,7 +15,7 @@ type ClientCardProps = {
 /** One client: each of its config files, and the keys in each. */
 export function ClientCard({ group, firstConfigIndex, names }: ClientCardProps) {
   const titleId = useId();
-  const name = clientName(group.client);
+  const name = useClientName()(group.client);
   return (
     <section
       className="ide-client"

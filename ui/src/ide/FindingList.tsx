@@ -2,7 +2,7 @@ import type { Finding } from "../bindings/Finding";
 import { Button } from "../components/Button";
 import { ErrorBanner } from "../components/ErrorBanner";
 import type { IpcError } from "../bindings/IpcError";
-import { clientName } from "../model/ides";
+import { useClientName } from "./clients";
 import { SeverityBadge } from "./ScanBadges";
 
 /** The one finding the app can fix by itself: a plaintext key in a config git would pick up. */
@@ -23,6 +23,7 @@ type FindingListProps = {
 
 /** Findings, most severe first as Rust sorts them: what is wrong and what to do about it. */
 export function FindingList({ findings, testId, fix = null, onFix }: FindingListProps) {
+  const clientName = useClientName();
   return (
     <ul className="ide-findings">
       {findings.map((finding, index) => {

@@ -9,6 +9,7 @@ import { ignoreIdeConfig } from "../lib/ipc/ide";
 import { toIpcError } from "../lib/ipc/ipcError";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { ClientCard } from "./ClientCard";
+import { useClientName } from "./clients";
 import { FindingList, type FixState } from "./FindingList";
 import { groupByClient } from "./grouping";
 import { useIdeScan } from "./IdeScanContext";
@@ -60,7 +61,8 @@ export function IdesPage({ workspace }: IdesPageProps) {
   const treeNames = useMemo(() => knownNames(workspace), [workspace]);
   const loadedKeyNames = useKeyNames(workspace, entries, treeNames);
   const names = useMemo(() => knownNames(workspace, loadedKeyNames), [workspace, loadedKeyNames]);
-  const groups = groupByClient(entries);
+  const clientName = useClientName();
+  const groups = groupByClient(entries, clientName);
   let configCount = 0;
 
   return (

@@ -1,7 +1,7 @@
 import type { ClientId } from "../bindings/ClientId";
 import type { ConfigScope } from "../bindings/ConfigScope";
 import type { ScanEntry } from "../bindings/ScanEntry";
-import { clientName } from "../model/ides";
+import type { ClientNameOf } from "./clients";
 
 /** One config file and the key occurrences in it, in file order. */
 export type ConfigGroup = {
@@ -18,8 +18,11 @@ export type ClientGroup = {
 
 const scopeOrder: Record<ConfigScope, number> = { global: 0, project: 1 };
 
-/** The scan as the IDEs page shows it: by client (A to Z), then by config file. */
-export function groupByClient(entries: readonly ScanEntry[]): ClientGroup[] {
+/** The scan as the IDEs page shows it: by client (A to Z by name), then by config file. */
+export function groupByClient(
+  entries: readonly ScanEntry[],
+  clientName: ClientNameOf,
+): ClientGroup[] {
   const clients = new Map<ClientId, Map<string, ConfigGroup>>();
   for (const entry of entries) {
     const configs = clients.get(entry.client) ?? new Map<string, ConfigGroup>();

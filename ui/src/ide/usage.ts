@@ -1,9 +1,13 @@
 import type { ScanEntry } from "../bindings/ScanEntry";
 import type { AffectedConfig } from "../keys/RevokeDialog";
-import { clientName } from "../model/ides";
+import type { ClientNameOf } from "./clients";
 
 /** The clients whose configs hold the key ("Used by"), by display name, each once, A to Z. */
-export function clientsUsing(entries: readonly ScanEntry[], keyId: string): string[] {
+export function clientsUsing(
+  entries: readonly ScanEntry[],
+  keyId: string,
+  clientName: ClientNameOf,
+): string[] {
   const names = new Set(
     entries.filter((entry) => entry.keyId === keyId).map((entry) => clientName(entry.client)),
   );
@@ -11,7 +15,11 @@ export function clientsUsing(entries: readonly ScanEntry[], keyId: string): stri
 }
 
 /** The config files that hold the key: what revoking it breaks. Each file once. */
-export function configsUsing(entries: readonly ScanEntry[], keyId: string): AffectedConfig[] {
+export function configsUsing(
+  entries: readonly ScanEntry[],
+  keyId: string,
+  clientName: ClientNameOf,
+): AffectedConfig[] {
   const seen = new Set<string>();
   const configs: AffectedConfig[] = [];
   for (const entry of entries) {

@@ -6,7 +6,7 @@ import { Field } from "../components/Field";
 import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
 import type { IpcError } from "../bindings/IpcError";
 import { generateKey, type SurfaceRef } from "../lib/ipc/keys";
-import { IDES, nextSuggestedName, suggestedKeyName } from "../model/ides";
+import { nextSuggestedName, suggestedKeyName, useKnownClients } from "../ide/clients";
 import { defaultRotationDays } from "../model/rotation";
 import type { Environment } from "../bindings/Environment";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
@@ -54,7 +54,16 @@ export function GenerateKeyDialog({
   onGenerated,
   onClose,
 }: GenerateKeyDialogProps) {
-  const [name, setName] = useState(() => nextSuggestedName(surface.keys.map((k) => k.name)));
+  const clients = useKnownClients();
+  // Until a name is typed or picked, the suggestion: it may come a moment
+  // after the dialog opens, with the clients.
+  const [chosenName, setName] = useState<string | null>(null);
+  const name =
+    chosenName ??
+    nextSuggestedName(
+      clients,
+      surface.keys.map((k) => k.name),
+    );
   const [environment, setEnvironment] = useState<Environment>(surface.environment);
   const [scopes, setScopes] = useState<ReadonlySet<string>>(new Set());
   const [expiry, setExpiry] = useState("never");
@@ -151,18 +160,18 @@ export function GenerateKeyDialog({
           )}
         </Field>
         <div className="choice-row" role="group" aria-label="Name it for an IDE">
-          {IDES.map((ide) => {
-            const suggestion = suggestedKeyName(ide);
+          {clients.map((client) => {
+            const suggestion = suggestedKeyName(client);
             return (
               <button
-                key={ide.slug}
+                key={client.id}
                 type="button"
                 className="chip"
                 aria-pressed={name === suggestion}
-                data-testid={`generate-ide-${ide.slug}`}
+                data-testid={`generate-ide-${client.id}`}
                 onClick={() => setName(suggestion)}
               >
-                {ide.name}
+                {client.name}
               </button>
             );
           })}

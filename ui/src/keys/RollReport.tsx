@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import type { ConfigRollReport } from "../bindings/ConfigRollReport";
 import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
-import { clientName } from "../model/ides";
+import { useClientName } from "../ide/clients";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import "./RollReport.css";
 
@@ -40,6 +40,7 @@ export function RollReport({ report, oldKey }: RollReportProps) {
   const titleId = useId();
   // "Already stopped" is judged once, when the report appears.
   const [shownAt] = useState(() => new Date());
+  const clientName = useClientName();
   const restart = report.restart.map(clientName);
   const failed = report.configs.filter((config) => !config.updated).length;
 

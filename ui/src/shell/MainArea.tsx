@@ -1,5 +1,6 @@
 import { EmptyState } from "../components/EmptyState";
 import { useIdeScan } from "../ide/IdeScanContext";
+import { useClientName } from "../ide/clients";
 import { IdesPage } from "../ide/IdesPage";
 import { clientsUsing, configsUsing } from "../ide/usage";
 import type { KeyTarget } from "../lib/ipc/appEvents";
@@ -77,6 +78,7 @@ function SurfaceArea({
   onSurfaceCreated,
 }: SurfaceAreaProps) {
   const ideScan = useIdeScan();
+  const clientName = useClientName();
   const selected = findSelectedSurface(workspace, selection);
   const local = localConnection(workspace);
   if (selected) {
@@ -90,8 +92,8 @@ function SurfaceArea({
         product={selected.product}
         surface={selected.surface}
         offline={selected.offline}
-        usedBy={entries ? (key) => clientsUsing(entries, key.id) : undefined}
-        affectedConfigs={entries ? (key) => configsUsing(entries, key.id) : undefined}
+        usedBy={entries ? (key) => clientsUsing(entries, key.id, clientName) : undefined}
+        affectedConfigs={entries ? (key) => configsUsing(entries, key.id, clientName) : undefined}
         onKeysChanged={ideScan.refresh}
         openRollFor={rollRequest?.keyId}
         preloaded={

@@ -1,24 +1,37 @@
 import { useEffect, useId, useState } from "react";
 import { Button } from "../components/Button";
+import { ErrorBanner } from "../components/ErrorBanner";
 import { PanelHeader } from "../components/PanelHeader";
+import { useClientName } from "../ide/clients";
 import { copyText } from "../lib/copyText";
-import { configSnippets, KEY_PLACEHOLDER, type ConfigSnippet } from "../model/ideSnippets";
+import { ideSnippets } from "../lib/ipc/ide";
+import { useLoad } from "../lib/useLoad";
+import type { ConfigSnippet } from "../bindings/ConfigSnippet";
+import type { ConnectSnippets } from "../bindings/ConnectSnippets";
 import type { Surface } from "../bindings/Surface";
 import "./ConnectTab.css";
+
+/** A server may not say where the endpoint is; then there is nothing to put in a config. */
+const NO_SNIPPETS: ConnectSnippets = { keyPlaceholder: "", snippets: [] };
 
 /** Where a client connects to, and a ready config for each IDE (with the key as a placeholder). */
 export function ConnectTab({ surface }: { surface: Pick<Surface, "name" | "url"> }) {
   const { name, url } = surface;
-  // A server may not say where the endpoint is; then there is nothing to put in a config.
-  const snippets = url === null ? [] : configSnippets({ name, url });
+  const load = useLoad(
+    () => (url === null ? Promise.resolve(NO_SNIPPETS) : ideSnippets({ name, url })),
+    `${name}\n${url ?? ""}`,
+  );
+  const { state } = load;
+  const placeholder = state.status === "ready" ? state.data.keyPlaceholder : "";
   return (
     <>
       <PanelHeader
         title="Connect"
         description={
           <>
-            Paste the config for your IDE, then replace <code>{KEY_PLACEHOLDER}</code> with a key
-            generated for it on the Keys tab.
+            Paste the config for your IDE, then replace{" "}
+            {placeholder ? <code>{placeholder}</code> : "the placeholder"} with a key generated for
+            it on the Keys tab.
           </>
         }
       />
@@ -32,10 +45,12 @@ export function ConnectTab({ surface }: { surface: Pick<Surface, "name" | "url">
           <code>Authorization: Bearer mcp_…</code>
         </dd>
       </dl>
+      {state.status === "error" && <ErrorBanner error={state.error} onRetry={load.retry} />}
       <div className="connect-tab__snippets" data-testid="connect-snippets">
-        {snippets.map((snippet) => (
-          <SnippetCard key={snippet.ide.slug} snippet={snippet} />
-        ))}
+        {state.status === "ready" &&
+          state.data.snippets.map((snippet) => (
+            <SnippetCard key={snippet.client} snippet={snippet} />
+          ))}
       </div>
     </>
   );
@@ -43,6 +58,7 @@ export function ConnectTab({ surface }: { surface: Pick<Surface, "name" | "url">
 
 function SnippetCard({ snippet }: { snippet: ConfigSnippet }) {
   const titleId = useId();
+  const clientName = useClientName()(snippet.client);
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   useEffect(() => {
     if (copied === null) {
@@ -63,18 +79,18 @@ function SnippetCard({ snippet }: { snippet: ConfigSnippet }) {
     <section
       className="snippet"
       aria-labelledby={titleId}
-      data-testid={`snippet-${snippet.ide.slug}`}
+      data-testid={`snippet-${snippet.client}`}
     >
       <header className="snippet__header">
         <h3 id={titleId} className="snippet__title">
-          {snippet.ide.name}
+          {clientName}
         </h3>
         <code className="snippet__where">{snippet.where}</code>
         <Button
           size="sm"
           icon={copied === "yes" ? "check" : "copy"}
-          aria-label={`Copy the ${snippet.ide.name} config`}
-          data-testid={`snippet-copy-${snippet.ide.slug}`}
+          aria-label={`Copy the ${clientName} config`}
+          data-testid={`snippet-copy-${snippet.client}`}
           onClick={copy}
         >
           {copied === "yes" ? "Copied" : copied === "failed" ? "Select and copy" : "Copy"}

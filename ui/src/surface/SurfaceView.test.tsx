@@ -1,6 +1,7 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import type { ConnectSnippets } from "../bindings/ConnectSnippets";
 import { callsOf, fakeInvoke } from "../test/fakeInvoke";
 import { event, key, localConnection, product, surface } from "../test/fixtures";
 import { SurfaceView } from "./SurfaceView";
@@ -195,23 +196,39 @@ describe("SurfaceView", () => {
     expect(await screen.findByTestId("activity-empty")).toBeInTheDocument();
   });
 
-  it("gives a copyable config for every IDE, with the surface's URL and no key", async () => {
-    fakeInvoke({ surface_get: () => surface() });
+  it("shows Rust's config for each client, named as the registry names it, copyable", async () => {
+    const url = String(surface().url);
+    const claudeCode = `claude mcp add --transport http docs-search ${url} --header "Authorization: Bearer YOUR_API_KEY"`;
+    const calls = fakeInvoke({
+      surface_get: () => surface(),
+      ide_snippets: (): ConnectSnippets => ({
+        keyPlaceholder: "YOUR_API_KEY",
+        snippets: [
+          { client: "claude-code", where: "Terminal", language: "shell", text: claudeCode },
+          {
+            client: "cursor",
+            where: "~/.cursor/mcp.json",
+            language: "json",
+            text: `{ "mcpServers": { "docs-search": { "url": "${url}", "headers": { "Authorization": "Bearer YOUR_API_KEY" } } } }`,
+          },
+        ],
+      }),
+    });
     const writeText = vi.fn().mockResolvedValue(undefined);
     Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
     renderView();
 
     await userEvent.click(screen.getByTestId("tab-connect"));
+    const cursor = await screen.findByTestId("snippet-cursor");
+    expect(callsOf(calls, "ide_snippets")[0]?.args).toEqual({ surfaceName: "Docs search", url });
     const snippets = within(screen.getByTestId("connect-snippets")).getAllByRole("region");
-    expect(snippets).toHaveLength(10);
-    const cursor = screen.getByTestId("snippet-cursor");
-    expect(cursor).toHaveTextContent(String(surface().url));
-    expect(cursor).toHaveTextContent("Bearer YOUR_API_KEY");
+    expect(snippets).toHaveLength(2);
+    expect(cursor).toHaveTextContent("Cursor");
+    expect(cursor).toHaveTextContent(url);
+    expect(screen.getByTestId("surface-view")).toHaveTextContent("replace YOUR_API_KEY with a key");
 
     await userEvent.click(screen.getByTestId("snippet-copy-claude-code"));
-    expect(writeText).toHaveBeenCalledWith(
-      `claude mcp add --transport http docs-search ${surface().url} --header "Authorization: Bearer YOUR_API_KEY"`,
-    );
+    expect(writeText).toHaveBeenCalledWith(claudeCode);
     expect(screen.getByTestId("snippet-copy-claude-code")).toHaveTextContent("Copied");
   });
 });

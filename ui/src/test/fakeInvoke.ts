@@ -1,5 +1,6 @@
 import { invoke, isTauri } from "@tauri-apps/api/core";
 import { vi } from "vitest";
+import { knownClients } from "./fixtures";
 
 /*
  * A fake of the Rust side for component tests: each command answers from a
@@ -11,6 +12,14 @@ export type Handler = (args: Record<string, unknown>) => unknown;
 
 export type Call = { command: string; args: Record<string, unknown> };
 
+/**
+ * Answers that never change while the app runs (the client registry is built
+ * into it), given to every test unless it passes its own handler.
+ */
+const constant: Record<string, Handler> = {
+  ide_clients: () => knownClients,
+};
+
 /** Routes `invoke` to the handlers and records every call, in order. */
 export function fakeInvoke(handlers: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
@@ -18,7 +27,7 @@ export function fakeInvoke(handlers: Record<string, Handler>): Call[] {
   vi.mocked(invoke).mockImplementation(async (command: string, args?: unknown) => {
     const given = (args ?? {}) as Record<string, unknown>;
     calls.push({ command, args: given });
-    const handler = handlers[command];
+    const handler = handlers[command] ?? constant[command];
     if (!handler) {
       throw { code: "internal", message: `The fake has no ${command} command.` };
     }

@@ -1,4 +1,7 @@
+import registry from "../../../crates/mcp-keys-ide/src/registry/clients.json";
 import type { AppInfo } from "../bindings/AppInfo";
+import type { ClientId } from "../bindings/ClientId";
+import type { KnownClient } from "../bindings/KnownClient";
 import type { Finding } from "../bindings/Finding";
 import type { IdeDoctor } from "../bindings/IdeDoctor";
 import type { IdeScan } from "../bindings/IdeScan";
@@ -12,6 +15,12 @@ import type { Surface } from "../bindings/Surface";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /** Test data shaped like the real answers; shared by the component tests. */
+
+/** What `ide_clients` answers: the clients of the registry the app is built with. */
+export const knownClients: KnownClient[] = registry.clients.map(({ id, name }) => ({
+  id: id as ClientId,
+  name,
+}));
 
 export const appInfo: AppInfo = {
   name: "MCP Keys",

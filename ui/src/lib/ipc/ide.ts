@@ -1,5 +1,7 @@
+import type { ConnectSnippets } from "../../bindings/ConnectSnippets";
 import type { IdeDoctor } from "../../bindings/IdeDoctor";
 import type { IdeScan } from "../../bindings/IdeScan";
+import type { KnownClient } from "../../bindings/KnownClient";
 import { invokeCommand } from "./invoke";
 
 /**
@@ -22,4 +24,20 @@ export function doctorIdes(projects: readonly string[]): Promise<IdeDoctor> {
  */
 export function ignoreIdeConfig(configPath: string): Promise<string> {
   return invokeCommand<string>("ide_fix", { configPath });
+}
+
+/** Every client MCP Keys knows (IDEs and agents), with its display name, in a stable order. */
+export function ideClients(): Promise<KnownClient[]> {
+  return invokeCommand<KnownClient[]>("ide_clients");
+}
+
+/**
+ * A ready-to-paste config per client for a surface's MCP endpoint, written in
+ * each client's own format with a placeholder where the key goes.
+ */
+export function ideSnippets(surface: { name: string; url: string }): Promise<ConnectSnippets> {
+  return invokeCommand<ConnectSnippets>("ide_snippets", {
+    surfaceName: surface.name,
+    url: surface.url,
+  });
 }
