@@ -35,4 +35,5 @@ app_commands! {
     reminders::autostart_set,
     settings::settings_get,
     settings::settings_set,
+    settings::audit_list,
 }

@@ -81,6 +81,20 @@ async fn the_clipboard_delay_set_in_settings_clears_a_copied_key() -> Result<()>
         .await?;
     assert_eq!(production.as_deref(), Some("30"));
 
+    // What was done from here, the first run's product included.
+    app.wait_for_text("Key generated").await?;
+    let history = app.text(&testid("settings-audit")).await?;
+    for done in ["Product created", "Surface created", "Key generated"] {
+        assert!(
+            history.contains(done),
+            "{done:?} is in the history: {history}"
+        );
+    }
+    assert!(
+        !history.contains(copied.trim()),
+        "the history never shows a key"
+    );
+
     // Start at login: an XDG autostart entry that starts the app hidden in
     // the tray, and none once unticked.
     let autostart = app.desktop().home().join("home/.config/autostart");

@@ -1,5 +1,5 @@
 //! MCP Keys IDE support: which IDE config uses which key, why a client would
-//! get 401 or 403, and safe in-place edits of those configs (issue 5).
+//! get 401 or 403, and safe in-place edits of those configs.
 //!
 //! - [`registry`]: the clients, their config paths on each OS, formats and
 //!   where a key sits, as data (`registry/clients.json`).

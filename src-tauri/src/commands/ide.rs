@@ -12,28 +12,14 @@ use mcp_keys_manager::{IdeDoctor, IdeScan, KeyServices, ScanOptions};
 use mcp_keys_store::ScanResult;
 use tauri::{AppHandle, Runtime};
 
-use crate::error::{ErrorKind, IpcError, IpcResult};
+use crate::error::IpcResult;
 use crate::services::ServicesExt;
-
-/// The user's home folder: the clients' global configs are under it.
-fn home() -> IpcResult<PathBuf> {
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            IpcError::new(
-                ErrorKind::Internal,
-                "The home folder is not known (HOME is not set).",
-            )
-        })
-}
 
 /// The scan options of the user's home and `projects`.
 pub(super) fn options(projects: Vec<String>) -> IpcResult<ScanOptions> {
-    Ok(ScanOptions {
-        home: home()?,
-        projects: projects.into_iter().map(PathBuf::from).collect(),
-    })
+    Ok(ScanOptions::for_user(
+        projects.into_iter().map(PathBuf::from).collect(),
+    )?)
 }
 
 /// Scans the IDE configs of the user's home and `projects`; the result is

@@ -22,6 +22,7 @@ function fakeSettings(more: Record<string, Handler> = {}) {
       autostart = args.enabled === true;
       return autostart;
     },
+    audit_list: () => ({ entries: [], older: false }),
     ...more,
   });
 }
@@ -190,5 +191,39 @@ describe("SettingsPage", () => {
     expect(await screen.findByText("Checking the login item…")).toBeInTheDocument();
     reading.resolve(true);
     expect(await screen.findByTestId("settings-autostart")).toBeChecked();
+  });
+
+  it("lists what was done from this computer, newest first, and pages to older entries", async () => {
+    const entry = (id: number, action: string, detail: string, actor = "app") => ({
+      id,
+      at: "2026-12-05T10:00:00Z",
+      actor,
+      action,
+      connectionId: null,
+      productId: null,
+      surfaceId: null,
+      keyId: null,
+      detail,
+    });
+    const calls = fakeSettings({
+      audit_list: (args) =>
+        args.beforeId === null
+          ? { entries: [entry(3, "product.create", 'created product "Docs"')], older: true }
+          : { entries: [entry(1, "key.revoke", "revoked", "cli")], older: false },
+    });
+    const user = userEvent.setup();
+    render(<SettingsPage />);
+
+    const history = await screen.findByTestId("audit-3");
+    expect(history).toHaveTextContent('Product createdcreated product "Docs" in the app');
+    await user.click(screen.getByRole("button", { name: "Show older" }));
+
+    expect(await screen.findByTestId("audit-1")).toHaveTextContent("Key revoked");
+    expect(screen.getByTestId("audit-1")).toHaveTextContent("with the CLI");
+    expect(callsOf(calls, "audit_list").map((call) => call.args)).toEqual([
+      { beforeId: null },
+      { beforeId: 3 },
+    ]);
+    expect(screen.queryByRole("button", { name: "Show older" })).not.toBeInTheDocument();
   });
 });

@@ -3,13 +3,15 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Spinner } from "../components/Spinner";
 import { getSettings } from "../lib/ipc/settings";
 import { useLoad } from "../lib/useLoad";
+import { AuditLogSetting } from "./AuditLogSetting";
 import { AutostartSetting } from "./AutostartSetting";
 import { SettingsForm } from "./SettingsForm";
 import "./SettingsPage.css";
 
 /**
- * The app's settings (issues 6 and 7): how long a copied key stays on the
- * clipboard, the default rotation periods, and starting at login.
+ * The app's settings: how long a copied key stays on the clipboard, the
+ * default rotation periods, starting at login, and the history of what was
+ * done from this computer.
  */
 export function SettingsPage() {
   const titleId = useId();
@@ -36,6 +38,7 @@ export function SettingsPage() {
         <SettingsForm settings={state.data} onSaved={(saved) => settings.update(() => saved)} />
       )}
       <AutostartSetting />
+      <AuditLogSetting />
     </section>
   );
 }

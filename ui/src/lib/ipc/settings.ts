@@ -1,3 +1,4 @@
+import type { AuditPage } from "../../bindings/AuditPage";
 import type { Settings } from "../../bindings/Settings";
 import { invokeCommand } from "./invoke";
 
@@ -19,4 +20,9 @@ export function getAutostart(): Promise<boolean> {
 /** Starts the app at login, or stops doing so; resolves with what the system now says. */
 export function setAutostart(enabled: boolean): Promise<boolean> {
   return invokeCommand<boolean>("autostart_set", { enabled });
+}
+
+/** A page of what was done from this computer, newest first; `beforeId` asks for older entries. */
+export function listAuditLog(beforeId: number | null): Promise<AuditPage> {
+  return invokeCommand<AuditPage>("audit_list", { beforeId });
 }
