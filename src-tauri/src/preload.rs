@@ -13,8 +13,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use mcp_keys_client::Surface;
-use mcp_keys_manager::{ConnectionTree, Error, Manager};
+use mcp_keys_manager::{ConnectionTree, Error, Manager, SurfaceDetail};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use tokio::sync::oneshot;
@@ -34,8 +33,8 @@ pub struct OpenedSurface {
     pub connection_id: String,
     /// Its product.
     pub product_id: String,
-    /// The surface, keys included.
-    pub surface: Surface,
+    /// The surface, keys included, with when each key is due for rotation.
+    pub surface: SurfaceDetail,
 }
 
 /// What the first `workspace_load` answers with.
@@ -88,7 +87,11 @@ async fn first_screen(manager: &Manager) -> FirstScreen {
     let opened = match trees.as_ref().ok().and_then(|trees| first_surface(trees)) {
         Some((connection_id, product_id, surface_id)) => {
             let surface = match manager.session(Some(&connection_id)).await {
-                Ok(session) => session.surface(&product_id, &surface_id, Utc::now()).await,
+                Ok(session) => {
+                    session
+                        .surface_detail(&product_id, &surface_id, Utc::now())
+                        .await
+                }
                 Err(error) => Err(error),
             };
             // An error is left for the UI's own `surface_get`, which shows it.

@@ -84,7 +84,37 @@ async fn a_generated_key_is_copied_once_works_at_once_and_leaves_the_clipboard()
         "after closing, the key text is nowhere on the page"
     );
     app.screenshot("listed").await?;
+
+    // Rotation due as the reminders judge it: Settings' 180 days for a
+    // development key, and Never for a key made with "Remind to rotate: Never".
+    let due = rotation_due(&app, &key_id(&key)?).await?;
+    assert!(
+        !due.is_empty() && due != "Never" && due != "—",
+        "a date: {due:?}"
+    );
+    app.click("generate-key").await?;
+    app.fill("generate-name", "MCP - Zed").await?;
+    app.find(&testid("generate-rotation"))
+        .await?
+        .select_by_value("never")
+        .await?;
+    app.click("generate-submit").await?;
+    app.find(&testid("reveal-dialog")).await?;
+    let never = show_key(&app).await?;
+    close_reveal(&app).await?;
+    assert_eq!(rotation_due(&app, &key_id(&never)?).await?, "Never");
     app.close().await
+}
+
+/// The Keys table's "Rotation due" of a key, also when scrolled out of view.
+async fn rotation_due(app: &App, key_id: &str) -> Result<String> {
+    app.find(&testid(&format!("key-row-{key_id}"))).await?;
+    let text = app
+        .eval(&format!(
+            "return document.querySelector('[data-testid=\"key-rotation-{key_id}\"]').textContent"
+        ))
+        .await?;
+    Ok(text.as_str().unwrap_or_default().trim().to_owned())
 }
 
 #[tokio::test]

@@ -40,8 +40,8 @@ pub use mcp_keys_ide;
 pub use reminders::{
     DueReminder, DueReport, EXPIRY_WARNING_DAYS, KnownKey, NOTIFY_INTERVAL, Notification,
     ROTATION_WARNING_DAYS, Reminder, ReminderFacts, Snooze, TrackedLeak, UnreachableConnection,
-    find_due,
+    find_due, rotation_due_at,
 };
 pub use revocations::CompletedRevocations;
 pub use session::{Session, Target};
-pub use tree::{ConnectionTree, ProductTree};
+pub use tree::{ConnectionTree, ProductTree, SurfaceDetail};

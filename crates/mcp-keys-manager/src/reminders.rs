@@ -17,6 +17,7 @@ mod plan;
 
 pub use due::{
     EXPIRY_WARNING_DAYS, KnownKey, ROTATION_WARNING_DAYS, ReminderFacts, TrackedLeak, find_due,
+    rotation_due_at,
 };
 pub use gather::{DueReport, UnreachableConnection};
 pub use plan::{NOTIFY_INTERVAL, Notification, Snooze};

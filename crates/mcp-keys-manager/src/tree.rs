@@ -2,13 +2,16 @@
 //! fresh from each server, or from the local cache when a server is out of
 //! reach.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use mcp_keys_client::{KeyMetadata, Product, Surface, SurfaceFilter};
-use mcp_keys_store::{CacheItem, CachedEntity, Connection};
+use mcp_keys_store::{CacheItem, CachedEntity, Connection, KeyRotation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ts_rs::TS;
 
+use crate::reminders::rotation_due_at;
 use crate::{Error, Manager, Session};
 
 /// One connection and what it holds.
@@ -22,6 +25,22 @@ pub struct ConnectionTree {
     pub error: Option<Error>,
     /// Whether `products` come from the local cache.
     pub offline: bool,
+}
+
+/// A surface with all its keys, and when each is due for rotation.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SurfaceDetail {
+    /// The surface, keys included.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub surface: Surface,
+    /// When each key is due for rotation (RFC 3339), by key id: its own
+    /// period or its environment's default in Settings, from its last roll
+    /// or its creation; `null` for a key never to be rotated.
+    #[ts(type = "Record<string, string | null>")]
+    pub rotation_due: BTreeMap<String, Option<DateTime<Utc>>>,
 }
 
 /// A product and its surfaces.
@@ -101,6 +120,46 @@ impl Session {
             );
         }
         Ok(nest(products, surfaces))
+    }
+
+    /// When `key` is due for rotation (`None`: never), as the reminders
+    /// judge it: for a key just generated or rolled.
+    pub async fn rotation_due(&self, key: &KeyMetadata) -> Result<Option<DateTime<Utc>>, Error> {
+        let store = self.manager.store();
+        let policy = store.rotation_policy().await?;
+        let rotation = store.key_rotation(&key.id).await?;
+        Ok(rotation_due_at(key, rotation.as_ref(), &policy))
+    }
+
+    /// [`Session::surface`] with when each key is due for rotation, as the
+    /// reminders judge it.
+    pub async fn surface_detail(
+        &self,
+        product_id: &str,
+        surface_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SurfaceDetail, Error> {
+        let surface = self.surface(product_id, surface_id, now).await?;
+        let store = self.manager.store();
+        let policy = store.rotation_policy().await?;
+        let rotations: BTreeMap<String, KeyRotation> = store
+            .list_key_rotations()
+            .await?
+            .into_iter()
+            .map(|rotation| (rotation.key_id.clone(), rotation))
+            .collect();
+        let rotation_due = surface
+            .keys
+            .iter()
+            .map(|key| {
+                let due = rotation_due_at(key, rotations.get(&key.id), &policy);
+                (key.id.clone(), due)
+            })
+            .collect();
+        Ok(SurfaceDetail {
+            surface,
+            rotation_due,
+        })
     }
 
     /// A surface with its capabilities and every key; the keys are cached.

@@ -3,9 +3,9 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use mcp_keys_client::KeyMetadata;
-use mcp_keys_manager::{ConfigRollReport, GenerateKey};
+use mcp_keys_manager::{ConfigRollReport, GenerateKey, Session};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
@@ -22,6 +22,11 @@ pub struct Reveal {
     pub reveal_id: String,
     /// The new key's metadata.
     pub key: KeyMetadata,
+    /// When the new key is due for rotation (RFC 3339); `null` for never;
+    /// absent when the local store could not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string | null")]
+    pub rotation_due: Option<Option<DateTime<Utc>>>,
 }
 
 /// A rolled key: the new key waiting for its dialog, and the old one.
@@ -33,6 +38,11 @@ pub struct RollOutcome {
     pub reveal_id: String,
     /// The new key's metadata.
     pub key: KeyMetadata,
+    /// When the new key is due for rotation (RFC 3339); `null` for never;
+    /// absent when the local store could not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string | null")]
+    pub rotation_due: Option<Option<DateTime<Utc>>>,
     /// The old key, expiring at the end of the grace period.
     pub old_key: KeyMetadata,
     /// The server had no roll endpoint: the app revokes the old key itself
@@ -62,9 +72,11 @@ pub async fn key_generate<R: Runtime>(
         .generate_key(&product_id, &surface_id, &request, Utc::now())
         .await?;
     let reveal_id = services.reveals.hold(created.key)?;
+    let rotation_due = rotation_due(&session, &created.metadata).await;
     Ok(Reveal {
         reveal_id,
         key: created.metadata,
+        rotation_due,
     })
 }
 
@@ -127,11 +139,26 @@ pub async fn key_roll<R: Runtime>(
         .await?;
     let (rolled, configs) = (done.rolled, done.report);
     let reveal_id = services.reveals.hold(rolled.created.key)?;
+    let rotation_due = rotation_due(&session, &rolled.created.metadata).await;
     Ok(RollOutcome {
         reveal_id,
         key: rolled.created.metadata,
+        rotation_due,
         old_key: rolled.old_key,
         degraded: rolled.degraded,
         configs,
     })
+}
+
+/// When a key just made is due for rotation. The key exists and waits for
+/// its dialog: a due date the local store cannot give is left out (the
+/// surface's next load has it) rather than failing the call.
+async fn rotation_due(session: &Session, key: &KeyMetadata) -> Option<Option<DateTime<Utc>>> {
+    match session.rotation_due(key).await {
+        Ok(due) => Some(due),
+        Err(error) => {
+            tracing::warn!(%error, "the new key's rotation due date is not known");
+            None
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use mcp_keys_client::{Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus};
 use mcp_keys_core::{Environment, NamedSecret, Sensitive, Upstream, UpstreamChoice};
-use mcp_keys_manager::{ConnectionTree, ProductTree, Session};
+use mcp_keys_manager::{ConnectionTree, ProductTree, Session, SurfaceDetail};
 use mcp_keys_store::{Connection, KeyringSecrets, UPSTREAM_SECRETS_SERVICE};
 use serde::Serialize;
 use tauri::{AppHandle, Manager as _, Runtime};
@@ -78,17 +78,18 @@ pub async fn workspace_load<R: Runtime>(app: AppHandle<R>) -> IpcResult<Workspac
     })
 }
 
-/// One surface with its capabilities and all its keys.
+/// One surface with its capabilities and all its keys, and when each key
+/// is due for rotation.
 #[tauri::command]
 pub async fn surface_get<R: Runtime>(
     app: AppHandle<R>,
     connection_id: String,
     product_id: String,
     surface_id: String,
-) -> IpcResult<Surface> {
+) -> IpcResult<SurfaceDetail> {
     let session = app.session(&connection_id).await?;
     Ok(session
-        .surface(&product_id, &surface_id, Utc::now())
+        .surface_detail(&product_id, &surface_id, Utc::now())
         .await?)
 }
 

@@ -12,4 +12,9 @@ revealId: string,
 /**
  * The new key's metadata.
  */
-key: KeyMetadata, };
+key: KeyMetadata, 
+/**
+ * When the new key is due for rotation (RFC 3339); `null` for never;
+ * absent when the local store could not say.
+ */
+rotationDue?: string | null, };

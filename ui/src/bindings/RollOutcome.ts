@@ -15,6 +15,11 @@ revealId: string,
  */
 key: KeyMetadata, 
 /**
+ * When the new key is due for rotation (RFC 3339); `null` for never;
+ * absent when the local store could not say.
+ */
+rotationDue?: string | null, 
+/**
  * The old key, expiring at the end of the grace period.
  */
 oldKey: KeyMetadata, 

@@ -7,7 +7,8 @@ import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
 import type { IpcError } from "../bindings/IpcError";
 import { generateKey, type SurfaceRef } from "../lib/ipc/keys";
 import { nextSuggestedName, suggestedKeyName, useKnownClients } from "../ide/clients";
-import { defaultRotationDays } from "../model/rotation";
+import { getSettings } from "../lib/ipc/settings";
+import { useLoad } from "../lib/useLoad";
 import type { Environment } from "../bindings/Environment";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { Reveal } from "../bindings/Reveal";
@@ -20,8 +21,11 @@ type GenerateKeyDialogProps = {
   surfaceRef: SurfaceRef;
   surface: Surface;
   errorContext?: ErrorContext | undefined;
-  /** The new key's metadata, as soon as it exists (the table shows it behind the reveal). */
-  onGenerated: (key: KeyMetadata) => void;
+  /**
+   * The new key's metadata and when it is due for rotation (`null`: never;
+   * `undefined`: not known), as soon as it exists (the table shows it behind the reveal).
+   */
+  onGenerated: (key: KeyMetadata, rotationDue: string | null | undefined) => void;
   onClose: () => void;
 };
 
@@ -38,11 +42,17 @@ function daysOrNull(value: string): number | null {
   return value === "never" ? null : Number(value);
 }
 
+/** "Remind to rotate" left at the environment's period in Settings. */
+const SETTINGS_PERIOD = "settings";
+
 /**
- * The chosen "Remind to rotate". Never is a value of its own: leaving the
- * period out would mean the environment's default, not never.
+ * The chosen "Remind to rotate": `null` for the environment's period in
+ * Settings (Rust applies it), and Never as a value of its own.
  */
-function rotationPeriod(value: string): RotationPeriod {
+function rotationPeriod(value: string): RotationPeriod | null {
+  if (value === SETTINGS_PERIOD) {
+    return null;
+  }
   return value === "never" ? "never" : { days: Number(value) };
 }
 
@@ -67,8 +77,8 @@ export function GenerateKeyDialog({
   const [environment, setEnvironment] = useState<Environment>(surface.environment);
   const [scopes, setScopes] = useState<ReadonlySet<string>>(new Set());
   const [expiry, setExpiry] = useState("never");
-  const [rotation, setRotation] = useState(String(defaultRotationDays(surface.environment)));
-  const [rotationTouched, setRotationTouched] = useState(false);
+  const [rotation, setRotation] = useState(SETTINGS_PERIOD);
+  const settings = useLoad(getSettings, "settings");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<IpcError | null>(null);
   const [nameMissing, setNameMissing] = useState(false);
@@ -85,12 +95,12 @@ export function GenerateKeyDialog({
     );
   }
 
-  const changeEnvironment = (value: Environment) => {
-    setEnvironment(value);
-    if (!rotationTouched) {
-      setRotation(String(defaultRotationDays(value)));
-    }
-  };
+  const settingsDays =
+    settings.state.status === "ready"
+      ? environment === "production"
+        ? settings.state.data.productionRotationDays
+        : settings.state.data.developmentRotationDays
+      : null;
 
   const toggleScope = (capability: string) => {
     setScopes((previous) => {
@@ -122,7 +132,7 @@ export function GenerateKeyDialog({
         expiresInDays: daysOrNull(expiry),
         rotateEvery: rotationPeriod(rotation),
       });
-      onGenerated(result.key);
+      onGenerated(result.key, result.rotationDue);
       setReveal(result);
     } catch (e) {
       setError(toIpcError(e));
@@ -191,7 +201,7 @@ export function GenerateKeyDialog({
                 className="select"
                 data-testid="generate-environment"
                 value={environment}
-                onChange={(e) => changeEnvironment(e.target.value as Environment)}
+                onChange={(e) => setEnvironment(e.target.value as Environment)}
               >
                 <option value="development">Development</option>
                 <option value="production">Production</option>
@@ -222,11 +232,13 @@ export function GenerateKeyDialog({
                 className="select"
                 data-testid="generate-rotation"
                 value={rotation}
-                onChange={(e) => {
-                  setRotation(e.target.value);
-                  setRotationTouched(true);
-                }}
+                onChange={(e) => setRotation(e.target.value)}
               >
+                <option value={SETTINGS_PERIOD}>
+                  {settingsDays === null
+                    ? "As in Settings"
+                    : `Every ${settingsDays} days (as in Settings)`}
+                </option>
                 {ROTATION_CHOICES.map((days) => (
                   <option key={days} value={String(days)}>
                     Every {days} days

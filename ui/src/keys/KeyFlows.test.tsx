@@ -6,6 +6,8 @@ import { IdeScanProvider } from "../ide/IdeScanContext";
 import { saveProjectFolders } from "../ide/projectFolders";
 import { SurfaceView } from "../surface/SurfaceView";
 import { fakeEvents } from "../test/fakeEvents";
+import { formatDate } from "../lib/formatDate";
+import { settings } from "../test/settings";
 import { callsOf, fakeInvoke, type Handler } from "../test/fakeInvoke";
 import { ideScan, key, localConnection, product, surface } from "../test/fixtures";
 import type { AffectedConfig } from "./RevokeDialog";
@@ -35,7 +37,8 @@ const newKey = key({
 function renderWith(keys = [key()], handlers: Record<string, Handler> = {}) {
   const calls = fakeInvoke({
     surface_get: () => surface({ keys }),
-    key_generate: () => ({ revealId: "rv_1", key: newKey }),
+    key_generate: () => ({ revealId: "rv_1", key: newKey, rotationDue: "2025-11-28T10:00:00Z" }),
+    settings_get: () => settings({ productionRotationDays: 60 }),
     reveal_show: () => SECRET,
     reveal_copy: () => ({ clearAfterSeconds: 45 }),
     reveal_close: () => null,
@@ -74,7 +77,7 @@ describe("generate and the copy-once reveal", () => {
     await userEvent.click(screen.getByTestId("generate-ide-cursor"));
     expect(name).toHaveValue("MCP - Cursor");
     expect(screen.getByTestId("generate-environment")).toHaveValue("development");
-    expect(screen.getByTestId("generate-rotation")).toHaveValue("180");
+    expect(screen.getByTestId("generate-rotation")).toHaveValue("settings");
     await userEvent.click(screen.getByTestId("generate-scope-search"));
     await userEvent.selectOptions(screen.getByTestId("generate-expiry"), "90");
     await userEvent.click(screen.getByTestId("generate-submit"));
@@ -88,26 +91,31 @@ describe("generate and the copy-once reveal", () => {
         environment: "development",
         scopes: ["search"],
         expiresInDays: 90,
-        rotateEvery: { days: 180 },
+        rotateEvery: null,
       },
     });
     const reveal = await screen.findByTestId("reveal-dialog");
     expect(screen.getByTestId("reveal-key-text")).toHaveTextContent("mcp_dev_NewKey01••••…wXyZ");
     expect(reveal).not.toHaveTextContent(SECRET);
-    // The table behind the dialog already has the new key.
+    // The table behind the dialog already has the new key, due when Rust says.
     expect(screen.getByTestId("key-row-key_new")).toBeInTheDocument();
+    expect(screen.getByTestId("key-rotation-key_new")).toHaveTextContent(
+      formatDate("2025-11-28T10:00:00Z"),
+    );
     // Nothing asked Rust for the key's text yet.
     expect(callsOf(calls, "reveal_show")).toHaveLength(0);
   });
 
-  it("defaults the rotation to 90 days for production, and follows the environment", async () => {
+  it("defaults the rotation to the environment's period in Settings, named as Settings has it", async () => {
     renderWith([], { surface_get: () => surface({ environment: "production" }) });
     await userEvent.click(await screen.findByTestId("generate-key"));
 
+    const rotation = screen.getByTestId("generate-rotation");
     expect(screen.getByTestId("generate-environment")).toHaveValue("production");
-    expect(screen.getByTestId("generate-rotation")).toHaveValue("90");
+    expect(rotation).toHaveValue("settings");
+    expect(await within(rotation).findByText("Every 60 days (as in Settings)")).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByTestId("generate-environment"), "development");
-    expect(screen.getByTestId("generate-rotation")).toHaveValue("180");
+    expect(within(rotation).getByText("Every 180 days (as in Settings)")).toBeInTheDocument();
   });
 
   it("sends never, not a missing period (the environment's default), for Remind to rotate: Never", async () => {

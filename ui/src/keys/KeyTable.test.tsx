@@ -1,15 +1,24 @@
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import { formatDate } from "../lib/formatDate";
 import { key, manyKeys } from "../test/fixtures";
 import { KeyTable, ROW_HEIGHT } from "./KeyTable";
 
 const now = new Date("2025-06-01T00:00:00Z");
 
-function renderTable(keys = manyKeys(3)) {
+function renderTable(keys = manyKeys(3), rotationDue: Record<string, string | null> = {}) {
   const onRoll = vi.fn();
   const onRevoke = vi.fn();
-  render(<KeyTable keys={keys} now={now} onRoll={onRoll} onRevoke={onRevoke} />);
+  render(
+    <KeyTable
+      keys={keys}
+      rotationDue={rotationDue}
+      now={now}
+      onRoll={onRoll}
+      onRevoke={onRevoke}
+    />,
+  );
   return { onRoll, onRevoke };
 }
 
@@ -96,14 +105,17 @@ describe("KeyTable", () => {
   });
 
   it("shows every column a key has, and the client that used it last", () => {
-    renderTable([
-      key({
-        scopes: ["search", "fetch"],
-        expiresAt: "2025-09-01T00:00:00Z",
-        lastUsedAt: "2025-05-30T00:00:00Z",
-        lastUsedClient: "claude-ai",
-      }),
-    ]);
+    renderTable(
+      [
+        key({
+          scopes: ["search", "fetch"],
+          expiresAt: "2025-09-01T00:00:00Z",
+          lastUsedAt: "2025-05-30T00:00:00Z",
+          lastUsedClient: "claude-ai",
+        }),
+      ],
+      { key_1: "2025-08-29T10:00:00Z" },
+    );
 
     const row = screen.getByTestId("key-row-key_1");
     expect(row).toHaveTextContent("MCP - Claude Desktop");
@@ -112,7 +124,7 @@ describe("KeyTable", () => {
     expect(row).toHaveTextContent("search, fetch");
     expect(row).toHaveTextContent("by claude-ai");
     expect(within(row).getByTestId("key-status-key_1")).toHaveTextContent("Active");
-    // Development keys are due for rotation 180 days after creation.
+    // When Rust says it is due for rotation.
     expect(row).toHaveTextContent(
       new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(
         new Date("2025-08-29T10:00:00Z"),
@@ -139,7 +151,14 @@ describe("KeyTable", () => {
     const keys = [key({ id: "k1" }), key({ id: "k2" })];
     const usedBy = (k: { id: string }) => (k.id === "k1" ? ["Claude Code", "Cursor"] : []);
     const { rerender } = render(
-      <KeyTable keys={keys} now={now} usedBy={usedBy} onRoll={vi.fn()} onRevoke={vi.fn()} />,
+      <KeyTable
+        keys={keys}
+        rotationDue={{}}
+        now={now}
+        usedBy={usedBy}
+        onRoll={vi.fn()}
+        onRevoke={vi.fn()}
+      />,
     );
 
     expect(screen.getByRole("columnheader", { name: "Used by" })).toBeInTheDocument();
@@ -148,7 +167,28 @@ describe("KeyTable", () => {
     expect(screen.getByTestId("key-used-by-k2")).toHaveTextContent("—");
 
     // Without a scan (it failed, or is still running) the cells stay blank.
-    rerender(<KeyTable keys={keys} now={now} onRoll={vi.fn()} onRevoke={vi.fn()} />);
+    rerender(
+      <KeyTable keys={keys} rotationDue={{}} now={now} onRoll={vi.fn()} onRevoke={vi.fn()} />,
+    );
     expect(screen.getByTestId("key-used-by-k1")).toHaveTextContent(/^$/);
+  });
+
+  it("shows when each key is due for rotation as Rust says, Never for a key never rotated", () => {
+    const keys = [key({ id: "k1" }), key({ id: "k2" }), key({ id: "k3" })];
+    render(
+      <KeyTable
+        keys={keys}
+        rotationDue={{ k1: "2025-08-30T00:00:00Z", k2: null }}
+        now={now}
+        onRoll={vi.fn()}
+        onRevoke={vi.fn()}
+      />,
+    );
+
+    const due = (id: string) => screen.getByTestId(`key-rotation-${id}`);
+    expect(due("k1")).toHaveTextContent(formatDate("2025-08-30T00:00:00Z"));
+    expect(due("k2")).toHaveTextContent("Never");
+    // A key made a moment ago, before Rust said: not known yet.
+    expect(due("k3")).toHaveTextContent("—");
   });
 });

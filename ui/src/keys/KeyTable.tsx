@@ -27,6 +27,8 @@ const FALLBACK_VIEWPORT = 560;
 
 type KeyTableProps = {
   keys: readonly KeyMetadata[];
+  /** When each key is due for rotation, by key id (`null`: never), as `surface_get` gives it. */
+  rotationDue: Readonly<Record<string, string | null>>;
   /** The moment "expired" is judged against. */
   now: Date;
   /** The IDE clients whose configs on this computer hold a key; unknown without a scan. */
@@ -70,10 +72,21 @@ function isSortColumn(id: Column["id"]): id is SortColumn {
  * view (plus a margin) are in the DOM: spacer rows stand in for the others, so
  * 10,000 keys scroll as smoothly as 10.
  */
-export function KeyTable({ keys, now, usedBy, onRoll, onRevoke }: KeyTableProps) {
+/** A rotation due date in words: the date, Never, or a dash while not known. */
+function dueText(due: KeyRow["rotationDue"]): string {
+  if (due === "never") {
+    return "Never";
+  }
+  return due === null ? "—" : formatDate(due);
+}
+
+export function KeyTable({ keys, rotationDue, now, usedBy, onRoll, onRevoke }: KeyTableProps) {
   const [filter, setFilter] = useState<KeyFilter>(NO_FILTER);
   const [sort, setSort] = useState<KeySort>({ column: "createdAt", direction: "descending" });
-  const rows = useMemo(() => keyRows(keys, filter, sort, now), [keys, filter, sort, now]);
+  const rows = useMemo(
+    () => keyRows(keys, rotationDue, filter, sort, now),
+    [keys, rotationDue, filter, sort, now],
+  );
   // For the bench: when the first rows reached the DOM, and the frame after.
   useLayoutEffect(() => {
     if (markOnce("keys table committed")) {
@@ -316,7 +329,9 @@ function KeyTableRow({ row, rowIndex, usedBy, onRoll, onRevoke }: KeyTableRowPro
           </>
         )}
       </td>
-      <td className="key-table__date">{state === "active" ? formatDate(rotationDue) : "—"}</td>
+      <td className="key-table__date" data-testid={`key-rotation-${key.id}`}>
+        {state === "active" ? dueText(rotationDue) : "—"}
+      </td>
       <td data-testid={`key-status-${key.id}`}>
         <KeyStateBadge state={state} />
       </td>

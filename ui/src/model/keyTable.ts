@@ -1,5 +1,4 @@
 import { keyState, type KeyState } from "./keyState";
-import { rotationDueAt } from "./rotation";
 import type { Environment } from "../bindings/Environment";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 
@@ -33,7 +32,8 @@ const statusOrder: Record<KeyState, number> = { active: 0, expired: 1, revoked: 
 export type KeyRow = {
   key: KeyMetadata;
   state: KeyState;
-  rotationDue: Date;
+  /** When it is due for rotation; `"never"`, or `null` while not known (a key just made). */
+  rotationDue: Date | "never" | null;
   /** The timestamps as numbers, parsed once rather than in every comparison of the sort. */
   times: { createdAt: number; expiresAt: number; lastUsedAt: number };
 };
@@ -41,6 +41,13 @@ export type KeyRow = {
 function time(timestamp: string | null): number {
   // Missing dates (never expires, never used) sort after every real one.
   return timestamp === null ? Number.POSITIVE_INFINITY : Date.parse(timestamp);
+}
+
+function dueOrder(due: KeyRow["rotationDue"]): number {
+  if (due === "never") {
+    return Number.MAX_VALUE;
+  }
+  return due === null ? Number.POSITIVE_INFINITY : due.getTime();
 }
 
 function compare(a: KeyRow, b: KeyRow, column: SortColumn): number {
@@ -55,8 +62,11 @@ function compare(a: KeyRow, b: KeyRow, column: SortColumn): number {
     case "expiresAt":
     case "lastUsedAt":
       return a.times[column] - b.times[column];
-    case "rotationDue":
-      return a.rotationDue.getTime() - b.rotationDue.getTime();
+    case "rotationDue": {
+      // Never, then unknown, sort after every date.
+      const [x, y] = [dueOrder(a.rotationDue), dueOrder(b.rotationDue)];
+      return x === y ? 0 : x - y;
+    }
     case "status":
       return statusOrder[a.state] - statusOrder[b.state];
   }
@@ -78,9 +88,18 @@ function matches(row: KeyRow, filter: KeyFilter, needle: string): boolean {
   );
 }
 
+/** A key's rotation due date as `surface_get` gives it: a time, `null` for never, absent when not known. */
+function dueOf(due: string | null | undefined): KeyRow["rotationDue"] {
+  if (due === undefined) {
+    return null;
+  }
+  return due === null ? "never" : new Date(due);
+}
+
 /** The rows the table shows: filtered, then sorted (ties keep the newest key first). */
 export function keyRows(
   keys: readonly KeyMetadata[],
+  rotationDue: Readonly<Record<string, string | null>>,
   filter: KeyFilter,
   sort: KeySort,
   now: Date,
@@ -91,7 +110,7 @@ export function keyRows(
     .map((key) => ({
       key,
       state: keyState(key, now),
-      rotationDue: rotationDueAt(key),
+      rotationDue: dueOf(rotationDue[key.id]),
       times: {
         createdAt: time(key.createdAt),
         expiresAt: time(key.expiresAt),

@@ -14,15 +14,18 @@ import type { SurfaceRef } from "../lib/ipc/keys";
 import type { LoadState } from "../lib/useLoad";
 import { keyState } from "../model/keyState";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
-import type { Surface } from "../bindings/Surface";
+import type { SurfaceDetail } from "../bindings/SurfaceDetail";
 
 type KeysTabProps = {
   surfaceRef: SurfaceRef;
   /** The surface with its items and keys, as `surface_get` loads it. */
-  detail: LoadState<Surface>;
+  detail: LoadState<SurfaceDetail>;
   onRetry: () => void;
-  /** Puts a key's new metadata into the surface (adds it when new). */
-  onKeyChanged: (key: KeyMetadata) => void;
+  /**
+   * Puts a key's new metadata into the surface (adds it when new), with when
+   * it is due for rotation when that changed (a key just made).
+   */
+  onKeyChanged: (key: KeyMetadata, rotationDue?: string | null) => void;
   errorContext?: ErrorContext | undefined;
   /** IDE configs that use a key: the revoke warning, and the configs a roll updates. */
   affectedConfigs?: ((key: KeyMetadata) => readonly AffectedConfig[]) | undefined;
@@ -116,6 +119,7 @@ export function KeysTab({
         ) : (
           <KeyTable
             keys={detail.data.keys}
+            rotationDue={detail.data.rotationDue}
             now={renderedAt}
             usedBy={usedBy}
             onRoll={(key) => setDialog({ kind: "roll", key })}
@@ -137,7 +141,7 @@ export function KeysTab({
           keyToRevoke={dialog.key}
           affectedConfigs={affectedConfigs?.(dialog.key)}
           errorContext={errorContext}
-          onRevoked={onKeyChanged}
+          onRevoked={(key) => onKeyChanged(key)}
           onClose={close}
         />
       )}
@@ -148,9 +152,9 @@ export function KeysTab({
           affectedConfigs={affectedConfigs?.(dialog.key)}
           projects={projects}
           errorContext={errorContext}
-          onRolled={({ key, oldKey }) => {
+          onRolled={({ key, oldKey, rotationDue }) => {
             onKeyChanged(oldKey);
-            onKeyChanged(key);
+            onKeyChanged(key, rotationDue);
           }}
           onClose={close}
         />

@@ -3,6 +3,7 @@ import { Badge } from "../components/Badge";
 import { Icon } from "../components/Icon";
 import { Tabs } from "../components/Tabs";
 import type { AffectedConfig } from "../keys/RevokeDialog";
+import type { SurfaceDetail } from "../bindings/SurfaceDetail";
 import { getSurface } from "../lib/ipc/workspace";
 import { useLoad } from "../lib/useLoad";
 import { serverName } from "../model/selection";
@@ -34,15 +35,23 @@ type SurfaceViewProps = {
   /** Opens the Roll dialog on this key once the keys are loaded (a reminder was clicked). */
   openRollFor?: string | undefined;
   /** The surface with its keys, read while the window started: shown without asking again. */
-  preloaded?: Surface | undefined;
+  preloaded?: SurfaceDetail | undefined;
 };
 
 /** Puts a key's new metadata in its place, or first when it is new. */
-function withKey(surface: Surface, key: KeyMetadata): Surface {
+function withKey(
+  surface: SurfaceDetail,
+  key: KeyMetadata,
+  rotationDue: string | null | undefined,
+): SurfaceDetail {
   const exists = surface.keys.some((k) => k.id === key.id);
   return {
     ...surface,
     keys: exists ? surface.keys.map((k) => (k.id === key.id ? key : k)) : [key, ...surface.keys],
+    rotationDue:
+      rotationDue === undefined
+        ? surface.rotationDue
+        : { ...surface.rotationDue, [key.id]: rotationDue },
   };
 }
 
@@ -74,8 +83,8 @@ export function SurfaceView({
   );
   const { update } = detail;
   const onKeyChanged = useCallback(
-    (key: KeyMetadata) => {
-      update((current) => withKey(current, key));
+    (key: KeyMetadata, rotationDue?: string | null) => {
+      update((current) => withKey(current, key, rotationDue));
       onKeysChanged?.();
     },
     [update, onKeysChanged],
@@ -142,7 +151,7 @@ export function SurfaceView({
                 productId={product.id}
                 surface={shown}
                 onSurfaceChanged={(changed) =>
-                  update((current) => ({ ...changed, keys: current.keys }))
+                  update((current) => ({ ...current, ...changed, keys: current.keys }))
                 }
                 errorContext={errorContext}
               />

@@ -12,6 +12,7 @@ import type { Event } from "../bindings/Event";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { Product } from "../bindings/Product";
 import type { Surface } from "../bindings/Surface";
+import type { SurfaceDetail } from "../bindings/SurfaceDetail";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 
 /** Test data shaped like the real answers; shared by the component tests. */
@@ -53,8 +54,10 @@ export const product: Product = {
   updatedAt: null,
 };
 
-export function surface(overrides: Partial<Surface> = {}): Surface {
+/** A surface as `surface_get` answers (no key's rotation due date known unless given). */
+export function surface(overrides: Partial<SurfaceDetail> = {}): SurfaceDetail {
   return {
+    rotationDue: {},
     id: "surf_1",
     productId: product.id,
     name: "Docs search",

@@ -84,17 +84,8 @@ pub fn find_due(facts: &ReminderFacts<'_>, now: DateTime<Utc>) -> Vec<Reminder> 
         if !is_usable(key, now) || superseded(key, facts.keys) {
             continue;
         }
-        let rotation = rotations.get(key.id.as_str());
-        let days = match rotation.and_then(|rotation| rotation.rotate_every) {
-            Some(RotationPeriod::Days(days)) => Some(days),
-            Some(RotationPeriod::Never) => None,
-            None => Some(facts.policy.days_for(key.environment)),
-        };
-        if let Some(days) = days {
-            let anchor = rotation
-                .and_then(|rotation| rotation.anchor_at)
-                .unwrap_or(key.created_at);
-            let due_at = anchor + TimeDelta::days(i64::from(days));
+        let rotation = rotations.get(key.id.as_str()).copied();
+        if let Some(due_at) = rotation_due_at(key, rotation, &facts.policy) {
             if now > due_at {
                 found.push(row(known, ReminderReason::RotationOverdue, due_at));
             } else if now >= due_at - TimeDelta::days(ROTATION_WARNING_DAYS) {
@@ -117,6 +108,26 @@ pub fn find_due(facts: &ReminderFacts<'_>, now: DateTime<Utc>) -> Vec<Reminder> 
             .then(a.due.key_id.cmp(&b.due.key_id))
     });
     found
+}
+
+/// When `key` is due for rotation: its own period (`rotation`) or its
+/// environment's default, from its last roll or its creation; `None` for a
+/// key never to be rotated. The one rule the reminders and the app's Keys
+/// table both follow.
+pub fn rotation_due_at(
+    key: &KeyMetadata,
+    rotation: Option<&KeyRotation>,
+    policy: &RotationPolicy,
+) -> Option<DateTime<Utc>> {
+    let days = match rotation.and_then(|rotation| rotation.rotate_every) {
+        Some(RotationPeriod::Days(days)) => days,
+        Some(RotationPeriod::Never) => return None,
+        None => policy.days_for(key.environment),
+    };
+    let anchor = rotation
+        .and_then(|rotation| rotation.anchor_at)
+        .unwrap_or(key.created_at);
+    Some(anchor + TimeDelta::days(i64::from(days)))
 }
 
 /// Lower is more urgent: a key that already fails or has leaked comes

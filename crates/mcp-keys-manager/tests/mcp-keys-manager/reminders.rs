@@ -12,7 +12,7 @@ use mcp_keys_client::{Client, KeyMetadata, NewKey, NewSurface};
 use mcp_keys_core::Sensitive;
 use mcp_keys_manager::{
     Actor, DueReminder, GenerateKey, KeyServices, KnownKey, Manager, Reminder, ReminderFacts,
-    Snooze, TrackedLeak, find_due,
+    Snooze, TrackedLeak, find_due, rotation_due_at,
 };
 use mcp_keys_server::testing::TestService;
 use mcp_keys_store::{

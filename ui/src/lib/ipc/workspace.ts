@@ -3,6 +3,7 @@ import type { UpstreamStatus } from "../../bindings/UpstreamStatus";
 import type { Environment } from "../../bindings/Environment";
 import type { Product } from "../../bindings/Product";
 import type { Surface } from "../../bindings/Surface";
+import type { SurfaceDetail } from "../../bindings/SurfaceDetail";
 import type { WorkspaceTree } from "../../bindings/WorkspaceTree";
 import { invokeCommand } from "./invoke";
 
@@ -11,13 +12,13 @@ export function loadWorkspace(): Promise<WorkspaceTree> {
   return invokeCommand<WorkspaceTree>("workspace_load");
 }
 
-/** One surface with its capabilities and the metadata of all its keys. */
+/** One surface with its capabilities, the metadata of all its keys, and when each is due for rotation. */
 export function getSurface(
   connectionId: string,
   productId: string,
   surfaceId: string,
-): Promise<Surface> {
-  return invokeCommand<Surface>("surface_get", { connectionId, productId, surfaceId });
+): Promise<SurfaceDetail> {
+  return invokeCommand<SurfaceDetail>("surface_get", { connectionId, productId, surfaceId });
 }
 
 export function createProduct(connectionId: string, name: string): Promise<Product> {

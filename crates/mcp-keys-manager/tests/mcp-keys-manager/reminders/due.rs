@@ -210,3 +210,37 @@ fn a_due_row_serializes_as_design_section_5_says() -> Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn the_keys_table_and_the_reminders_share_one_due_date() {
+    let created = now() - days(10);
+    let known = key("k1", "Cursor", created);
+    let rotation = |rotate_every, anchor_at| KeyRotation {
+        key_id: "k1".to_owned(),
+        rotate_every,
+        anchor_at,
+    };
+    assert_eq!(
+        rotation_due_at(&known.key, None, &POLICY),
+        Some(created + days(90)),
+        "the environment's default, from creation"
+    );
+    assert_eq!(
+        rotation_due_at(
+            &known.key,
+            Some(&rotation(Some(RotationPeriod::Days(30)), Some(now()))),
+            &POLICY
+        ),
+        Some(now() + days(30)),
+        "its own period, from its last roll"
+    );
+    assert_eq!(
+        rotation_due_at(
+            &known.key,
+            Some(&rotation(Some(RotationPeriod::Never), None)),
+            &POLICY
+        ),
+        None,
+        "never"
+    );
+}
