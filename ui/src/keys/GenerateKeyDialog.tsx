@@ -235,9 +235,7 @@ export function GenerateKeyDialog({
                 onChange={(e) => setRotation(e.target.value)}
               >
                 <option value={SETTINGS_PERIOD}>
-                  {settingsDays === null
-                    ? "As in Settings"
-                    : `Every ${settingsDays} days (as in Settings)`}
+                  {settingsDays === null ? "Default" : `Default: ${settingsDays} days`}
                 </option>
                 {ROTATION_CHOICES.map((days) => (
                   <option key={days} value={String(days)}>

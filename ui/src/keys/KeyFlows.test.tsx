@@ -113,9 +113,9 @@ describe("generate and the copy-once reveal", () => {
     const rotation = screen.getByTestId("generate-rotation");
     expect(screen.getByTestId("generate-environment")).toHaveValue("production");
     expect(rotation).toHaveValue("settings");
-    expect(await within(rotation).findByText("Every 60 days (as in Settings)")).toBeInTheDocument();
+    expect(await within(rotation).findByText("Default: 60 days")).toBeInTheDocument();
     await userEvent.selectOptions(screen.getByTestId("generate-environment"), "development");
-    expect(within(rotation).getByText("Every 180 days (as in Settings)")).toBeInTheDocument();
+    expect(within(rotation).getByText("Default: 180 days")).toBeInTheDocument();
   });
 
   it("sends never, not a missing period (the environment's default), for Remind to rotate: Never", async () => {
