@@ -9,9 +9,11 @@ macro_rules! app_commands {
     };
 }
 include!("app-commands.rs");
+include!("../crates/build-info.rs");
 
 fn main() {
     println!("cargo::rerun-if-changed=app-commands.rs");
+    export_build_info();
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

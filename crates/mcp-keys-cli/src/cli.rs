@@ -27,9 +27,12 @@ Exit codes:
   3  not found                    8  the server failed (5xx)
   4  token rejected               9  refused: not confirmed (use --yes)";
 
+/// `mcp-keys --version`: the version and the build (commit and its date).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("MCP_KEYS_BUILD"), ")");
+
 /// `mcp-keys`: manage MCP API keys from a terminal, or serve them.
 #[derive(Debug, Parser)]
-#[command(name = "mcp-keys", version, about, after_help = AFTER_HELP)]
+#[command(name = "mcp-keys", version = VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -103,6 +106,9 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), written from this command line's
+    /// definition: `mcp-keys man | man -l -`. Packages install it.
+    Man,
 }
 
 /// Options of `mcp-keys login` (the URL is the global `--server`).

@@ -21,15 +21,31 @@ use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::serve;
 
+/// Prints a manual or a script. Piped into `head` or a pager that quits
+/// early, what was not read is not missed (unlike a key, which these
+/// commands never print), so a closed pipe is no failure.
+fn print_all(text: &[u8]) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Runs the command of `cli`.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args).await,
         Command::Completions { shell } => {
-            let mut stdout = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "mcp-keys", &mut stdout);
-            stdout.flush()?;
-            Ok(())
+            // Into memory first: clap_complete panics when a write fails.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "mcp-keys", &mut script);
+            Ok(print_all(&script)?)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            Ok(print_all(&page)?)
         }
         Command::Login(args) => login::run(&Context::open(cli.global).await?, args).await,
         Command::Connections(command) => {

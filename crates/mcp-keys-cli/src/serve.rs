@@ -18,8 +18,10 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:7410")]
     listen: SocketAddr,
     /// The database: sqlite://PATH (created if missing), sqlite::memory:, or
-    /// postgres://USER@HOST/DB to share it between several instances.
-    #[arg(long)]
+    /// postgres://USER@HOST/DB to share it between several instances. From
+    /// MCP_KEYS_DB when not given (a service's environment file), so a URL
+    /// with a password need not be on a command line.
+    #[arg(long, env = "MCP_KEYS_DB", hide_env_values = true)]
     db: String,
     /// When the database has no management token yet, create one and write
     /// it to this file (mode 0600).

@@ -40,6 +40,8 @@ pub struct AppInfo {
     pub name: String,
     /// The version of the front end that answers (app or CLI).
     pub version: String,
+    /// Which build: the commit and its date, or `unknown`.
+    pub build: String,
     /// Base URL of the embedded local key service.
     pub local_service_url: String,
 }
@@ -47,11 +49,12 @@ pub struct AppInfo {
 impl AppInfo {
     /// Describes this build, with the local port taken from
     /// `MCP_KEYS_LOCAL_PORT` when it is set to a valid port.
-    pub fn current(version: &str) -> Self {
+    pub fn current(version: &str, build: &str) -> Self {
         let port = local_port();
         Self {
             name: "MCP Keys".to_owned(),
             version: version.to_owned(),
+            build: build.to_owned(),
             local_service_url: format!("http://127.0.0.1:{port}"),
         }
     }

@@ -2,8 +2,8 @@
 
 use mcp_keys_core::AppInfo;
 
-/// Name, version and the address of the embedded local key service.
+/// Name, version, build and the address of the embedded local key service.
 #[tauri::command]
 pub fn app_info() -> AppInfo {
-    AppInfo::current(env!("CARGO_PKG_VERSION"))
+    AppInfo::current(env!("CARGO_PKG_VERSION"), env!("MCP_KEYS_BUILD"))
 }

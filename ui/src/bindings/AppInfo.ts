@@ -13,6 +13,10 @@ name: string,
  */
 version: string, 
 /**
+ * Which build: the commit and its date, or `unknown`.
+ */
+build: string, 
+/**
  * Base URL of the embedded local key service.
  */
 localServiceUrl: string, };

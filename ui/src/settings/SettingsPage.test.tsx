@@ -2,6 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { callsOf, deferred, fakeInvoke, type Handler } from "../test/fakeInvoke";
+import { appInfo } from "../test/fixtures";
 import { settings } from "../test/settings";
 import { SettingsPage } from "./SettingsPage";
 
@@ -30,7 +31,7 @@ function fakeSettings(more: Record<string, Handler> = {}) {
 describe("SettingsPage", () => {
   it("loads the settings into the form", async () => {
     fakeSettings();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     expect(screen.getByTestId("settings-loading")).toBeInTheDocument();
     expect(await screen.findByTestId("settings-clipboard-seconds")).toHaveValue(45);
@@ -45,7 +46,7 @@ describe("SettingsPage", () => {
   it("saves the edited values and says so", async () => {
     const calls = fakeSettings();
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const seconds = await screen.findByTestId("settings-clipboard-seconds");
     await user.clear(seconds);
@@ -72,7 +73,7 @@ describe("SettingsPage", () => {
   it("refuses a clipboard delay outside 1–600 with a clear error, and sends nothing", async () => {
     const calls = fakeSettings();
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const seconds = await screen.findByTestId("settings-clipboard-seconds");
     await user.clear(seconds);
@@ -96,7 +97,7 @@ describe("SettingsPage", () => {
   it("refuses rotation periods outside 1–3650 days", async () => {
     fakeSettings();
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const development = await screen.findByTestId("settings-rotation-development");
     await user.clear(development);
@@ -116,7 +117,7 @@ describe("SettingsPage", () => {
       },
     });
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const seconds = await screen.findByTestId("settings-clipboard-seconds");
     await user.clear(seconds);
@@ -140,7 +141,7 @@ describe("SettingsPage", () => {
         return settings({ clipboardClearSeconds: 20 });
       },
     });
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const banner = await screen.findByTestId("error-banner");
     expect(banner).toHaveTextContent("settings file is unreadable");
@@ -152,7 +153,7 @@ describe("SettingsPage", () => {
   it("applies Start at login at once, from the keyboard", async () => {
     const calls = fakeSettings();
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const checkbox = await screen.findByTestId("settings-autostart");
     expect(checkbox).toHaveAccessibleName("Start MCP Keys at login");
@@ -172,7 +173,7 @@ describe("SettingsPage", () => {
       },
     });
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const checkbox = await screen.findByTestId("settings-autostart");
     await user.click(checkbox);
@@ -186,7 +187,7 @@ describe("SettingsPage", () => {
   it("waits for the login item while it is being read", async () => {
     const reading = deferred<boolean>();
     fakeSettings({ autostart_get: () => reading.promise });
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     expect(await screen.findByText("Checking the login item…")).toBeInTheDocument();
     reading.resolve(true);
@@ -212,7 +213,7 @@ describe("SettingsPage", () => {
           : { entries: [entry(1, "key.revoke", "revoked", "cli")], older: false },
     });
     const user = userEvent.setup();
-    render(<SettingsPage />);
+    render(<SettingsPage appInfo={appInfo} />);
 
     const history = await screen.findByTestId("audit-3");
     expect(history).toHaveTextContent('Product createdcreated product "Docs" in the app');
@@ -225,5 +226,13 @@ describe("SettingsPage", () => {
       { beforeId: 3 },
     ]);
     expect(screen.queryByRole("button", { name: "Show older" })).not.toBeInTheDocument();
+  });
+
+  it("says which version and build this is", () => {
+    fakeSettings();
+    render(<SettingsPage appInfo={appInfo} />);
+
+    expect(screen.getByTestId("about-version")).toHaveTextContent("0.1.0");
+    expect(screen.getByTestId("about-build")).toHaveTextContent("0123456789ab 2026-12-05");
   });
 });

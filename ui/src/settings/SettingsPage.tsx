@@ -3,6 +3,8 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { Spinner } from "../components/Spinner";
 import { getSettings } from "../lib/ipc/settings";
 import { useLoad } from "../lib/useLoad";
+import type { AppInfo } from "../bindings/AppInfo";
+import { AboutSetting } from "./AboutSetting";
 import { AuditLogSetting } from "./AuditLogSetting";
 import { AutostartSetting } from "./AutostartSetting";
 import { SettingsForm } from "./SettingsForm";
@@ -10,10 +12,11 @@ import "./SettingsPage.css";
 
 /**
  * The app's settings: how long a copied key stays on the clipboard, the
- * default rotation periods, starting at login, and the history of what was
- * done from this computer.
+ * default rotation periods, starting at login, the history of what was
+ * done from this computer, and which version and build this is.
  */
-export function SettingsPage() {
+/** `appInfo`: the version and build, for About. */
+export function SettingsPage({ appInfo }: { appInfo: AppInfo }) {
   const titleId = useId();
   const settings = useLoad(getSettings, "settings");
   const { state } = settings;
@@ -39,6 +42,7 @@ export function SettingsPage() {
       )}
       <AutostartSetting />
       <AuditLogSetting />
+      <AboutSetting appInfo={appInfo} />
     </section>
   );
 }

@@ -121,6 +121,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
           )}
           <MainArea
             page={page}
+            appInfo={appInfo}
             workspace={workspace}
             selection={selection}
             rollRequest={rollRequest}

@@ -12,6 +12,7 @@ import {
 } from "../model/selection";
 import type { OpenedSurface } from "../bindings/OpenedSurface";
 import type { Product } from "../bindings/Product";
+import type { AppInfo } from "../bindings/AppInfo";
 import type { Surface } from "../bindings/Surface";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { RemindersPage } from "../reminders/RemindersPage";
@@ -25,6 +26,7 @@ export type RollRequest = { keyId: string; serial: number };
 
 type MainAreaProps = {
   page: Page;
+  appInfo: AppInfo;
   workspace: WorkspaceTree;
   selection: Selection;
   rollRequest: RollRequest | null;
@@ -40,6 +42,7 @@ type MainAreaProps = {
  */
 export function MainArea({
   page,
+  appInfo,
   workspace,
   selection,
   rollRequest,
@@ -54,7 +57,7 @@ export function MainArea({
       ) : page === "reminders" ? (
         <RemindersPage onOpenKey={onOpenKey} />
       ) : page === "settings" ? (
-        <SettingsPage />
+        <SettingsPage appInfo={appInfo} />
       ) : (
         <SurfaceArea
           workspace={workspace}
@@ -68,7 +71,7 @@ export function MainArea({
   );
 }
 
-type SurfaceAreaProps = Omit<MainAreaProps, "page" | "onOpenKey">;
+type SurfaceAreaProps = Omit<MainAreaProps, "page" | "appInfo" | "onOpenKey">;
 
 function SurfaceArea({
   workspace,

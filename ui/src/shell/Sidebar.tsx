@@ -112,7 +112,7 @@ export function Sidebar({
           onSelect={() => onSelectPage("settings")}
           data-testid="nav-settings"
         />
-        <span className="sidebar__version" data-testid="app-version">
+        <span className="sidebar__version" data-testid="app-version" title={appInfo.build}>
           Version {appInfo.version}
         </span>
       </footer>

@@ -26,6 +26,7 @@ export const knownClients: KnownClient[] = registry.clients.map(({ id, name }) =
 export const appInfo: AppInfo = {
   name: "MCP Keys",
   version: "0.1.0",
+  build: "0123456789ab 2026-12-05",
   localServiceUrl: "http://127.0.0.1:7410",
 };
 

@@ -102,6 +102,35 @@ async fn help_has_examples_and_exit_codes() -> Result<()> {
 }
 
 #[tokio::test]
+async fn the_version_names_the_build_and_the_manual_is_written_from_the_definition() -> Result<()> {
+    let cli = Cli::saved()?;
+    let version = cli.ok(&["--version"]).await?;
+    // `mcp-keys 0.1.0 (<commit> <date>)`: this checkout is a git one.
+    let build = version
+        .trim()
+        .strip_prefix(concat!("mcp-keys ", env!("CARGO_PKG_VERSION"), " ("))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_default();
+    let (commit, date) = build.split_once(' ').unwrap_or_default();
+    assert!(
+        commit.len() == 12 && commit.chars().all(|c| c.is_ascii_hexdigit()),
+        "{version}"
+    );
+    assert_eq!(date.len(), "2026-12-05".len(), "{version}");
+
+    let man = cli.ok(&["man"]).await?;
+    for part in [".TH mcp-keys 1", "serve", "keys", "Exit codes"] {
+        assert!(man.contains(part), "the manual mentions {part}");
+    }
+    let completions = cli.ok(&["completions", "bash"]).await?;
+    assert!(
+        completions.contains("complete -F") && completions.contains("mcp-keys"),
+        "a bash completion for mcp-keys"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn names_with_terminal_escapes_from_a_server_are_printed_inert() -> Result<()> {
     // A server of another kind (Runtype's API, an older service) that
     // stored a hostile name; ours refuses such names.

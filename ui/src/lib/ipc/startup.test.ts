@@ -5,7 +5,12 @@ import { askEarly, firstAppInfo, firstWorkspace, settleEarly } from "./startup";
 vi.mock("@tauri-apps/api/core");
 
 const invokeMock = vi.mocked(invoke);
-const appInfo = { name: "MCP Keys", version: "0.1.0", localServiceUrl: "http://127.0.0.1:7410" };
+const appInfo = {
+  name: "MCP Keys",
+  version: "0.1.0",
+  build: "0123456789ab 2026-12-05",
+  localServiceUrl: "http://127.0.0.1:7410",
+};
 const workspace = { connections: [], localError: null, keyringError: null, opened: null };
 
 /** Answers `app_info` and `workspace_load` with `answers`, counting the calls. */
