@@ -9,6 +9,9 @@
 //! - Idle memory: after 5 s idle, the PSS of the app's process and every
 //!   process below it (WebKit's web and network processes); within 1.2×.
 //! - Binary: the release build, stripped; within 1.5×.
+//! - Download: the `.deb` of `cargo xtask bundle` under 10 MB, the `.rpm`
+//!   beside it (what people fetch; Electron-based MCP managers ship 100 MB
+//!   and more).
 //!
 //! Both apps run the same way: one desktop (Xvfb, D-Bus, gnome-keyring),
 //! one tauri-driver, a launch of each that is not counted, then launches in
@@ -47,6 +50,8 @@ const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 const START_LIMIT: f64 = 1.3;
 const MEMORY_LIMIT: f64 = 1.2;
 const BINARY_LIMIT: f64 = 1.5;
+/// The `.deb`'s size limit, in MB.
+const DEB_LIMIT_MB: f64 = 10.0;
 
 /// The embedded key service's database in the app's data folder
 /// (src-tauri/src/local.rs).
@@ -172,6 +177,39 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
             (&app, &app_runs, app_size),
             (&baseline, &baseline_runs, baseline_size),
         ],
+    );
+    add_packages(report, load)
+}
+
+/// The packages' sizes, when `cargo xtask bench` built them (`--deb`, `--rpm`).
+fn add_packages(report: &mut Report, load: &Load) -> Result<()> {
+    let megabytes = |path: &Path| -> Result<f64> {
+        let bytes = std::fs::metadata(path)
+            .with_context(|| format!("reading {}", path.display()))?
+            .len();
+        Ok(bytes as f64 / 1_000_000.0)
+    };
+    if let Some(rpm) = &load.rpm {
+        report.figure(
+            "app",
+            "MCP Keys: .rpm package".to_owned(),
+            megabytes(rpm)?,
+            "MB",
+        );
+    }
+    let Some(deb) = &load.deb else {
+        report.note("App: no package sizes (run through `cargo xtask bench`, which builds them).");
+        return Ok(());
+    };
+    report.target(
+        "App .deb package (the app, the CLI, its manual, completions and service unit)".to_owned(),
+        megabytes(deb)?,
+        DEB_LIMIT_MB,
+        "MB",
+    );
+    report.note(
+        "App: the packages are those of `cargo xtask bundle` (Tauri's bundler, release build): \
+         the .deb is gzip-compressed (the bundler's only choice), the .rpm xz-compressed.",
     );
     Ok(())
 }

@@ -105,6 +105,13 @@ pub struct Load {
     /// Timed scans of the scan suite (and `find` runs beside them).
     #[arg(long, default_value_t = 50)]
     pub scan_runs: usize,
+    /// The app suite reports this `.deb`'s size (`cargo xtask bench` builds
+    /// the packages and passes them).
+    #[arg(long, value_name = "PATH")]
+    pub deb: Option<std::path::PathBuf>,
+    /// The app suite reports this `.rpm`'s size.
+    #[arg(long, value_name = "PATH")]
+    pub rpm: Option<std::path::PathBuf>,
     /// Measured launches of each app in the app suite, after one launch of
     /// each that is not counted.
     #[arg(long, default_value_t = 5)]

@@ -55,7 +55,7 @@ pub fn run() {
             reminders::init(app.handle());
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!())
         .expect("MCP Keys could not start its window")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {

@@ -42,6 +42,16 @@ impl App {
     /// Like [`App::launch`], with extra environment variables for the app
     /// (`GTK_THEME=Adwaita:dark` to start it in a dark desktop, say).
     pub async fn launch_with_env(name: &str, env: &[(&str, &str)]) -> Result<Self> {
+        Self::launch_binary(name, &paths::app_binary()?, env).await
+    }
+
+    /// Like [`App::launch_with_env`], for the app at `binary` (an installed
+    /// package's, say) instead of the one under test.
+    pub async fn launch_binary(
+        name: &str,
+        binary: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         let desktop = Desktop::start(name)?;
         let local_port = free_port()?;
         let mut driver_env = desktop.env();
@@ -50,7 +60,7 @@ impl App {
         // tauri-driver's output, with the app's own (it inherits it through
         // WebKitWebDriver): tests read it, and people read it after a failure.
         let driver = Driver::start(&driver_env, &desktop.home().join(LOG_FILE))?;
-        let client = driver.session(&paths::app_binary()?).await?;
+        let client = driver.session(binary).await?;
         Ok(Self {
             client,
             name: name.into(),

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command};
+use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 /// A child process stopped with SIGTERM when dropped, then reaped.
@@ -41,22 +41,28 @@ impl Guard {
 /// finishing its requests) before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
+impl Guard {
+    /// Stops the child as dropping does, and returns how it exited.
+    pub fn stop(mut self) -> Result<ExitStatus> {
+        self.terminate()
+            .with_context(|| format!("{} could not be stopped", self.name))
+    }
+
+    /// SIGTERM first (`kill`, since std only sends SIGKILL), so a process
+    /// can stop what it started (tauri-driver stops WebKitWebDriver and the
+    /// app; SIGKILL would orphan them and they would hold the test's pipes
+    /// open). SIGKILL only as a last resort.
+    fn terminate(&mut self) -> Option<ExitStatus> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Some(status);
         }
-        // SIGTERM first (`kill`, since std only sends SIGKILL), so a process
-        // can stop what it started (tauri-driver stops WebKitWebDriver and
-        // the app; SIGKILL would orphan them and they would hold the test's
-        // pipes open). SIGKILL only as a last resort.
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -65,7 +71,13 @@ impl Drop for Guard {
             self.name
         );
         let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.child.wait().ok()
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.terminate();
     }
 }
 

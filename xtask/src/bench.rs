@@ -2,7 +2,7 @@
 //! (system packages, tauri-driver, the UI the app embeds), then runs the
 //! bench, the `mcp-keys-bench` package in `bench/`, with ARGS.
 
-use crate::{system, tools, ui};
+use crate::{bundle, system, tools, ui};
 use anyhow::Result;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
@@ -12,9 +12,10 @@ use std::process::Command;
 const SUITES: [&str; 4] = ["server", "scan", "app", "gateway"];
 
 /// Sets up what the suites need and becomes the bench.
-pub fn bench(args: &[String]) -> Result<()> {
-    let help = args.iter().any(|arg| arg == "--help" || arg == "-h");
-    let named: Vec<&str> = args
+pub fn bench(given: &[String]) -> Result<()> {
+    let mut args: Vec<std::ffi::OsString> = given.iter().map(Into::into).collect();
+    let help = given.iter().any(|arg| arg == "--help" || arg == "-h");
+    let named: Vec<&str> = given
         .iter()
         .map(String::as_str)
         .filter(|arg| SUITES.contains(arg))
@@ -30,12 +31,24 @@ pub fn bench(args: &[String]) -> Result<()> {
         // The app embeds ui/dist when it compiles.
         ui::install()?;
         ui::build()?;
+        // What people download, reported beside the app's binary.
+        let packages = bundle::build(true)?;
+        args.extend([
+            "--deb".into(),
+            packages.deb.into_os_string(),
+            "--rpm".into(),
+            packages.rpm.into_os_string(),
+        ]);
     }
     let mut cargo = Command::new("cargo");
     cargo
         .args(["run", "--package", "mcp-keys-bench", "--"])
-        .args(args);
-    eprintln!("$ cargo run --package mcp-keys-bench -- {}", args.join(" "));
+        .args(&args);
+    let shown: Vec<_> = args.iter().map(|arg| arg.to_string_lossy()).collect();
+    eprintln!(
+        "$ cargo run --package mcp-keys-bench -- {}",
+        shown.join(" ")
+    );
     // In place of this process, so that Ctrl-C reaches the bench alone and
     // it stops the servers it started (and xtask does not exit before it).
     Err(cargo.exec().into())

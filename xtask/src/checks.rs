@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check and test, in order, stopping at the first red.
 
-use crate::{app, contract, process, session, system, tools, ui, workspace};
+use crate::{bundle, contract, process, session, system, tools, ui, workspace};
 use anyhow::{Context, Result, bail};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -190,10 +190,11 @@ fn fuzz_targets_build() -> Result<()> {
     Ok(())
 }
 
-/// Builds the real app and drives it under Xvfb through tauri-driver.
+/// Builds the real app and its packages, and drives it under Xvfb through
+/// tauri-driver; the package test installs the packages.
 fn end_to_end() -> Result<()> {
     let driver = tools::tauri_driver()?;
-    app::build(false)?;
+    let packages = bundle::build(false)?;
     process::run(
         tools::nextest()?
             .args([
@@ -204,6 +205,8 @@ fn end_to_end() -> Result<()> {
                 "package(mcp-keys-e2e)",
             ])
             .env("MCP_KEYS_APP", workspace::app_binary(false))
-            .env("TAURI_DRIVER", driver),
+            .env("TAURI_DRIVER", driver)
+            .env("MCP_KEYS_DEB", packages.deb)
+            .env("MCP_KEYS_RPM", packages.rpm),
     )
 }

@@ -7,6 +7,7 @@
 
 mod app;
 mod bench;
+mod bundle;
 mod checks;
 mod contract;
 mod icons;
@@ -54,6 +55,13 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Build the release app and the `mcp-keys` CLI into .deb and .rpm packages
+    /// (target/release/bundle).
+    Bundle {
+        /// Package the debug build instead (faster; what the package test installs).
+        #[arg(long)]
+        debug: bool,
+    },
     /// Regenerate the TypeScript bindings in ui/src/bindings from the Rust types.
     Bindings,
     /// Regenerate every app icon from icons/icon.svg.
@@ -65,6 +73,7 @@ fn main() -> ExitCode {
         Command::Run { release } => app::run(release),
         Command::Test { no_e2e, in_session } => checks::test(no_e2e, in_session),
         Command::Bench { args } => bench::bench(&args),
+        Command::Bundle { debug } => bundle::bundle(!debug).map(drop),
         Command::Bindings => checks::regenerate_bindings(),
         Command::Icons => icons::generate(),
     };

@@ -39,6 +39,9 @@ const TEST: &[&str] = &[
     "dunst",
     "xclip",
     "imagemagick",
+    // The package test: rpm to read the .rpm, man-db to find the manual page.
+    "rpm",
+    "man-db",
 ];
 
 /// What the benchmarks need: a C compiler for the key service's bundled

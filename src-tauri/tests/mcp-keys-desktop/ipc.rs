@@ -9,7 +9,7 @@ fn main_window() -> WebviewWindow<MockRuntime> {
 
 fn window(label: &str) -> WebviewWindow<MockRuntime> {
     let app = mcp_keys_desktop::configure(tauri::test::mock_builder())
-        .build(tauri::generate_context!("../tauri.conf.json", test = true))
+        .build(tauri::generate_context!("tauri.conf.json", test = true))
         .expect("the app builds on the mock runtime");
     WebviewWindowBuilder::new(&app, label, Default::default())
         .build()
