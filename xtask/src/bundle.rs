@@ -92,14 +92,28 @@ pub fn build(release: bool) -> Result<Packages> {
         tauri.arg("--debug");
     }
     process::run(&mut tauri)?;
-    let deb = only_file(&out.join("deb"), "deb")?;
+    let deb = package_named(&only_file(&out.join("deb"), "deb")?)?;
     if release {
         recompress_xz(&deb)?;
     }
     Ok(Packages {
         deb,
-        rpm: only_file(&out.join("rpm"), "rpm")?,
+        rpm: package_named(&only_file(&out.join("rpm"), "rpm")?)?,
     })
+}
+
+/// The bundler names a package after the product ("MCP Keys_0.1.0_amd64.deb");
+/// this renames it after the package ("mcp-keys_0.1.0_amd64.deb"), a name a
+/// shell takes without quotes.
+fn package_named(bundled: &Path) -> Result<PathBuf> {
+    let name = bundled
+        .file_name()
+        .context("a package without a file name")?
+        .to_string_lossy()
+        .replace("MCP Keys", "mcp-keys");
+    let renamed = bundled.with_file_name(name);
+    fs::rename(bundled, &renamed).with_context(|| format!("renaming {}", bundled.display()))?;
+    Ok(renamed)
 }
 
 /// Repacks a `.deb` with xz, as Debian's own packages are: Tauri's bundler
