@@ -14,4 +14,5 @@ mod revocations;
 mod rotation;
 mod scans;
 mod secrets;
+mod slots;
 mod support;
