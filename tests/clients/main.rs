@@ -10,6 +10,8 @@
 //! Runs offline: the first run installs the clients from the npm registry
 //! into `target/npm-clients`; every client gets a private HOME.
 
+mod keyring;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -59,6 +59,7 @@ pub fn write(root: &Path, projects: usize) -> Result<DiscoverOptions> {
         os: Os::Linux,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
         env: Default::default(),
+        slots: Default::default(),
     })
 }
 

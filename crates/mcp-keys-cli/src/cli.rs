@@ -101,6 +101,18 @@ pub enum Command {
     /// config; `--notify` also sends desktop notifications (for cron or a
     /// systemd timer), never one the app already sent today.
     Reminders(crate::commands::reminders::RemindersArgs),
+    /// Print `{"Authorization":"Bearer …"}` with the key of a keyring slot:
+    /// the headers helper of a client's config (Claude Code's headersHelper).
+    Headers(crate::commands::slots::HeadersArgs),
+    /// A stdio MCP server that forwards to a slot's surface, reading the key
+    /// from the keyring as it goes (for clients that start only commands).
+    Bridge(crate::commands::slots::BridgeArgs),
+    /// Run a command (a client) with keys of keyring slots in its
+    /// environment: `mcp-keys run --slot NAME -- cursor`.
+    Run(crate::commands::slots::RunArgs),
+    /// The keyring slots that hold installed keys.
+    #[command(subcommand)]
+    Slots(crate::commands::slots::SlotsCommand),
     /// Print a shell completion script (e.g. `mcp-keys completions bash`).
     Completions {
         /// The shell to complete for.
@@ -277,8 +289,12 @@ pub enum KeysCommand {
         yes: bool,
     },
     /// Replace a key with a new one of the same settings; the old one keeps
-    /// working for the grace period.
+    /// working for the grace period. Keyring slots that hold it get the new
+    /// key, so clients installed through them need no config edit.
     Roll(RollKeyArgs),
+    /// Install a key MCP Keys keeps in a keyring slot into more clients:
+    /// their configs name the slot, never the key (DESIGN §8).
+    Install(crate::commands::install::InstallKeyArgs),
 }
 
 /// Options of `mcp-keys keys create`.
@@ -302,6 +318,13 @@ pub struct CreateKeyArgs {
     /// production, 180 for development).
     #[arg(long, value_name = "DAYS")]
     pub rotate_every: Option<u32>,
+    /// Put the key into a keyring slot and this client's config instead of
+    /// printing it (claude-code, cursor, …); repeat for more.
+    #[arg(long = "install", value_name = "CLIENT", value_parser = crate::commands::install::parse_client)]
+    pub install: Vec<mcp_keys_manager::mcp_keys_ide::ClientId>,
+    /// How and where to install (with --install).
+    #[command(flatten)]
+    pub install_options: crate::commands::install::InstallOptions,
 }
 
 /// Options of `mcp-keys keys roll`.

@@ -3,12 +3,14 @@
 
 mod connections;
 mod doctor;
+pub mod install;
 mod keys;
 mod login;
 mod products;
 pub mod reminders;
 mod scan;
 mod secrets;
+pub mod slots;
 pub mod surfaces;
 mod tokens;
 pub(crate) mod upstream;
@@ -77,5 +79,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
         Command::Tokens(command) => tokens::run(&Context::open(cli.global).await?, command).await,
         Command::Secrets(command) => secrets::run(&Context::open(cli.global).await?, command),
+        Command::Headers(args) => slots::headers(&Context::open(cli.global).await?, args).await,
+        Command::Bridge(args) => slots::bridge(&Context::open(cli.global).await?, args).await,
+        Command::Run(args) => slots::run(&Context::open(cli.global).await?, args).await,
+        Command::Slots(command) => slots::slots(&Context::open(cli.global).await?, command).await,
     }
 }

@@ -24,6 +24,8 @@
 #![deny(missing_docs)]
 
 mod api;
+/// A stdio MCP server forwarding to a surface's Streamable HTTP endpoint (`mcp-keys bridge`).
+pub mod bridge;
 mod client;
 mod error;
 mod events;

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::extract::SlotKey;
 use crate::registry::{self, ClientSpec, Location, Os, ProjectRecordKind, Root};
 use crate::syntax::{self, Node};
 use crate::{ClientId, Finding, FindingCode, Format, Scope, Severity};
@@ -29,6 +30,11 @@ pub struct DiscoverOptions {
     pub max_file_size: u64,
     /// The environment that `${VAR}` references resolve against.
     pub env: HashMap<String, String>,
+    /// The keys of the keyring slots the caller could read, by slot name,
+    /// that slot references (`mcp-keys headers --slot NAME`, `MCP_KEY_NAME`)
+    /// resolve against. The caller reads the keyring; this crate never does.
+    /// A slot missing here is reported as unreadable.
+    pub slots: HashMap<String, SlotKey>,
 }
 
 impl DiscoverOptions {
@@ -41,6 +47,7 @@ impl DiscoverOptions {
             os: Os::current(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             env: std::env::vars().collect(),
+            slots: HashMap::new(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! (DESIGN §5 `doctor --json`). Every finding says what is wrong in plain
 //! words and what to do.
 
+mod argv;
 mod git;
+mod slots;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -33,6 +35,7 @@ pub fn doctor(collected: &Collected, lookup: &dyn KeyLookup, now: DateTime<Utc>)
     for occurrence in &collected.occurrences {
         key_findings(occurrence, lookup, now, &mut findings);
     }
+    argv::keys_in_argv(collected, lookup, &mut findings);
     shared_keys(collected, &mut findings);
     file_findings(collected, &mut findings);
     copy_findings(collected, &mut findings);
@@ -78,7 +81,17 @@ fn key_findings(
     let place = match &occurrence.item.found {
         Found::Plaintext { .. } => "written in this config".to_owned(),
         Found::EnvReference { variable, .. } => format!("in the variable {variable}"),
+        Found::Slot { slot, .. } => format!("in the keyring slot {slot}"),
     };
+    if let Found::Slot {
+        slot,
+        resolved: None,
+        ..
+    } = &occurrence.item.found
+    {
+        findings.push(slots::unreadable(occurrence, slot));
+        return;
+    }
     if let Found::EnvReference {
         variable,
         is_set: false,
@@ -109,7 +122,10 @@ fn key_findings(
             occurrence,
             Some(prefix),
             format!("The key {prefix} ({place}) used by server \"{server}\" of {client} has been revoked: every request gets 401 (revoked)."),
-            "Create a new key for this surface and put it here (mcp-keys keys create, or roll the old key with --update-configs), then restart the client.".to_owned(),
+            match occurrence.slot() {
+                Some(slot) => slots::revoked_fix(occurrence, slot, known.as_ref()),
+                None => "Create a new key for this surface and put it here (mcp-keys keys create, or roll the old key with --update-configs), then restart the client.".to_owned(),
+            },
         )),
         KeyStatus::Expired => findings.push(finding(
             Severity::Error,
@@ -117,7 +133,10 @@ fn key_findings(
             occurrence,
             Some(prefix),
             format!("The key {prefix} ({place}) used by server \"{server}\" of {client} has expired: every request gets 401 (expired)."),
-            "Create a new key for this surface and put it here (mcp-keys keys create), then restart the client.".to_owned(),
+            match occurrence.slot() {
+                Some(slot) => slots::expired_fix(occurrence, slot, known.as_ref()),
+                None => "Create a new key for this surface and put it here (mcp-keys keys create), then restart the client.".to_owned(),
+            },
         )),
         KeyStatus::ChecksumError => findings.push(finding(
             Severity::Error,
@@ -178,11 +197,19 @@ fn key_findings(
 /// The same key in the configs of more than one client: a leak in one is a
 /// leak in all, and revoking it breaks them all. One file that several
 /// clients read (`.mcp.json`: Claude Code and Copilot CLI) is one place,
-/// not sharing: the key must be in two files of two clients.
+/// not sharing: the key must be in two files of two clients. A key in
+/// keyring slots is left out: `keys install` puts one key into several
+/// clients on purpose, no config holds it, and a roll refills every slot.
 fn shared_keys(collected: &Collected, findings: &mut Vec<Finding>) {
     let mut clients: HashMap<String, BTreeSet<ClientId>> = HashMap::new();
     let mut files: HashMap<String, BTreeSet<&PathBuf>> = HashMap::new();
-    for occurrence in &collected.occurrences {
+    let in_configs = || {
+        collected
+            .occurrences
+            .iter()
+            .filter(|occurrence| occurrence.slot().is_none())
+    };
+    for occurrence in in_configs() {
         if let Some(key) = occurrence.key() {
             let fingerprint = key.fingerprint.to_string();
             clients
@@ -195,7 +222,7 @@ fn shared_keys(collected: &Collected, findings: &mut Vec<Finding>) {
                 .insert(&occurrence.file.target);
         }
     }
-    for occurrence in &collected.occurrences {
+    for occurrence in in_configs() {
         let Some(key) = occurrence.key() else {
             continue;
         };

@@ -61,6 +61,47 @@ pub enum Error {
         /// The project folder.
         project: PathBuf,
     },
+    /// The client has no form in the registry for this install mechanism.
+    #[error("{client} cannot take a key through `{via}`")]
+    ViaUnsupported {
+        /// The client id.
+        client: &'static str,
+        /// The mechanism asked for.
+        via: &'static str,
+    },
+    /// The client has no config of this scope that MCP Keys can write (a
+    /// project config needs a project folder; some clients have none).
+    #[error("{client} has no {scope} config file that MCP Keys can write")]
+    NoConfigPath {
+        /// The client id.
+        client: &'static str,
+        /// `global` or `project`.
+        scope: &'static str,
+    },
+    /// A `literal` install was asked for without the key to write.
+    #[error("installing through `literal` needs the key")]
+    KeyRequired,
+    /// A value of an install request is not usable (never a key: the
+    /// values are names, a URL and a path).
+    #[error("{what} {value:?} {problem}")]
+    InvalidInstall {
+        /// What the value is ("slot name", "URL", ...).
+        what: &'static str,
+        /// The value.
+        value: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// The config parses, but its servers are not where or how the client
+    /// keeps them (a list instead of a map, a name twice, a flow-style YAML
+    /// list); nothing is written.
+    #[error("{path}: {problem}; nothing was written")]
+    Layout {
+        /// The config file.
+        path: PathBuf,
+        /// What is unexpected.
+        problem: &'static str,
+    },
 }
 
 /// The crate's result type.

@@ -1,103 +1,19 @@
-//! Finding keys and environment-variable references in a parsed config.
+//! Finding keys, environment-variable references and keyring-slot
+//! references (DESIGN §8) in a parsed config.
+
+mod found;
+mod slots;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use mcp_keys_core::{Environment, Fingerprint, KeyClass, classify, find_candidates};
+use mcp_keys_core::find_candidates;
+
+pub use found::{Found, KeyFacts, KeyKind, ServerItem, SlotVia};
+pub use slots::SlotKey;
 
 use crate::registry::{ClientSpec, EnvRefSyntax, Location, ServersShape};
 use crate::syntax::{self, Node};
-
-/// What kind of key a plaintext occurrence is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
-    /// One of our keys, checksum correct.
-    Valid(Environment),
-    /// Our shape with a wrong check: a typo.
-    ChecksumError,
-    /// Another issuer's `mcp_` key.
-    Foreign,
-}
-
-/// A key (plaintext in the file, or the value of a variable), described
-/// without its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyFacts {
-    /// Valid, checksum error or foreign.
-    pub kind: KeyKind,
-    /// `mcp_<env>_<id>` for keys of our shape; the first 8 characters of a
-    /// foreign key.
-    pub key_prefix: String,
-    /// SHA-256 of the key text.
-    pub fingerprint: Fingerprint,
-}
-
-impl KeyFacts {
-    /// Describes the candidate token `text`.
-    pub fn of(text: &str) -> Option<Self> {
-        let (kind, key_prefix) = match classify(text) {
-            KeyClass::Valid(key) => (
-                KeyKind::Valid(key.environment()),
-                key.key_prefix().to_owned(),
-            ),
-            KeyClass::ChecksumError { key_prefix } => (KeyKind::ChecksumError, key_prefix),
-            // A foreign key's format is unknown, so only its first 8
-            // characters (`mcp_` and 4 more) are shown.
-            KeyClass::Foreign => (
-                KeyKind::Foreign,
-                text.char_indices()
-                    .nth(8)
-                    .map_or(text, |(end, _)| &text[..end])
-                    .to_owned(),
-            ),
-            KeyClass::NotMcp => return None,
-        };
-        Some(Self {
-            kind,
-            key_prefix,
-            fingerprint: Fingerprint::of(text),
-        })
-    }
-}
-
-/// What was found at one place of a server entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    /// A key written in the file.
-    Plaintext {
-        /// The key.
-        key: KeyFacts,
-        /// Its exact bytes in the file.
-        span: Range<usize>,
-    },
-    /// A reference to an environment variable (or an input or secret the
-    /// client resolves itself).
-    EnvReference {
-        /// The variable name (`input:id` and `secrets.NAME` for VS Code
-        /// inputs and Continue secrets).
-        variable: String,
-        /// The key in the variable's value, when it is set and holds one.
-        resolved: Option<KeyFacts>,
-        /// Whether the variable is set in the environment given.
-        is_set: bool,
-        /// Whether the reference has a fallback (`${VAR:-default}`), so an
-        /// unset variable is not an error by itself.
-        has_default: bool,
-    },
-}
-
-/// One finding inside a server entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerItem {
-    /// The server's name.
-    pub server_name: String,
-    /// The server's URL, when it has one.
-    pub url: Option<String>,
-    /// Where in the entry, as dotted path (`headers.Authorization`, `args.3`).
-    pub field: String,
-    /// What is there.
-    pub found: Found,
-}
 
 /// Parses `text` and lists the keys and references in the servers of
 /// `location`. Keys outside server entries (and in comments) are ignored:
@@ -120,10 +36,41 @@ pub fn extract_from(
     text: &str,
     env: &HashMap<String, String>,
 ) -> Vec<ServerItem> {
+    extract_with_slots(spec, location, root, text, env, &HashMap::new())
+}
+
+/// [`extract_from`], with the keys of the keyring slots the caller could
+/// read (by slot name): a reference to a slot resolves to its key.
+pub fn extract_with_slots(
+    spec: &ClientSpec,
+    location: &Location,
+    root: &Node,
+    text: &str,
+    env: &HashMap<String, String>,
+    slots: &HashMap<String, SlotKey>,
+) -> Vec<ServerItem> {
     let mut items = Vec::new();
     for (server_name, entry) in servers(root, &location.servers_path(), location.servers_shape) {
         let url = server_url(spec, entry);
         let own_env = entry.get("env");
+        for command in slots::slot_commands(entry) {
+            let held = slots.get(&command.slot);
+            items.push(ServerItem {
+                server_name: server_name.clone(),
+                // A bridge entry has no URL of its own: the slot's is where
+                // its requests go.
+                url: url
+                    .clone()
+                    .or_else(|| held.and_then(|held| held.url.clone())),
+                field: command.field,
+                found: Found::Slot {
+                    resolved: held.and_then(|held| KeyFacts::first_in(held.key.expose())),
+                    slot: command.slot,
+                    via: command.via,
+                    variable: None,
+                },
+            });
+        }
         let mut strings = Vec::new();
         collect_strings(entry, &mut Vec::new(), &mut strings);
         for (field, value, span) in strings {
@@ -159,16 +106,23 @@ pub fn extract_from(
                 if own_env.and_then(|own| own.get(&variable)).is_some() {
                     continue;
                 }
+                if let Some((slot, resolved)) = slots::env_slot(&variable, env, slots) {
+                    push(
+                        Found::Slot {
+                            slot,
+                            via: SlotVia::Env,
+                            variable: Some(variable),
+                            resolved,
+                        },
+                        &mut items,
+                    );
+                    continue;
+                }
                 let value = resolvable(&variable).then(|| env.get(&variable)).flatten();
-                let resolved = value.and_then(|value| {
-                    find_candidates(value)
-                        .next()
-                        .and_then(|range| KeyFacts::of(&value[range]))
-                });
                 push(
                     Found::EnvReference {
                         variable,
-                        resolved,
+                        resolved: value.and_then(|value| KeyFacts::first_in(value)),
                         is_set: value.is_some(),
                         has_default,
                     },

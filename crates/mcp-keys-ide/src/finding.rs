@@ -61,6 +61,12 @@ pub enum FindingCode {
     /// No connected key service knows the key: its status (revoked,
     /// expired) cannot be checked.
     KeyNotIdentified,
+    /// A plaintext key is in a server's command-line arguments, which every
+    /// local process can read (`mcp-remote --header "Authorization: …"`).
+    KeyInArgv,
+    /// A config names a keyring slot (DESIGN §8) that could not be read:
+    /// missing from the keyring, or the keyring is locked.
+    KeyringSlotMissing,
 }
 
 /// One finding (DESIGN §5 `doctor --json`).

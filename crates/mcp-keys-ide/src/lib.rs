@@ -14,6 +14,9 @@
 //!   written from the registry.
 //! - [`edit`]: replace a key, move it to a variable reference, add a
 //!   `.gitignore` entry; atomic, backed up, only the key's bytes change.
+//! - [`install`]: put a server entry that names a keyring slot (or, when
+//!   asked, holds the key) into a client's config, keeping the rest of the
+//!   file byte for byte (DESIGN §8).
 //!
 //! No key text is ever logged, printed or kept beyond the file it is in:
 //! occurrences carry a prefix, a fingerprint and a byte span.
@@ -28,6 +31,7 @@ mod env_files;
 mod error;
 mod extract;
 mod finding;
+pub mod install;
 mod lookup;
 pub mod registry;
 mod scan;
@@ -42,11 +46,18 @@ pub use discover::{
 pub use doctor::{DoctorReport, GitFacts, doctor};
 pub use env_files::{Assignment, assignments};
 pub use error::{Error, Result};
-pub use extract::{Found, KeyFacts, KeyKind, ServerItem, extract, is_variable_name};
+pub use extract::{
+    Found, KeyFacts, KeyKind, ServerItem, SlotKey, SlotVia, extract, is_variable_name,
+};
 pub use finding::{Finding, FindingCode, Severity};
+pub use install::{
+    AfterRoll, InstallRequest, Installed, Via, after_roll, config_path_for, default_via, install,
+    mechanisms, slot_env_var,
+};
 pub use lookup::{KeyLookup, KnownKey, NoLookup, SurfaceFacts, SurfaceStatus};
 pub use registry::{ClientId, Format, Os, Scope};
 pub use scan::{
-    ByteSpan, Collected, KeyStatus, Occurrence, ScanEntry, ScanReport, collect, key_status, scan,
+    ByteSpan, Collected, KeyStatus, KeyStorage, Occurrence, ScanEntry, ScanReport, collect,
+    key_status, scan,
 };
 pub use syntax::{Node, parse};

@@ -2,8 +2,9 @@
 //! format, and how a key can be written there. Kept as data
 //! (`registry/clients.json`) so a new client or path is a data change, and
 //! so the documentation each rule follows sits beside the rule. The same
-//! data gives the UI its list of clients ([`known_clients`]) and the
-//! Connect tab its configs ([`crate::snippet`]).
+//! data gives the UI its list of clients ([`known_clients`]), the
+//! Connect tab its configs ([`crate::snippet`]) and installs their entries
+//! ([`crate::install`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -11,6 +12,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::install::InstallForm;
 use crate::snippet::SnippetSpec;
 use crate::{Error, Result};
 
@@ -261,6 +263,15 @@ pub struct ClientSpec {
     /// The ready-to-paste config of the Connect tab, when the client has one.
     #[serde(default)]
     pub snippet: Option<SnippetSpec>,
+    /// The entries [`crate::install`] writes, one per mechanism, in the
+    /// client's order of preference (DESIGN §8).
+    #[serde(default)]
+    pub install: Vec<InstallForm>,
+    /// The text a config file of this client starts with when MCP Keys
+    /// creates it, before the server goes in (Continue's `config.yaml`
+    /// requires `name`, `version` and `schema`).
+    #[serde(default)]
+    pub new_config: Option<String>,
 }
 
 /// A client as the UI names it.

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use crate::copies::{CopiedKey, find_copied_keys};
 use crate::discover::{ConfigFile, DiscoverOptions, discover};
-use crate::extract::{Found, KeyFacts, KeyKind, ServerItem, extract_from};
+use crate::extract::{Found, KeyFacts, KeyKind, ServerItem, extract_with_slots};
 use crate::lookup::{KeyLookup, KnownKey};
 use crate::syntax;
 use crate::{ClientId, Finding, FindingCode, Scope, Severity};
@@ -37,6 +37,19 @@ pub enum KeyStatus {
     Foreign,
     /// The config refers to a variable instead of holding a key.
     EnvReference,
+}
+
+/// Where the key of an occurrence lives (DESIGN §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyStorage {
+    /// Written in the config file.
+    Config,
+    /// In an OS keyring slot that the config names.
+    Keyring,
+    /// In an environment variable that the config refers to.
+    Environment,
 }
 
 /// Byte range of a key in its file, for edits.
@@ -88,12 +101,18 @@ pub struct ScanEntry {
     pub key_id: Option<String>,
     /// The surface id, when a service knows the key.
     pub surface_id: Option<String>,
-    /// The status.
+    /// The status; for a keyring slot, its key's status.
     pub status: KeyStatus,
     /// Why the status is `unknown` (or the variable's value unknown): which
-    /// key services were asked, or that none could be.
+    /// key services were asked, or that none could be, or that a keyring
+    /// slot could not be read.
     pub status_reason: Option<String>,
-    /// The variable referred to, for `env_reference`.
+    /// Where the key lives: in the config, a keyring slot or a variable.
+    pub storage: KeyStorage,
+    /// The keyring slot the config names, for `keyring`.
+    pub slot: Option<String>,
+    /// The variable referred to, for `env_reference` (and a keyring slot
+    /// reached through `mcp-keys run`).
     pub env_var: Option<String>,
     /// The status of the variable's value, when it is set and holds a key.
     pub resolved_status: Option<KeyStatus>,
@@ -114,17 +133,27 @@ pub struct Occurrence {
 
 impl Occurrence {
     /// The key this occurrence stands for: the plaintext key, or the key in
-    /// the referenced variable.
+    /// the referenced variable or keyring slot.
     pub fn key(&self) -> Option<&KeyFacts> {
         match &self.item.found {
             Found::Plaintext { key, .. } => Some(key),
-            Found::EnvReference { resolved, .. } => resolved.as_ref(),
+            Found::EnvReference { resolved, .. } | Found::Slot { resolved, .. } => {
+                resolved.as_ref()
+            }
         }
     }
 
     /// Whether the key is written in the file.
     pub fn is_plaintext(&self) -> bool {
         matches!(self.item.found, Found::Plaintext { .. })
+    }
+
+    /// The keyring slot the config names, when it names one.
+    pub fn slot(&self) -> Option<&str> {
+        match &self.item.found {
+            Found::Slot { slot, .. } => Some(slot),
+            Found::Plaintext { .. } | Found::EnvReference { .. } => None,
+        }
     }
 }
 
@@ -187,19 +216,34 @@ fn entry(occurrence: &Occurrence, lookup: &dyn KeyLookup, now: DateTime<Utc>) ->
         .filter(|key| matches!(key.kind, KeyKind::Valid(_)))
         .and_then(|key| lookup.lookup(&key.fingerprint));
     let own_status = key.map(|key| key_status(key, known.as_ref(), now));
-    let (status, env_var, resolved_status, span) = match &occurrence.item.found {
+    let mut status_reason = None;
+    let (status, storage, env_var, resolved_status, span) = match &occurrence.item.found {
         Found::Plaintext { span, .. } => (
             own_status.unwrap_or(KeyStatus::Unknown),
+            KeyStorage::Config,
             None,
             None,
             Some(ByteSpan::from(span.clone())),
         ),
         Found::EnvReference { variable, .. } => (
             KeyStatus::EnvReference,
+            KeyStorage::Environment,
             Some(variable.clone()),
             own_status,
             None,
         ),
+        Found::Slot { slot, variable, .. } => {
+            if key.is_none() {
+                status_reason = Some(slot_unread(slot, occurrence.file.client));
+            }
+            (
+                own_status.unwrap_or(KeyStatus::Unknown),
+                KeyStorage::Keyring,
+                variable.clone(),
+                None,
+                None,
+            )
+        }
     };
     ScanEntry {
         client: occurrence.file.client,
@@ -212,12 +256,21 @@ fn entry(occurrence: &Occurrence, lookup: &dyn KeyLookup, now: DateTime<Utc>) ->
         key_id: known.as_ref().map(|known| known.key_id.clone()),
         surface_id: known.as_ref().map(|known| known.surface_id.clone()),
         status,
-        status_reason: None,
+        status_reason,
+        storage,
+        slot: occurrence.slot().map(str::to_owned),
         env_var,
         resolved_status,
         field: occurrence.item.field.clone(),
         span,
     }
+}
+
+/// Why a slot's key is unknown: the caller could not read the slot.
+fn slot_unread(slot: &str, client: ClientId) -> String {
+    format!(
+        "the keyring slot {slot} could not be read: it is missing from the OS keyring (or the keyring is locked), so {client} gets no key through it. See the slots with `mcp-keys slots list`; install the key again with `mcp-keys keys install KEY_ID --client {client}`."
+    )
 }
 
 /// Discovers and reads every config; no network.
@@ -274,7 +327,8 @@ pub fn collect(options: &DiscoverOptions) -> Collected {
             }
         });
         if let Ok((text, node)) = outcome {
-            for item in extract_from(spec, location, node, text, &options.env) {
+            for item in extract_with_slots(spec, location, node, text, &options.env, &options.slots)
+            {
                 collected.occurrences.push(Occurrence {
                     file: file.clone(),
                     item,

@@ -19,6 +19,9 @@ pub enum Error {
     /// The OS keyring failed.
     #[error(transparent)]
     Keyring(#[from] mcp_keys_store::SecretError),
+    /// An IDE config could not be read or written.
+    #[error(transparent)]
+    Ide(#[from] mcp_keys_ide::Error),
     /// No connection was named and none is saved.
     #[error(
         "no connection: run `mcp-keys login --server URL`, or pass --server URL with the token in MCP_KEYS_TOKEN"
@@ -60,6 +63,13 @@ impl Error {
             Self::Client(error) => error.kind(),
             Self::Store(error) => error.kind(),
             Self::Keyring(error) => error.kind(),
+            Self::Ide(error) => match error {
+                mcp_keys_ide::Error::Io { .. } | mcp_keys_ide::Error::Registry(_) => {
+                    ErrorKind::Internal
+                }
+                mcp_keys_ide::Error::ConcurrentChange(_) => ErrorKind::Conflict,
+                _ => ErrorKind::InvalidInput,
+            },
             Self::NoConnection => ErrorKind::NoConnection,
             Self::UnknownConnection(_) => ErrorKind::NotFound,
             Self::NoToken { .. } => ErrorKind::NoToken,

@@ -25,6 +25,7 @@ use crate::{Error, Manager, Session};
 
 mod fix;
 mod roll;
+mod slot_keys;
 
 pub use roll::{ConfigRollReport, ConfigUpdate, RolledWithConfigs, VariableUpdate};
 
@@ -154,13 +155,14 @@ pub struct Inspection {
 }
 
 impl Inspection {
-    /// The scan entries at `now`; an `unknown` key says why.
+    /// The scan entries at `now`; an `unknown` key says why (a keyring
+    /// slot that could not be read already does).
     pub fn entries(&self, now: DateTime<Utc>) -> Vec<ScanEntry> {
         let mut entries = self.collected.entries(&self.known, now);
         for entry in &mut entries {
             let unknown = entry.status == KeyStatus::Unknown
                 || entry.resolved_status == Some(KeyStatus::Unknown);
-            if unknown {
+            if unknown && entry.status_reason.is_none() {
                 entry.status_reason = Some(self.why_unknown());
             }
         }
@@ -235,11 +237,20 @@ impl Manager {
         services: KeyServices<'_>,
     ) -> Result<Inspection, Error> {
         self.prune_backups().await;
-        let discover = options.discover();
-        // Discovery and parsing read files: keep them off the async workers.
-        let collected = tokio::task::spawn_blocking(move || collect(&discover))
-            .await
-            .map_err(Error::stopped("the config scan"))?;
+        let mut discover = options.discover();
+        let slots = self.store().list_slots().await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "could not list the keyring slots; configs that name one show it as unreadable");
+            Vec::new()
+        });
+        let manager = self.clone();
+        // Discovery and parsing read files, and each slot is a keyring round
+        // trip: keep them off the async workers.
+        let collected = tokio::task::spawn_blocking(move || {
+            discover.slots = slot_keys::read(manager.secrets(), &slots);
+            collect(&discover)
+        })
+        .await
+        .map_err(Error::stopped("the config scan"))?;
         let identified = self.identify(&collected, services).await?;
         Ok(Inspection {
             collected,

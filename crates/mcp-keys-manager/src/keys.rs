@@ -11,7 +11,7 @@ use serde::Deserialize;
 use ts_rs::TS;
 
 use crate::session::Subject;
-use crate::{Error, Session};
+use crate::{Error, Session, SlotRefill};
 
 /// What the user asks for when generating a key.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -42,6 +42,9 @@ pub struct Rolled {
     /// The server had no roll endpoint: the new key was created and the old
     /// one will be revoked by this app or CLI when the grace period ends.
     pub degraded: bool,
+    /// The keyring slots that held the old key, now holding the new one
+    /// (DESIGN §8): the clients installed through them need no config edit.
+    pub slots: Vec<SlotRefill>,
 }
 
 impl Session {
@@ -201,10 +204,20 @@ impl Session {
             now,
         )
         .await;
+        // The new key reaches the user whatever happens to the slots: a
+        // slot that cannot be written says so in its refill.
+        let slots = match self.manager.refill_slots(&old_key.id, &created, now).await {
+            Ok(slots) => slots,
+            Err(error) => {
+                tracing::warn!(%error, "the keyring slots of the old key could not be listed");
+                Vec::new()
+            }
+        };
         Ok(Rolled {
             created,
             old_key,
             degraded,
+            slots,
         })
     }
 

@@ -23,6 +23,7 @@ mod manager;
 mod reminders;
 mod revocations;
 mod session;
+mod slots;
 mod tree;
 mod upstream_secrets;
 
@@ -44,4 +45,5 @@ pub use reminders::{
 };
 pub use revocations::CompletedRevocations;
 pub use session::{Session, Target};
+pub use slots::{InstallTarget, KeyInstall, SlotRefill};
 pub use tree::{ConnectionTree, ProductTree, SurfaceDetail};

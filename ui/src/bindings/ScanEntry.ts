@@ -3,6 +3,7 @@ import type { ByteSpan } from "./ByteSpan";
 import type { ClientId } from "./ClientId";
 import type { ConfigScope } from "./ConfigScope";
 import type { KeyStatus } from "./KeyStatus";
+import type { KeyStorage } from "./KeyStorage";
 
 /**
  * One key occurrence (DESIGN §5 `scan --json`, plus where it is for edits).
@@ -45,16 +46,26 @@ keyId: string | null,
  */
 surfaceId: string | null, 
 /**
- * The status.
+ * The status; for a keyring slot, its key's status.
  */
 status: KeyStatus, 
 /**
  * Why the status is `unknown` (or the variable's value unknown): which
- * key services were asked, or that none could be.
+ * key services were asked, or that none could be, or that a keyring
+ * slot could not be read.
  */
 statusReason: string | null, 
 /**
- * The variable referred to, for `env_reference`.
+ * Where the key lives: in the config, a keyring slot or a variable.
+ */
+storage: KeyStorage, 
+/**
+ * The keyring slot the config names, for `keyring`.
+ */
+slot: string | null, 
+/**
+ * The variable referred to, for `env_reference` (and a keyring slot
+ * reached through `mcp-keys run`).
  */
 envVar: string | null, 
 /**

@@ -73,6 +73,9 @@ function entryTestId(entry: ScanEntry): string {
 
 /** Why an entry names no key of a connection, in words. */
 function unidentified(entry: ScanEntry): string {
+  if (entry.storage === "keyring" && entry.keyPrefix === null) {
+    return "Its keyring slot can't be read";
+  }
   switch (entry.status) {
     case "env_reference":
       return entry.keyPrefix === null
@@ -98,7 +101,7 @@ function EntryRow({ entry, names }: { entry: ScanEntry; names: KnownNames }) {
           {entry.status === "env_reference" ? reference : (entry.keyPrefix ?? "—")}
         </code>
         <span className="ide-entry__sub" title={entry.field}>
-          {entry.field}
+          {entry.slot === null ? entry.field : `keyring slot ${entry.slot}`}
         </span>
       </td>
       <td>

@@ -99,6 +99,37 @@ describe("IdesPage", () => {
     expect(screen.getByTestId("ides-no-findings")).toBeInTheDocument();
   });
 
+  it("shows a key kept in a keyring slot by its slot, and a slot it cannot read", async () => {
+    renderPage({
+      ide_scan: () =>
+        ideScan({
+          entries: [
+            scanEntry({ storage: "keyring", slot: "cursor-docs", field: "args.2", span: null }),
+            scanEntry({
+              serverName: "tools",
+              storage: "keyring",
+              slot: "cursor-tools",
+              keyPrefix: null,
+              fingerprint: null,
+              keyId: null,
+              surfaceId: null,
+              status: "unknown",
+              statusReason: "the keyring slot cursor-tools could not be read",
+              span: null,
+            }),
+          ],
+        }),
+      ide_doctor: () => ideDoctor(),
+    });
+
+    const held = await screen.findByTestId("ide-entry-mcp_dev_Ab3dE5gH");
+    expect(held).toHaveTextContent("keyring slot cursor-docs");
+    expect(held).toHaveTextContent("MCP - Cursor");
+    const unread = screen.getByTestId("ide-entry-env-tools");
+    expect(unread).toHaveTextContent("keyring slot cursor-tools");
+    expect(unread).toHaveTextContent("Its keyring slot can't be read");
+  });
+
   it("names a key the workspace tree lists without keys, by loading its surface", async () => {
     const calls = fakeInvoke({
       ide_scan: () => ideScan(),

@@ -161,6 +161,8 @@ export function scanEntry(overrides: Partial<ScanEntry> = {}): ScanEntry {
     surfaceId: "surf_1",
     status: "active",
     statusReason: null,
+    storage: "config",
+    slot: null,
     envVar: null,
     resolvedStatus: null,
     field: "headers.Authorization",

@@ -5,12 +5,13 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use chrono::{DateTime, Utc};
-use mcp_keys_client::{CreatedKey, KeyMetadata};
+use mcp_keys_client::{CreatedKey, KeyMetadata, Surface};
 use mcp_keys_manager::{GenerateKey, Session};
 use mcp_keys_store::RotationPeriod;
 use serde::Serialize;
 
 use crate::cli::{CreateKeyArgs, KeysCommand, RollKeyArgs};
+use crate::commands::install;
 use crate::commands::surfaces::environment;
 use crate::context::Context;
 use crate::exit::CliError;
@@ -24,6 +25,7 @@ pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> 
         KeysCommand::Create(args) => create(context, &session, args).await,
         KeysCommand::Revoke { key, yes } => revoke(context, &session, &key, yes).await,
         KeysCommand::Roll(args) => roll(context, &session, args).await,
+        KeysCommand::Install(args) => install::install(context, &session, args).await,
     }
 }
 
@@ -82,15 +84,18 @@ async fn create(context: &Context, session: &Session, args: CreateKeyArgs) -> an
             &surface.product_id,
             &surface.id,
             &GenerateKey {
-                name: args.name,
+                name: args.name.clone(),
                 environment: args.environment.map(Into::into),
-                scopes: args.scopes,
+                scopes: args.scopes.clone(),
                 expires_in_days: args.expires_in,
                 rotate_every: args.rotate_every.map(RotationPeriod::Days),
             },
             Utc::now(),
         )
         .await?;
+    if !args.install.is_empty() {
+        return create_installed(context, session, &surface, &created, &args).await;
+    }
     if context.output.json {
         return context.output.json(&NewKeyJson::from(&created));
     }
@@ -103,6 +108,48 @@ async fn create(context: &Context, session: &Session, args: CreateKeyArgs) -> an
         surface.name
     );
     Ok(())
+}
+
+/// `keys create --install`: the key goes into the clients, not to stdout,
+/// unless an install failed (then it is printed, so it is not lost).
+async fn create_installed(
+    context: &Context,
+    session: &Session,
+    surface: &Surface,
+    created: &CreatedKey,
+    args: &CreateKeyArgs,
+) -> anyhow::Result<()> {
+    let results = install::install_all(
+        session,
+        surface,
+        &created.metadata.id,
+        &created.key,
+        &args.install,
+        &args.install_options,
+    )
+    .await?;
+    let all_installed = results.iter().all(install::InstallResult::ok);
+    if context.output.json {
+        context.output.json(&InstalledKeyJson {
+            key: (!all_installed).then(|| created.key.expose_secret()),
+            metadata: &created.metadata,
+            installs: &results,
+        })?;
+    } else {
+        install::report(&results);
+        if !all_installed {
+            print_key(created)?;
+            eprintln!("The key is above, so it is not lost: it is shown only this once.");
+        }
+        eprintln!(
+            "Created key {:?} ({}, id {}) on surface {:?}.",
+            created.metadata.name,
+            created.key.key_prefix(),
+            created.metadata.id,
+            surface.name
+        );
+    }
+    install::failed(&results)
 }
 
 async fn revoke(
@@ -160,6 +207,7 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
             new_key: NewKeyJson::from(&rolled.created),
             old_key: &rolled.old_key,
             degraded: rolled.degraded,
+            slots: &rolled.slots,
             configs: report.as_ref(),
         })?;
         return incomplete(report.as_ref());
@@ -205,6 +253,20 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
                 "Restart these clients to pick up the new key: {}",
                 names(&report.restart)
             );
+        }
+    }
+    for refill in &rolled.slots {
+        match &refill.error {
+            None => eprintln!(
+                "keyring slot {} holds the new key: the clients installed through it need no \
+                 config edit",
+                refill.slot
+            ),
+            Some(error) => eprintln!(
+                "keyring slot {} still holds the old key: {}",
+                refill.slot,
+                printable(error, false)
+            ),
         }
     }
     print_key(&rolled.created)?;
@@ -330,6 +392,18 @@ impl<'a> From<&'a CreatedKey> for NewKeyJson<'a> {
     }
 }
 
+/// `keys create --install --json`: the key's metadata and each install; the
+/// key itself only when an install failed.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InstalledKeyJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(flatten)]
+    metadata: &'a KeyMetadata,
+    installs: &'a [install::InstallResult],
+}
+
 /// `keys roll --json`: the new key as `keys create` prints it, the old
 /// key's metadata (its new `expiresAt`), and whether the roll degraded.
 #[derive(Serialize)]
@@ -339,6 +413,8 @@ struct RolledJson<'a> {
     new_key: NewKeyJson<'a>,
     old_key: &'a KeyMetadata,
     degraded: bool,
+    /// The keyring slots that now hold the new key.
+    slots: &'a [mcp_keys_manager::SlotRefill],
     /// With `--update-configs`: what happened to each IDE config.
     #[serde(skip_serializing_if = "Option::is_none")]
     configs: Option<&'a mcp_keys_manager::ConfigRollReport>,

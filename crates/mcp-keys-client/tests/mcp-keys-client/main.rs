@@ -3,6 +3,7 @@
 //! small axum servers where a real one cannot show the case (a server
 //! without our extensions, standing in for Runtype; a failing upstream).
 
+mod bridge;
 mod errors;
 mod keys;
 mod pagination;

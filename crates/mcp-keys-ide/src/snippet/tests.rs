@@ -190,6 +190,7 @@ fn the_scan_finds_the_key_of_every_file_snippet_where_the_snippet_put_it() {
                 Found::EnvReference { variable, .. } => {
                     assert_eq!(variable, "MCP_KEYS_API_KEY", "{}", spec.id);
                 }
+                Found::Slot { slot, .. } => panic!("{}: a snippet names no slot ({slot})", spec.id),
             }
             if spec.id != ClientId::ClaudeDesktop {
                 // Claude Desktop's URL is an argument of mcp-remote.

@@ -5,9 +5,11 @@ use std::path::Path;
 
 use mcp_keys_core::{Environment, Fingerprint};
 use mcp_keys_ide::{
-    DoctorReport, Finding, FindingCode, KnownKey, Severity, SurfaceStatus, collect, doctor,
+    ClientId, DoctorReport, Finding, FindingCode, KnownKey, Severity, SurfaceStatus, Via, collect,
+    doctor,
 };
 
+use crate::scan::{install_slot, slot_key};
 use crate::support::{copy_fixtures, fixture_lookup, git, key, now, options};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -322,5 +324,124 @@ fn doctor_json_is_a_findings_object_with_the_design_fields() -> Result {
     for (_, key) in crate::support::keys() {
         assert!(!text.contains(&key), "no key text in doctor output");
     }
+    Ok(())
+}
+
+#[test]
+fn a_key_in_mcp_remote_arguments_is_readable_by_every_process_and_reported() -> Result {
+    let dir = fixture_root()?;
+    let report = run(dir.path(), &fixture_lookup(), &[]);
+    let argv = with(
+        &report,
+        FindingCode::KeyInArgv,
+        "Claude/claude_desktop_config.json",
+    );
+    assert_helpful(&argv);
+    assert_eq!(
+        argv.len(),
+        1,
+        "the key mcp-remote reads from env (AUTH_HEADER) is not on the command line"
+    );
+    assert_eq!(argv[0].key_prefix.as_deref(), Some(&key("K01")[..16]));
+    assert_eq!(argv[0].severity, Severity::Warning);
+    for step in [
+        "--install claude-desktop",
+        "mcp-keys keys revoke key_K01",
+        "Authorization:${AUTH_HEADER}",
+    ] {
+        assert!(
+            argv[0].fix.contains(step),
+            "the fix says {step}: {}",
+            argv[0].fix
+        );
+    }
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .filter(|finding| finding.code == FindingCode::KeyInArgv)
+            .count(),
+        1,
+        "keys in headers and env are not on a command line"
+    );
+    Ok(())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_in_a_keyring_slot_is_never_a_plaintext_finding_and_a_bad_one_says_how_to_replace_it()
+-> Result {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir()?;
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home)?;
+    let desktop = install_slot(&home, ClientId::ClaudeDesktop, Via::Bridge)?;
+    let code = install_slot(&home, ClientId::ClaudeCode, Via::Helper)?;
+    let cursor = install_slot(&home, ClientId::Cursor, Via::Env)?;
+    let zed = install_slot(&home, ClientId::Zed, Via::Bridge)?;
+    // Committed and readable by everyone: harmless, no config holds a key.
+    for install in [&desktop, &code, &cursor, &zed] {
+        std::fs::set_permissions(&install.config_path, std::fs::Permissions::from_mode(0o644))?;
+    }
+    git(&home, &["init", "-q"])?;
+    git(&home, &["add", "-A"])?;
+    git(&home, &["commit", "-q", "-m", "configs"])?;
+    let mut options = options(dir.path(), &[]);
+    // One revoked key in two clients' slots (K03), an expired one (K05),
+    // and Zed's slot missing from the keyring.
+    options.slots = [
+        slot_key(&desktop.slot, "K03"),
+        slot_key(&code.slot, "K03"),
+        slot_key(&cursor.slot, "K05"),
+    ]
+    .into_iter()
+    .collect();
+    let report = doctor(&collect(&options), &fixture_lookup(), now());
+    let of = |code: FindingCode| -> Vec<&Finding> {
+        report
+            .findings
+            .iter()
+            .filter(|finding| finding.code == code)
+            .collect()
+    };
+    for code in [
+        FindingCode::PlaintextKeyTrackedByGit,
+        FindingCode::PlaintextKeyNotGitignored,
+        FindingCode::ConfigWorldReadable,
+        FindingCode::KeySharedBetweenClients,
+        FindingCode::KeyInArgv,
+        FindingCode::EnvVariableUnset,
+    ] {
+        assert!(of(code).is_empty(), "no {code:?}: {:?}", report.findings);
+    }
+    let revoked = of(FindingCode::RevokedKeyInUse);
+    assert_helpful(&revoked);
+    assert_eq!(revoked.len(), 2, "one per client");
+    for install in [&desktop, &code] {
+        let finding = revoked
+            .iter()
+            .find(|finding| finding.message.contains(&install.slot))
+            .ok_or("the slot is named")?;
+        assert!(
+            finding.fix.contains("mcp-keys keys create srf_K03")
+                && finding.fix.contains(&install.slot),
+            "a revoked key cannot be rolled: a new key goes into the slot: {}",
+            finding.fix
+        );
+    }
+    let expired = of(FindingCode::ExpiredKeyInUse);
+    assert_helpful(&expired);
+    assert!(
+        expired[0].fix.contains("mcp-keys keys roll key_K05")
+            && expired[0].fix.contains(&cursor.slot)
+            && expired[0].fix.contains("mcp-keys run"),
+        "a roll refills the slot; the client restarts through run: {}",
+        expired[0].fix
+    );
+    let missing = of(FindingCode::KeyringSlotMissing);
+    assert_helpful(&missing);
+    assert_eq!(missing.len(), 1);
+    assert_eq!(missing[0].client, Some(ClientId::Zed));
+    assert!(missing[0].message.contains(&zed.slot));
     Ok(())
 }

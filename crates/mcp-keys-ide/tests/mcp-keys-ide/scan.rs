@@ -1,7 +1,14 @@
 //! The scan of the fixture home: every key with the right client, place and
 //! status, and nothing else.
 
-use mcp_keys_ide::{ClientId, KeyStatus, ScanEntry, Scope, scan};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use mcp_keys_core::Sensitive;
+use mcp_keys_ide::{
+    ClientId, InstallRequest, KeyStatus, KeyStorage, ScanEntry, Scope, SlotKey, Via, install,
+    mechanisms, registry, scan, slot_env_var,
+};
 
 use crate::support::{copy_fixtures, fixture_lookup, key, key_name, now, options};
 
@@ -19,7 +26,7 @@ type Expected = (
 );
 
 fn summarize(
-    root: &std::path::Path,
+    root: &Path,
     entry: &ScanEntry,
 ) -> (
     ClientId,
@@ -470,5 +477,168 @@ fn scan_json_has_the_field_names_of_design_section_5() -> Result<(), Box<dyn std
         !json.to_string().contains(&key("K10")),
         "the key itself is never in the report"
     );
+    Ok(())
+}
+
+/// The surface the keyring tests install.
+const URL: &str = "http://127.0.0.1:7410/v1/products/p1/surfaces/s1/mcp";
+
+/// A keyring install under `home`: the client, the server's name, the slot
+/// and the variable `mcp-keys run` sets.
+pub struct Install {
+    pub client: ClientId,
+    pub via: Via,
+    pub server: String,
+    pub slot: String,
+    pub env_var: String,
+    pub config_path: PathBuf,
+}
+
+/// Installs `via` into `client`'s global config under `home` (server
+/// `docs-<via>`, slot `<client>-docs-<via>`), as `mcp-keys keys install`
+/// writes it.
+pub fn install_slot(
+    home: &Path,
+    client: ClientId,
+    via: Via,
+) -> Result<Install, Box<dyn std::error::Error>> {
+    let server = format!("docs-{}", via.as_str());
+    let slot = format!("{client}-{server}");
+    let env_var = slot_env_var(&slot);
+    let installed = install(&InstallRequest {
+        client,
+        via,
+        scope: Scope::Global,
+        home,
+        project: None,
+        server_name: &server,
+        url: URL,
+        slot: &slot,
+        env_var: &env_var,
+        program: Path::new("/opt/MCP Keys/bin/mcp-keys"),
+        key: None,
+    })?;
+    Ok(Install {
+        client,
+        via,
+        server,
+        slot,
+        env_var,
+        config_path: installed.config_path,
+    })
+}
+
+/// The slot map a caller gives after reading the keyring: `slot` holds the
+/// fixture key `name`.
+pub fn slot_key(slot: &str, name: &str) -> (String, SlotKey) {
+    let key = SlotKey {
+        key: Sensitive::new(key(name)),
+        url: Some(URL.to_owned()),
+    };
+    (slot.to_owned(), key)
+}
+
+#[test]
+fn every_install_that_names_a_slot_scans_as_keyring_with_the_status_of_the_slots_key()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let home = dir.path().join("home");
+    fs::create_dir_all(&home)?;
+    let mut installs = Vec::new();
+    for spec in registry::clients() {
+        for via in mechanisms(spec.id) {
+            if matches!(via, Via::Helper | Via::Bridge | Via::Env) {
+                installs.push(install_slot(&home, spec.id, via)?);
+            }
+        }
+    }
+    assert!(installs.len() > 15, "every client has a keyring form");
+    let mut options = options(dir.path(), &[]);
+    // K03 is revoked in the fixture lookup: the status shown is the key's.
+    options.slots = installs
+        .iter()
+        .map(|install| slot_key(&install.slot, "K03"))
+        .collect();
+    let report = scan(&options, &fixture_lookup(), now());
+    for install in &installs {
+        let what = format!("{} through {}", install.client, install.via.as_str());
+        let entries: Vec<&ScanEntry> = report
+            .entries
+            .iter()
+            .filter(|entry| entry.client == install.client && entry.server_name == install.server)
+            .collect();
+        let [entry] = entries[..] else {
+            panic!("{what}: one entry, not {entries:?}");
+        };
+        assert_eq!(entry.storage, KeyStorage::Keyring, "{what}");
+        assert_eq!(entry.slot.as_deref(), Some(install.slot.as_str()), "{what}");
+        assert_eq!(
+            entry.status,
+            KeyStatus::Revoked,
+            "{what}: the slot key's status"
+        );
+        assert_eq!(entry.key_id.as_deref(), Some("key_K03"), "{what}");
+        assert_eq!(
+            entry.key_prefix.as_deref(),
+            Some(&key("K03")[..16]),
+            "{what}"
+        );
+        assert_eq!(entry.url.as_deref(), Some(URL), "{what}");
+        assert_eq!(entry.status_reason, None, "{what}");
+        let variable = (install.via == Via::Env).then_some(install.env_var.as_str());
+        assert_eq!(entry.env_var.as_deref(), variable, "{what}");
+        assert_eq!(entry.span, None, "{what}: nothing to edit in the file");
+    }
+    let json = serde_json::to_value(&report.entries[0])?;
+    assert_eq!(json["storage"], "keyring");
+    assert!(json["slot"].is_string());
+    assert!(
+        !json.to_string().contains(&key("K03")),
+        "the slot's key itself is never in the report"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_slot_the_caller_could_not_read_is_unknown_and_says_how_to_fix_it()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    let home = dir.path().join("home");
+    fs::create_dir_all(&home)?;
+    let install = install_slot(&home, ClientId::ClaudeDesktop, Via::Bridge)?;
+    let report = scan(&options(dir.path(), &[]), &fixture_lookup(), now());
+    let [entry] = &report.entries[..] else {
+        panic!("one entry, not {:?}", report.entries);
+    };
+    assert_eq!(entry.storage, KeyStorage::Keyring);
+    assert_eq!(entry.slot.as_deref(), Some(install.slot.as_str()));
+    assert_eq!(entry.status, KeyStatus::Unknown);
+    assert_eq!(entry.key_prefix, None, "no key was read");
+    let reason = entry.status_reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.contains(&install.slot)
+            && reason.contains("mcp-keys slots list")
+            && reason.contains("--client claude-desktop"),
+        "the reason names the slot and the fixes: {reason}"
+    );
+    Ok(())
+}
+
+#[test]
+fn plaintext_keys_are_stored_in_the_config_and_references_in_the_environment()
+-> Result<(), Box<dyn std::error::Error>> {
+    let dir = tempfile::tempdir()?;
+    copy_fixtures("home", dir.path())?;
+    copy_fixtures("projects", dir.path())?;
+    let report = scan(&options(dir.path(), &[]), &fixture_lookup(), now());
+    for entry in &report.entries {
+        let storage = if entry.status == KeyStatus::EnvReference {
+            KeyStorage::Environment
+        } else {
+            KeyStorage::Config
+        };
+        assert_eq!(entry.storage, storage, "{entry:?}");
+        assert_eq!(entry.slot, None);
+    }
     Ok(())
 }

@@ -10,13 +10,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use chrono::Utc;
 use mcp_keys_client::NewSurface;
-use mcp_keys_core::{Environment, Sensitive};
-use mcp_keys_ide::{ClientId, FindingCode, KeyStatus};
+use mcp_keys_core::{ApiKey, Environment, Sensitive};
+use mcp_keys_ide::{ClientId, FindingCode, KeyStatus, KeyStorage};
 use mcp_keys_manager::{
     Actor, GenerateKey, KeyServices, Manager, NewConnectionRequest, ScanOptions, Session,
 };
 use mcp_keys_server::testing::TestService;
-use mcp_keys_store::{ConnectionKind, MemorySecrets, Store};
+use mcp_keys_store::{ConnectionKind, MemorySecrets, SlotName, Store};
 
 type Result<T = ()> = anyhow::Result<T>;
 
@@ -299,5 +299,93 @@ async fn the_gitignore_fix_takes_only_configs_of_the_last_scan_and_never_writes_
     fs::remove_file(project.join(".gitignore"))?;
     let written = fixture.manager.ignore_config(&config).await?;
     assert_eq!(fs::read_to_string(written)?, "/.cursor/mcp.json\n");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_in_a_keyring_slot_is_identified_and_a_missing_slot_says_so() -> Result {
+    let fixture = Fixture::start().await?;
+    let (key_id, key) = fixture.key("cursor").await?;
+    let now = Utc::now();
+    let slot = SlotName::new("cursor-docs")?;
+    fixture
+        .manager
+        .keep_in_slot(
+            &slot,
+            "http://127.0.0.1/mcp",
+            Some(&fixture.surface_id),
+            &key_id,
+            &ApiKey::parse(&key)?,
+            now,
+        )
+        .await?;
+    // "docs" takes the slot's key through `mcp-keys run`; "tools" runs a
+    // bridge whose slot is in no keyring.
+    let path = fixture.home().join(".cursor/mcp.json");
+    fs::create_dir_all(path.parent().context("a parent")?)?;
+    fs::write(
+        &path,
+        r#"{"mcpServers": {
+  "docs": {"url": "http://127.0.0.1/mcp", "headers": {"Authorization": "Bearer ${env:MCP_KEY_CURSOR_DOCS}"}},
+  "tools": {"command": "/opt/mcp-keys/mcp-keys", "args": ["bridge", "--slot", "cursor-tools"]}
+}}"#,
+    )?;
+    let options = ScanOptions::for_home(fixture.home());
+
+    let scan = fixture
+        .manager
+        .scan(&options, KeyServices::Saved, now)
+        .await?;
+    let report = fixture
+        .manager
+        .doctor(&options, KeyServices::Saved, now)
+        .await?;
+
+    let summary: Vec<_> = scan
+        .entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.server_name.as_str(),
+                entry.storage,
+                entry.slot.as_deref(),
+                entry.status,
+                entry.key_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "docs",
+                KeyStorage::Keyring,
+                Some("cursor-docs"),
+                KeyStatus::Active,
+                Some(key_id.as_str())
+            ),
+            (
+                "tools",
+                KeyStorage::Keyring,
+                Some("cursor-tools"),
+                KeyStatus::Unknown,
+                None
+            ),
+        ]
+    );
+    let reason = scan.entries[1].status_reason.as_deref().unwrap_or_default();
+    assert!(
+        reason.contains("keyring slot cursor-tools"),
+        "the reason is the missing slot, not the key services: {reason}"
+    );
+    let codes: Vec<FindingCode> = report.findings.iter().map(|f| f.code).collect();
+    assert!(
+        codes.contains(&FindingCode::KeyringSlotMissing)
+            && !codes.contains(&FindingCode::KeyNotIdentified),
+        "{:?}",
+        report.findings
+    );
+    let usage = fixture.manager.key_usage(&key_id).await?;
+    assert_eq!(usage.len(), 1, "the slot's key is used by Cursor");
     Ok(())
 }
