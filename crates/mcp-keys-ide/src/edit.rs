@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use mcp_keys_core::{ApiKey, Fingerprint, find_candidates};
 
+pub(crate) use atomic::narrow_if_world_readable;
 pub use atomic::{content_hash, prune_backups, write_atomic};
 
 use crate::extract::{Found, ServerItem, extract_from, is_variable_name};
@@ -369,7 +370,7 @@ fn edit_file(
     }
     let backup = atomic::backup(&real, &bytes, &options.backup_dir, options.backup_expires)?;
     write_atomic(&real, edited.as_bytes(), Some(read_hash))?;
-    let tightened = private && atomic::narrow_if_world_readable(&real)?;
+    let tightened = private && narrow_if_world_readable(&real)?;
     Ok(EditOutcome {
         written: real,
         backup,

@@ -210,6 +210,7 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
             slots: &rolled.slots,
             configs: report.as_ref(),
         })?;
+        stale_slots(&rolled.slots)?;
         return incomplete(report.as_ref());
     }
     if let Some(report) = &report {
@@ -286,7 +287,22 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
              the MCP Keys app) revokes the old one on its first run after the grace period."
         );
     }
+    stale_slots(&rolled.slots)?;
     incomplete(report.as_ref())
+}
+
+/// An error (after the key was printed) when a keyring slot still holds
+/// the old key: its clients fail once the grace period ends.
+fn stale_slots(slots: &[mcp_keys_manager::SlotRefill]) -> anyhow::Result<()> {
+    let stale = slots.iter().filter(|refill| refill.error.is_some()).count();
+    if stale > 0 {
+        anyhow::bail!(
+            "the key was rolled (the new key is above), but {stale} keyring slot(s) still hold \
+             the old key: see the lines above, then `mcp-keys keys install NEW_KEY_ID --client \
+             CLIENT` for each"
+        );
+    }
+    Ok(())
 }
 
 /// An error (after the key was printed) when a config still holds the old

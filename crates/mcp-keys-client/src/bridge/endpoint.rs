@@ -2,7 +2,6 @@
 //! bridge's life (connections are reused), the session the server opened,
 //! the key, and the queue of lines for stdout.
 
-use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -77,7 +76,7 @@ impl Endpoint {
                 "it holds a password, which would end up in logs; the key goes in a header",
             ));
         }
-        let loopback = is_loopback(&url);
+        let loopback = crate::client::is_loopback(&url);
         match url.scheme() {
             "https" => {}
             "http" if loopback || options.allow_insecure_http => {}
@@ -203,15 +202,4 @@ impl Endpoint {
             Ok(None) | Err(_) => tracing::debug!("the MCP session could not be closed"),
         }
     }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    url.host_str().is_some_and(|host| {
-        host.eq_ignore_ascii_case("localhost")
-            || host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .parse::<IpAddr>()
-                .is_ok_and(|ip| ip.is_loopback())
-    })
 }

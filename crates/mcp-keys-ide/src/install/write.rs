@@ -136,7 +136,7 @@ fn update(target: &Target<'_>, real: &Path) -> Result<Written> {
     }
     write_atomic(real, format!("{bom}{edited}").as_bytes(), Some(read_hash))?;
     if target.private {
-        narrow_if_world_readable(real)?;
+        crate::edit::narrow_if_world_readable(real)?;
     }
     Ok(Written {
         created_file: false,
@@ -199,26 +199,6 @@ fn create_private(path: &Path, contents: &[u8]) -> Result<()> {
     }
     written?;
     sync_dir(path.parent().unwrap_or(Path::new(".")))
-}
-
-/// Narrows `path` to its owner when every user may read it: it now holds a
-/// key.
-fn narrow_if_world_readable(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path)
-            .map_err(io("reading the permissions of", path))?
-            .permissions()
-            .mode();
-        if mode & 0o004 != 0 {
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-                .map_err(io("narrowing the permissions of", path))?;
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
 /// Makes the creation in `dir` durable. Windows has no directory handles to
