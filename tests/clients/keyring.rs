@@ -168,7 +168,13 @@ async fn claude_code_through_the_keyring_connects_and_a_roll_leaves_its_config_a
     assert!(ok, "{rolled}");
     assert_eq!(
         rolled["slots"],
-        json!([{"slot": "claude-code-mk-keyring", "error": null}]),
+        json!([{
+            "slot": "claude-code-mk-keyring",
+            "client": "claude-code",
+            "via": "helper",
+            "afterRoll": "reconnect",
+            "error": null
+        }]),
         "{rolled}"
     );
     assert_eq!(

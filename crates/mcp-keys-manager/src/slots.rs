@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use mcp_keys_client::{CreatedKey, Surface};
 use mcp_keys_core::{ApiKey, Sensitive};
-use mcp_keys_ide::install::{self, InstallRequest, Installed, Via};
+use mcp_keys_ide::install::{self, AfterRoll, InstallRequest, Installed, Via};
 use mcp_keys_ide::{ClientId, Scope};
 use mcp_keys_store::{Slot, SlotName, SlotSecret, read_slot, write_slot};
 use serde::Serialize;
@@ -55,6 +55,12 @@ pub struct KeyInstall {
 pub struct SlotRefill {
     /// The slot.
     pub slot: SlotName,
+    /// The client whose config names it, when known.
+    pub client: Option<ClientId>,
+    /// How that config names it.
+    pub via: Option<Via>,
+    /// What that client needs to use the new key.
+    pub after_roll: Option<AfterRoll>,
     /// Why it still holds the old key, when it does.
     pub error: Option<String>,
 }
@@ -147,8 +153,16 @@ impl Manager {
                 .await
                 .err()
                 .map(|error| error.to_string());
+            let client = slot
+                .client
+                .as_deref()
+                .and_then(|client| serde_json::from_value(client.into()).ok());
+            let via = slot.via.as_deref().and_then(|via| via.parse::<Via>().ok());
             refills.push(SlotRefill {
                 slot: slot.name,
+                client,
+                via,
+                after_roll: via.map(install::after_roll),
                 error,
             });
         }
@@ -237,6 +251,12 @@ impl Session {
             key: (via == Via::Literal).then_some(&literal),
         };
         let installed = install::install(&request)?;
+        if slot.is_some() {
+            self.manager
+                .store()
+                .set_slot_use(&name, target.client.as_str(), via.as_str())
+                .await?;
+        }
         self.audit(
             "key.install",
             Subject {

@@ -8,6 +8,10 @@ CREATE TABLE key_slots (
     key_id      TEXT NOT NULL,
     key_prefix  TEXT NOT NULL,
     surface_id  TEXT,
+    -- The client whose config names the slot and how (`claude-code`,
+    -- `helper`), so a roll can say which clients need a restart.
+    client      TEXT,
+    via         TEXT,
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );

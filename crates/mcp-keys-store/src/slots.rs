@@ -148,6 +148,10 @@ pub struct Slot {
     pub key_prefix: String,
     /// The key's surface, when known.
     pub surface_id: Option<String>,
+    /// The client whose config names the slot (`claude-code`), once installed.
+    pub client: Option<String>,
+    /// How that config names it (`helper`, `bridge`, `env`).
+    pub via: Option<String>,
     /// When it was created.
     #[ts(type = "string")]
     pub created_at: DateTime<Utc>,
@@ -163,6 +167,8 @@ struct SlotRow {
     key_id: String,
     key_prefix: String,
     surface_id: Option<String>,
+    client: Option<String>,
+    via: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -177,6 +183,8 @@ impl TryFrom<SlotRow> for Slot {
             key_id: row.key_id,
             key_prefix: row.key_prefix,
             surface_id: row.surface_id,
+            client: row.client,
+            via: row.via,
             created_at: from_millis(row.created_at)?,
             updated_at: from_millis(row.updated_at)?,
         })
@@ -186,7 +194,7 @@ impl TryFrom<SlotRow> for Slot {
 /// The columns of a [`SlotRow`], for queries that must be static text.
 macro_rules! slot_columns {
     () => {
-        "name, url, key_id, key_prefix, surface_id, created_at, updated_at"
+        "name, url, key_id, key_prefix, surface_id, client, via, created_at, updated_at"
     };
 }
 
@@ -300,6 +308,23 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(Slot::try_from).collect()
+    }
+
+    /// Records which client's config names slot `name`, and how; whether
+    /// the slot is indexed.
+    pub async fn set_slot_use(
+        &self,
+        name: &SlotName,
+        client: &str,
+        via: &str,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query("UPDATE key_slots SET client = $2, via = $3 WHERE name = $1")
+            .bind(name.as_str())
+            .bind(client)
+            .bind(via)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Forgets slot `name`; whether there was one.

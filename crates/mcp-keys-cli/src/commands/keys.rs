@@ -16,6 +16,7 @@ use crate::commands::surfaces::environment;
 use crate::context::Context;
 use crate::exit::CliError;
 use crate::output::{Styled, printable, relative, relative_or};
+use mcp_keys_manager::mcp_keys_ide::install::AfterRoll;
 
 /// Runs a `keys` subcommand.
 pub async fn run(context: &Context, command: KeysCommand) -> anyhow::Result<()> {
@@ -259,9 +260,12 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
     for refill in &rolled.slots {
         match &refill.error {
             None => eprintln!(
-                "keyring slot {} holds the new key: the clients installed through it need no \
-                 config edit",
-                refill.slot
+                "keyring slot {} holds the new key{}",
+                refill.slot,
+                match (refill.client, refill.after_roll) {
+                    (Some(client), Some(after)) => format!(": {client} {}", after_roll(after)),
+                    _ => String::new(),
+                }
             ),
             Some(error) => eprintln!(
                 "keyring slot {} still holds the old key: {}",
@@ -289,6 +293,19 @@ async fn roll(context: &Context, session: &Session, args: RollKeyArgs) -> anyhow
     }
     stale_slots(&rolled.slots)?;
     incomplete(report.as_ref())
+}
+
+/// What a client installed through a slot needs after a roll, in words.
+fn after_roll(after: AfterRoll) -> &'static str {
+    match after {
+        AfterRoll::Nothing => "needs nothing (its bridge reads the slot)",
+        AfterRoll::Reconnect => {
+            "uses it at its next connection (its headers helper reads the slot)"
+        }
+        AfterRoll::Restart => "needs a restart through `mcp-keys run` (it reads the key at start)",
+        AfterRoll::Reenter => "asks for the key again: clear its saved input",
+        AfterRoll::Rewrite => "had the key written into its config",
+    }
 }
 
 /// An error (after the key was printed) when a keyring slot still holds

@@ -48,13 +48,20 @@ async fn a_slot_keeps_its_key_in_the_keyring_and_only_its_prefix_in_the_index() 
         "the key is not in the database"
     );
 
-    // A roll moves the slot to the new key; the surface is kept.
+    assert!(
+        test.store
+            .set_slot_use(&name, "claude-code", "helper")
+            .await?
+    );
+    // A roll moves the slot to the new key; the surface and its use are kept.
     let rolled = ApiKey::generate(Environment::Development)?;
     let moved = test
         .store
         .put_slot(&name, URL, "k2", &rolled, None, t0())
         .await?;
     assert_eq!(moved.surface_id.as_deref(), Some("srf_docs"));
+    assert_eq!(moved.client.as_deref(), Some("claude-code"));
+    assert_eq!(moved.via.as_deref(), Some("helper"));
     assert!(test.store.slots_of_key("k1").await?.is_empty());
     assert_eq!(test.store.list_slots().await?.len(), 1);
 
