@@ -11,6 +11,7 @@
 //! into `target/npm-clients`; every client gets a private HOME.
 
 mod keyring;
+mod migrate;
 
 use std::path::Path;
 use std::process::Command;

@@ -113,6 +113,9 @@ pub enum Command {
     /// The keyring slots that hold installed keys.
     #[command(subcommand)]
     Slots(crate::commands::slots::SlotsCommand),
+    /// Move the literal keys of IDE configs into keyring slots and rewrite
+    /// their entries to name the slots; `--undo` puts the files back.
+    Migrate(crate::commands::migrate::MigrateArgs),
     /// Print a shell completion script (e.g. `mcp-keys completions bash`).
     Completions {
         /// The shell to complete for.

@@ -6,6 +6,7 @@ mod doctor;
 pub mod install;
 mod keys;
 mod login;
+pub mod migrate;
 mod products;
 pub mod reminders;
 mod scan;
@@ -83,5 +84,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bridge(args) => slots::bridge(&Context::open(cli.global).await?, args).await,
         Command::Run(args) => slots::run(&Context::open(cli.global).await?, args).await,
         Command::Slots(command) => slots::slots(&Context::open(cli.global).await?, command).await,
+        Command::Migrate(args) => migrate::run(&Context::open(cli.global).await?, args).await,
     }
 }

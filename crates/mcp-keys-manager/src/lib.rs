@@ -20,6 +20,7 @@ mod error;
 mod ide;
 mod keys;
 mod manager;
+mod migrate;
 mod reminders;
 mod revocations;
 mod session;
@@ -38,6 +39,10 @@ pub use manager::{Actor, AuditPage, Manager};
 /// The IDE crate, for the CLI and the app to name its types (statuses,
 /// findings, clients) without a dependency of their own.
 pub use mcp_keys_ide;
+pub use migrate::{
+    LeftReason, MigrateOptions, MigratedConfig, MigratedEntry, Migration, MigrationUndo, Outcome,
+    UndoOutcome, UndoneFile,
+};
 pub use reminders::{
     DueReminder, DueReport, EXPIRY_WARNING_DAYS, KnownKey, NOTIFY_INTERVAL, Notification,
     ROTATION_WARNING_DAYS, Reminder, ReminderFacts, Snooze, TrackedLeak, UnreachableConnection,
