@@ -8,9 +8,12 @@
 //! test`. Every process a bench starts is stopped when it ends, on an error
 //! or on Ctrl-C too. The private desktop, the child processes and
 //! tauri-driver are the end-to-end harness's (`mcp-keys-e2e`), the
-//! PostgreSQL cluster the key service's tests' (`mcp_keys_server::testing`).
+//! PostgreSQL cluster the key service's tests' (`mcp_keys_server::testing`),
+//! the bridge suite's D-Bus session and keyring `cargo xtask bench`'s, made
+//! as `cargo xtask test` makes its own.
 
 mod app;
+mod bridge;
 mod command;
 mod gateway;
 mod interrupt;
@@ -63,6 +66,9 @@ pub enum Suite {
     /// through supergateway, mcp-proxy and FastMCP's proxy: throughput,
     /// p50/p99, each gateway's memory.
     Gateway,
+    /// `mcp-keys bridge` (stdio, key from the OS keyring) beside a direct
+    /// connection to the same surface: ping p50/p99, and a keyring read.
+    Bridge,
 }
 
 /// The databases the key service is measured on.
@@ -116,6 +122,13 @@ pub struct Load {
     /// each that is not counted.
     #[arg(long, default_value_t = 5)]
     pub app_runs: usize,
+    /// Pings timed each way in the bridge suite (direct and through the
+    /// bridge), after 200 that are not counted.
+    #[arg(long, default_value_t = 2000)]
+    pub bridge_requests: usize,
+    /// Timed keyring reads of the bridge suite.
+    #[arg(long, default_value_t = 200)]
+    pub keyring_reads: usize,
 }
 
 fn main() -> ExitCode {
@@ -148,6 +161,7 @@ fn bench(suites: &[Suite], load: &Load) -> Result<()> {
             Suite::Scan => scan::run(load, &mut report)?,
             Suite::App => app::run(load, &dir, &mut report)?,
             Suite::Gateway => gateway::run(load, &dir, &mut report)?,
+            Suite::Bridge => bridge::run(load, &dir, &mut report)?,
         }
     }
     let table = report.write(&dir)?;

@@ -48,7 +48,7 @@ pub struct Run {
 /// a time, a size or an amount of memory, usually a median of several runs.
 #[derive(Debug, Serialize)]
 pub struct Figure {
-    /// `scan` or `app`.
+    /// `scan`, `app`, `gateway` or `bridge`.
     pub suite: &'static str,
     /// What was measured, on what.
     pub name: String,

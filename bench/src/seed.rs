@@ -2,8 +2,9 @@
 //! management API like any client would. For the key service's bench: a
 //! product, a surface with three capabilities and one key for the cache-hit
 //! runs, and many keys on many such surfaces for the cache-miss runs. For
-//! the app's: one surface with many keys. Keys stay in memory and in the
-//! plan files; they are never printed.
+//! the app's: one surface with many keys. For the bridge's: one surface,
+//! its key created by the CLI. Keys stay in memory and in the plan files;
+//! they are never printed.
 
 use std::time::Duration;
 
@@ -99,12 +100,19 @@ pub fn seed(service: &Service, miss_keys: usize) -> Result<Seeded> {
     })
 }
 
+/// Creates a product with one surface of the bench's capabilities and no
+/// key; returns the surface.
+pub fn surface(service: &Service) -> Result<Surface> {
+    let api = Api::new(service)?;
+    let product = api.product()?;
+    api.surface(&product, "Bench MCP".to_owned())
+}
+
 /// Creates a product with one surface and `keys` keys on it, named
 /// `Bench key N`; returns the surface.
 pub fn one_surface(service: &Service, keys: usize) -> Result<Surface> {
     let api = Api::new(service)?;
-    let product = api.product()?;
-    let surface = api.surface(&product, "Bench MCP".to_owned())?;
+    let surface = surface(service)?;
     eprintln!("creating {keys} keys on one surface");
     std::thread::scope(|scope| -> Result<()> {
         let workers: Vec<_> = (0..SEED_THREADS)

@@ -1,15 +1,22 @@
 //! `cargo xtask bench ARGS`: installs what the suites named in ARGS need
-//! (system packages, tauri-driver, the UI the app embeds), then runs the
-//! bench, the `mcp-keys-bench` package in `bench/`, with ARGS.
+//! (system packages, tauri-driver, the UI the app embeds, a D-Bus session
+//! with a keyring), then runs the bench, the `mcp-keys-bench` package in
+//! `bench/`, with ARGS.
 
-use crate::{bundle, system, tools, ui};
-use anyhow::Result;
+use crate::{bundle, session, system, tools, ui, workspace};
+use anyhow::{Context, Result};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 /// The bench's suites (`Suite` in bench/src/main.rs). A bare argument names
 /// one; none named means all of them, as the bench itself reads it.
-const SUITES: [&str; 4] = ["server", "scan", "app", "gateway"];
+const SUITES: [&str; 5] = ["server", "scan", "app", "gateway", "bridge"];
+
+/// Set in the D-Bus session this command re-runs itself in for the bridge
+/// suite; the suite refuses to run without it (`SESSION_VAR` in
+/// bench/src/bridge.rs), since it writes a slot into the keyring.
+const SESSION_VAR: &str = "MCP_KEYS_BENCH_SESSION";
 
 /// Sets up what the suites need and becomes the bench.
 pub fn bench(given: &[String]) -> Result<()> {
@@ -21,6 +28,16 @@ pub fn bench(given: &[String]) -> Result<()> {
         .filter(|arg| SUITES.contains(arg))
         .collect();
     let runs = |suite: &str| !help && (named.is_empty() || named.contains(&suite));
+    // First, before anything is built: the re-run does the rest.
+    if runs("bridge") {
+        if std::env::var_os(SESSION_VAR).is_none() {
+            // The D-Bus session and gnome-keyring are among the app
+            // bench's packages.
+            system::ensure(system::Needs::BenchApp)?;
+            return rerun_in_session(given);
+        }
+        session::unlock_keyring()?;
+    }
     if runs("server") || runs("gateway") {
         system::ensure(system::Needs::Bench)?;
     }
@@ -52,4 +69,38 @@ pub fn bench(given: &[String]) -> Result<()> {
     // In place of this process, so that Ctrl-C reaches the bench alone and
     // it stops the servers it started (and xtask does not exit before it).
     Err(cargo.exec().into())
+}
+
+/// Re-runs `cargo xtask bench ARGS` inside a new D-Bus session, where the
+/// bridge suite finds the keyring (unlocked by the re-run), as `cargo xtask
+/// test` does (session.rs), but in folders of its own under
+/// `target/bench-session`, so a test run's keyring is never cleared under
+/// it: the keyring's data folder fresh for the run (a keyring keeps the
+/// password it was first created with), and a private runtime folder, so
+/// the keyring daemon never meets the user's own.
+fn rerun_in_session(given: &[String]) -> Result<()> {
+    let home = workspace::target_dir().join("bench-session");
+    if home.exists() {
+        std::fs::remove_dir_all(&home).with_context(|| format!("clearing {}", home.display()))?;
+    }
+    for dir in ["data", "runtime"] {
+        std::fs::create_dir_all(home.join(dir))?;
+    }
+    std::fs::set_permissions(home.join("runtime"), std::fs::Permissions::from_mode(0o700))?;
+    let me = std::env::current_exe().context("locating the xtask binary")?;
+    let mut command = Command::new("dbus-run-session");
+    command
+        .arg("--")
+        .arg(me)
+        .arg("bench")
+        .args(given)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home.join("runtime"))
+        .env(SESSION_VAR, "1");
+    eprintln!(
+        "$ dbus-run-session -- cargo xtask bench {}",
+        given.join(" ")
+    );
+    // In place of this process, as the bench itself is below.
+    Err(command.exec().into())
 }
