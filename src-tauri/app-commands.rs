@@ -19,6 +19,8 @@ app_commands! {
     reveal::reveal_show,
     reveal::reveal_copy,
     reveal::reveal_close,
+    install::install_targets,
+    install::reveal_install,
     connections::connection_add,
     connections::connection_remove,
     ide::ide_scan,

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod connections;
 pub mod ide;
+pub mod install;
 pub mod keys;
 pub mod reminders;
 pub mod reveal;

@@ -66,6 +66,13 @@ impl Reveals {
         Ok(())
     }
 
+    /// A copy of the key, for Rust to put somewhere the user asked for (an
+    /// install into a client). The copy zeroizes itself when dropped too; it
+    /// never goes to the WebView.
+    pub fn key(&self, id: &str) -> IpcResult<ApiKey> {
+        self.with(id, ApiKey::clone)
+    }
+
     /// Forgets the key (zeroizing it). Closing twice is not an error.
     pub fn close(&self, id: &str) -> IpcResult<()> {
         self.lock()?.remove(id);

@@ -3,6 +3,7 @@
 mod connections;
 mod flows;
 mod ides;
+mod install;
 mod keys;
 mod reminders;
 mod rotate;

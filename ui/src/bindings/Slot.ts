@@ -26,6 +26,14 @@ keyPrefix: string,
  */
 surfaceId: string | null, 
 /**
+ * The client whose config names the slot (`claude-code`), once installed.
+ */
+client: string | null, 
+/**
+ * How that config names it (`helper`, `bridge`, `env`).
+ */
+via: string | null, 
+/**
  * When it was created.
  */
 createdAt: string, 

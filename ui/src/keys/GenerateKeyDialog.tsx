@@ -91,6 +91,7 @@ export function GenerateKeyDialog({
         title="Copy your new key"
         errorContext={errorContext}
         onClosed={onClose}
+        installInto={surfaceRef}
       />
     );
   }

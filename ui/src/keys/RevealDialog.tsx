@@ -4,9 +4,11 @@ import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
 import type { IpcError } from "../bindings/IpcError";
+import type { SurfaceRef } from "../lib/ipc/keys";
 import { closeReveal, copyRevealedKey, showRevealedKey } from "../lib/ipc/reveal";
 import type { Reveal } from "../bindings/Reveal";
 import { EnvironmentBadge } from "../surface/EnvironmentBadge";
+import { InstallPanel } from "./InstallPanel";
 import "./RevealDialog.css";
 
 type RevealDialogProps = {
@@ -17,6 +19,8 @@ type RevealDialogProps = {
   onClosed: () => void;
   /** Shown under the key: what else happened (a roll's config report). */
   children?: ReactNode;
+  /** The key's surface: offers "Install into…" the IDE clients when given. */
+  installInto?: SurfaceRef | undefined;
 };
 
 /** `mcp_dev_Ab3dE5gH••••…x9Zq`: enough to recognize the key, nothing to use it. */
@@ -35,6 +39,7 @@ export function RevealDialog({
   errorContext,
   onClosed,
   children,
+  installInto,
 }: RevealDialogProps) {
   const { revealId } = reveal;
   const [keyText, setKeyText] = useState<string | null>(null);
@@ -146,7 +151,11 @@ export function RevealDialog({
       size="lg"
       onDismiss={() => setConfirming(true)}
       data-testid="reveal-dialog"
-      description="MCP Keys shows this key only now. Copy it into your IDE's config; after you close this, it can't be shown again."
+      description={
+        installInto
+          ? "MCP Keys shows this key only now. Install it into your IDE below, or copy it into your IDE's config; after you close this, it can't be shown again."
+          : "MCP Keys shows this key only now. Copy it into your IDE's config; after you close this, it can't be shown again."
+      }
       footer={
         <Button variant="primary" data-testid="reveal-close" onClick={() => setConfirming(true)}>
           Done
@@ -190,6 +199,9 @@ export function RevealDialog({
             : "The clipboard was cleared."}
       </p>
       {error && <ErrorBanner error={error} context={errorContext} />}
+      {installInto && (
+        <InstallPanel revealId={revealId} surfaceRef={installInto} errorContext={errorContext} />
+      )}
       {children}
     </Dialog>
   );
