@@ -144,8 +144,8 @@ async fn migrate_moves_the_keys_clients_wrote_into_the_keyring_and_undo_puts_the
         home.join(".gemini/trustedFolders.json"),
         json!({ project.display().to_string(): "TRUST_FOLDER" }).to_string(),
     )?;
-    // Cursor by hand: a field the keyring-backed form has not (`timeout`),
-    // and a revoked key that must stay.
+    // Cursor by hand: a field the keyring-backed form has not (`timeout`,
+    // kept by the rewrite), and a revoked key that must stay.
     let cursor_json = home.join(".cursor/mcp.json");
     std::fs::create_dir_all(home.join(".cursor"))?;
     std::fs::write(
@@ -209,9 +209,11 @@ async fn migrate_moves_the_keys_clients_wrote_into_the_keyring_and_undo_puts_the
     assert_eq!(cursor["via"], "env");
     assert_eq!(
         cursor["droppedFields"],
-        json!(["timeout"]),
-        "the installer replaces the whole entry, and the report says what it lost: {report}"
+        json!([]),
+        "the rewrite keeps the entry's own fields (`timeout`): {report}"
     );
+    let cursor_text = std::fs::read_to_string(&cursor_json)?;
+    assert!(cursor_text.contains("\"timeout\": 30"), "{cursor_text}");
     let old = entry(&report, "mk-old")?;
     assert_eq!(old["outcome"], "left", "{report}");
     assert_eq!(old["reason"], "revoked");

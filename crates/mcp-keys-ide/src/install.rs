@@ -33,6 +33,7 @@ mod change;
 mod check;
 mod fill;
 mod json;
+mod keep;
 mod request;
 mod toml;
 mod via;
@@ -45,6 +46,7 @@ use mcp_keys_core::Sensitive;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use keep::{OWNED, dropped_on_replace};
 pub use via::{AfterRoll, Via, after_roll};
 
 use crate::registry::{self, ServersShape};
@@ -172,7 +174,9 @@ pub fn slot_env_var(slot: &str) -> String {
 
 /// Puts the entry of `request.server_name` into the client's config,
 /// replacing an entry of that name and keeping the rest of the file as it
-/// is (see the module's guarantees).
+/// is (see the module's guarantees). Of the entry replaced, the members
+/// that are not about how the client reaches the server or authenticates
+/// ([`OWNED`]) stay as they were.
 pub fn install(request: &InstallRequest<'_>) -> Result<Installed> {
     let spec = registry::client(request.client)
         .ok_or_else(|| Error::Registry(format!("no entry for {}", request.client)))?;

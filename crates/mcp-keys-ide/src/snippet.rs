@@ -49,6 +49,10 @@ pub enum Template {
     Text(String),
     /// A boolean.
     Bool(bool),
+    /// A number (or a TOML date), as its literal text, written verbatim:
+    /// a member an install keeps from the entry it replaces (`timeout`,
+    /// `startup_timeout_sec`) reads as it was written.
+    Number(String),
 }
 
 // By hand rather than derived: serde_json's own map type sorts its keys,
@@ -61,7 +65,19 @@ impl<'de> Deserialize<'de> for Template {
             type Value = Template;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object, array, string or boolean")
+                f.write_str("an object, array, string, number or boolean")
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<Template, E> {
+                Ok(Template::Number(value.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<Template, E> {
+                Ok(Template::Number(value.to_string()))
+            }
+
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<Template, E> {
+                Ok(Template::Number(value.to_string()))
             }
 
             fn visit_bool<E: de::Error>(self, value: bool) -> Result<Template, E> {
@@ -106,6 +122,7 @@ impl Template {
             Self::List(items) => Self::List(items.iter().map(|item| item.fill(with)).collect()),
             Self::Text(text) => Self::Text(with.apply(text)),
             Self::Bool(value) => Self::Bool(*value),
+            Self::Number(text) => Self::Number(text.clone()),
         }
     }
 }
@@ -294,6 +311,7 @@ fn json(value: &Template, depth: usize) -> String {
         }
         Template::Text(text) => quoted(text),
         Template::Bool(value) => value.to_string(),
+        Template::Number(text) => text.clone(),
     }
 }
 
@@ -343,6 +361,7 @@ fn yaml_leaf(value: &Template) -> String {
     match value {
         Template::Text(text) => yaml_scalar(text),
         Template::Bool(value) => value.to_string(),
+        Template::Number(text) => text.clone(),
         Template::Map(_) | Template::List(_) => String::new(),
     }
 }
@@ -411,6 +430,7 @@ fn toml_value(value: &Template) -> Option<String> {
         // A JSON string's escapes are all TOML basic-string escapes.
         Template::Text(text) => Some(quoted(text)),
         Template::Bool(value) => Some(value.to_string()),
+        Template::Number(text) => Some(text.clone()),
         Template::List(items) => {
             let items: Option<Vec<String>> = items.iter().map(toml_value).collect();
             Some(format!("[{}]", items?.join(", ")))

@@ -56,8 +56,8 @@ fn named<'a>(node: &'a Node, shape: ServersShape, name: &str, field: &str) -> Ve
     }
 }
 
-/// Whether `node` holds what `template` says. A boolean is `Other` in
-/// JSON and TOML trees and its text in YAML ones.
+/// Whether `node` holds what `template` says. A boolean or number is
+/// `Other` in JSON and TOML trees and its text in YAML ones.
 pub fn matches(node: &Node, template: &Template) -> bool {
     match (node, template) {
         (Node::Map(members), Template::Map(expected)) => {
@@ -75,7 +75,8 @@ pub fn matches(node: &Node, template: &Template) -> bool {
         }
         (Node::Str { value, .. }, Template::Text(text)) => value == text,
         (Node::Str { value, .. }, Template::Bool(flag)) => *value == flag.to_string(),
-        (Node::Other, Template::Bool(_)) => true,
+        (Node::Str { value, .. }, Template::Number(text)) => value == text,
+        (Node::Other, Template::Bool(_) | Template::Number(_)) => true,
         _ => false,
     }
 }

@@ -52,6 +52,7 @@ impl Values<'_> {
             ),
             Template::Text(text) => Template::Text(self.text(text)?),
             Template::Bool(value) => Template::Bool(*value),
+            Template::Number(text) => Template::Number(text.clone()),
         })
     }
 
@@ -130,7 +131,7 @@ fn holds(value: &Template, key: &str) -> bool {
             .any(|(name, value)| name.contains(key) || holds(value, key)),
         Template::List(items) => items.iter().any(|item| holds(item, key)),
         Template::Text(text) => text.contains(key),
-        Template::Bool(_) => false,
+        Template::Bool(_) | Template::Number(_) => false,
     }
 }
 

@@ -71,6 +71,55 @@ pub fn apply(text: &str, change: &Change<'_>) -> Result<Applied, Refusal> {
     })
 }
 
+/// The entry of `change.name` in `text` as it is, when there is exactly
+/// one (a file that does not parse, or a name twice, is refused later by
+/// [`apply`]).
+pub fn existing(text: &str, change: &Change<'_>) -> Option<Template> {
+    let root = CstRootNode::parse(text, &ParseOptions::default()).ok()?;
+    let mut servers = root.object_value()?;
+    for segment in &change.servers {
+        servers = servers.object_value(segment)?;
+    }
+    let same_name: Vec<_> = servers
+        .properties()
+        .into_iter()
+        .filter(|property| property.decoded_name().as_deref() == Some(change.name))
+        .collect();
+    match same_name.as_slice() {
+        [existing] => template(&existing.value()?),
+        _ => None,
+    }
+}
+
+/// A value of the tree as a template; `None` for a `null`, which says
+/// nothing a client reads.
+fn template(node: &CstNode) -> Option<Template> {
+    if let Some(object) = node.as_object() {
+        return Some(Template::Map(
+            object
+                .properties()
+                .into_iter()
+                .filter_map(|property| {
+                    Some((property.decoded_name()?, template(&property.value()?)?))
+                })
+                .collect(),
+        ));
+    }
+    if let Some(array) = node.as_array() {
+        return Some(Template::List(
+            array.elements().iter().filter_map(template).collect(),
+        ));
+    }
+    if let Some(literal) = node.as_string_lit() {
+        return literal.decoded_value().ok().map(Template::Text);
+    }
+    if let Some(literal) = node.as_boolean_lit() {
+        return Some(Template::Bool(literal.value()));
+    }
+    node.as_number_lit()
+        .map(|literal| Template::Number(literal.to_string()))
+}
+
 /// Puts `item` into `inputs` in place of the item with the same `id`;
 /// whether anything changed.
 fn put_input(inputs: &CstArray, id: &str, item: &Template) -> Result<bool, Refusal> {
@@ -117,6 +166,7 @@ fn input(template: &Template) -> CstInputValue {
         Template::List(items) => CstInputValue::Array(items.iter().map(input).collect()),
         Template::Text(text) => CstInputValue::String(text.clone()),
         Template::Bool(value) => CstInputValue::Bool(*value),
+        Template::Number(text) => CstInputValue::Number(text.clone()),
     }
 }
 
@@ -144,6 +194,9 @@ fn same(node: &CstNode, template: &Template) -> bool {
         Template::Bool(flag) => node
             .as_boolean_lit()
             .is_some_and(|literal| literal.value() == *flag),
+        Template::Number(text) => node
+            .as_number_lit()
+            .is_some_and(|literal| literal.to_string() == *text),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod edits;
 mod formats;
+mod kept;
 mod safety;
 
 use std::path::{Path, PathBuf};

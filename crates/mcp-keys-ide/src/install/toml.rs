@@ -84,6 +84,56 @@ fn value_of(template: &Template) -> Value {
         Template::List(items) => Value::Array(items.iter().map(value_of).collect::<Array>()),
         Template::Text(text) => Value::from(text.as_str()),
         Template::Bool(flag) => Value::from(*flag),
+        // Read from a TOML file, so it parses; a string otherwise.
+        Template::Number(text) => text
+            .parse::<Value>()
+            .unwrap_or_else(|_| Value::from(text.as_str())),
+    }
+}
+
+/// The entry of `change.name` in `text` as it is, when there is one.
+pub fn existing(text: &str, change: &Change<'_>) -> Option<Template> {
+    let document: DocumentMut = text.parse().ok()?;
+    let mut servers: &dyn toml_edit::TableLike = document.as_table();
+    for segment in &change.servers {
+        servers = servers.get(segment)?.as_table_like()?;
+    }
+    item_template(servers.get(change.name)?)
+}
+
+fn item_template(item: &Item) -> Option<Template> {
+    match item {
+        Item::Table(table) => Some(Template::Map(
+            table
+                .iter()
+                .filter_map(|(name, item)| Some((name.to_owned(), item_template(item)?)))
+                .collect(),
+        )),
+        Item::Value(value) => Some(value_template(value)),
+        Item::ArrayOfTables(tables) => Some(Template::List(
+            tables
+                .iter()
+                .filter_map(|table| item_template(&Item::Table(table.clone())))
+                .collect(),
+        )),
+        Item::None => None,
+    }
+}
+
+fn value_template(value: &Value) -> Template {
+    match value {
+        Value::String(text) => Template::Text(text.value().clone()),
+        Value::Boolean(flag) => Template::Bool(*flag.value()),
+        Value::Integer(number) => Template::Number(number.display_repr().into_owned()),
+        Value::Float(number) => Template::Number(number.display_repr().into_owned()),
+        Value::Datetime(date) => Template::Number(date.display_repr().into_owned()),
+        Value::Array(array) => Template::List(array.iter().map(value_template).collect()),
+        Value::InlineTable(table) => Template::Map(
+            table
+                .iter()
+                .map(|(name, value)| (name.to_owned(), value_template(value)))
+                .collect(),
+        ),
     }
 }
 
@@ -120,6 +170,9 @@ fn same_value(value: &Value, template: &Template) -> bool {
         }
         (Value::String(text), Template::Text(expected)) => text.value() == expected,
         (Value::Boolean(flag), Template::Bool(expected)) => flag.value() == expected,
+        (Value::Integer(number), Template::Number(expected)) => number.display_repr() == *expected,
+        (Value::Float(number), Template::Number(expected)) => number.display_repr() == *expected,
+        (Value::Datetime(date), Template::Number(expected)) => date.display_repr() == *expected,
         _ => false,
     }
 }

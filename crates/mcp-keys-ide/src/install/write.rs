@@ -5,7 +5,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write as _;
 use std::path::Path;
 
-use super::{Applied, Change, Refusal, check, json, toml, yaml};
+use super::{Applied, Change, Refusal, check, json, keep, toml, yaml};
 use crate::edit::{content_hash, write_atomic};
 use crate::{Error, Format, Result, syntax};
 
@@ -110,7 +110,7 @@ fn update(target: &Target<'_>, real: &Path) -> Result<Written> {
         Some(start) if body.trim().is_empty() => start,
         _ => body,
     };
-    let applied = apply(target.format, base, target.change).map_err(|refusal| match refusal {
+    let refused = |refusal| match refusal {
         Refusal::Parse(message) => Error::Parse {
             path: target.path.to_path_buf(),
             format: target.format.as_str(),
@@ -120,7 +120,9 @@ fn update(target: &Target<'_>, real: &Path) -> Result<Written> {
             path: target.path.to_path_buf(),
             problem,
         },
-    })?;
+    };
+    let change = kept(target.format, base, target.change).map_err(refused)?;
+    let applied = apply(target.format, base, &change).map_err(refused)?;
     let (edited, replaced_entry) = match applied {
         Applied::Same => {
             return Ok(Written {
@@ -131,7 +133,7 @@ fn update(target: &Target<'_>, real: &Path) -> Result<Written> {
         Applied::Added(edited) => (edited, false),
         Applied::Replaced(edited) => (edited, true),
     };
-    if !check::verify(target.format, base, &edited, target.change) {
+    if !check::verify(target.format, base, &edited, &change) {
         return Err(Error::EditCheck(target.path.to_path_buf()));
     }
     write_atomic(real, format!("{bom}{edited}").as_bytes(), Some(read_hash))?;
@@ -142,6 +144,17 @@ fn update(target: &Target<'_>, real: &Path) -> Result<Written> {
         created_file: false,
         replaced_entry,
     })
+}
+
+/// `change` with what it keeps of the entry it replaces in `text`.
+fn kept<'a>(format: Format, text: &str, change: &Change<'a>) -> Result<Change<'a>, Refusal> {
+    let root = syntax::parse(format, text).map_err(Refusal::Parse)?;
+    let old = match format {
+        Format::Json | Format::Jsonc => json::existing(text, change),
+        Format::Toml => toml::existing(text, change),
+        Format::Yaml => yaml::existing(text, &root, change),
+    };
+    keep::with_kept(change, old.as_ref())
 }
 
 /// The entry put into `text`, in the syntax of `format`.

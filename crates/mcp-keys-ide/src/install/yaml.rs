@@ -120,6 +120,61 @@ pub fn apply(text: &str, root: &Node, change: &Change<'_>) -> Result<Applied, Re
     }
 }
 
+/// The item of `change.name` in `text` (parsed as `root`) as it is, when
+/// there is exactly one.
+pub fn existing(text: &str, root: &Node, change: &Change<'_>) -> Option<Template> {
+    let [key] = change.servers.as_slice() else {
+        return None;
+    };
+    let Some(Node::List(items)) = root.get(key) else {
+        return None;
+    };
+    let same_name: Vec<&Node> = items
+        .iter()
+        .filter(|entry| entry.get("name").and_then(Node::as_str) == Some(change.name))
+        .collect();
+    match same_name.as_slice() {
+        [entry] => template(text, entry),
+        _ => None,
+    }
+}
+
+/// A node as a template. A plain scalar that is a boolean or a number stays
+/// one (its text, verbatim); a quoted, block or folded one is a string.
+fn template(text: &str, node: &Node) -> Option<Template> {
+    match node {
+        Node::Map(members) => Some(Template::Map(
+            members
+                .iter()
+                .filter_map(|(name, node)| Some((name.clone(), template(text, node)?)))
+                .collect(),
+        )),
+        Node::List(items) => Some(Template::List(
+            items
+                .iter()
+                .filter_map(|node| template(text, node))
+                .collect(),
+        )),
+        Node::Str { value, span } => {
+            let plain = text.get(span.clone()) == Some(value.as_str());
+            if plain && matches!(value.as_str(), "null" | "Null" | "NULL" | "~") {
+                // A null says nothing a client reads.
+                return None;
+            }
+            Some(if !plain {
+                Template::Text(value.clone())
+            } else if value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false") {
+                Template::Bool(value.eq_ignore_ascii_case("true"))
+            } else if value.parse::<f64>().is_ok() {
+                Template::Number(value.clone())
+            } else {
+                Template::Text(value.clone())
+            })
+        }
+        Node::Other => None,
+    }
+}
+
 /// The items of a block list: the line of each dash, the line after the
 /// last line of content, and the dashes' indentation.
 struct Block {
@@ -317,6 +372,7 @@ fn leaf(value: &Template) -> String {
     match value {
         Template::Text(text) => scalar(text),
         Template::Bool(flag) => flag.to_string(),
+        Template::Number(text) => text.clone(),
         Template::Map(_) => "{}".to_owned(),
         Template::List(_) => "[]".to_owned(),
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use mcp_keys_core::ApiKey;
-use mcp_keys_ide::install::Via;
+use mcp_keys_ide::install::{self, Via};
 use mcp_keys_ide::registry::{Location, ServersShape};
 use mcp_keys_ide::snippet::Template;
 use mcp_keys_ide::{ClientId, ConfigFile, Node, ScanEntry, parse, registry};
@@ -86,10 +86,12 @@ fn find<'a>(root: &'a Node, location: &Location, server: &str) -> Option<&'a Nod
     }
 }
 
-/// The fields of the entry of `entry` that its keyring-backed form `via`
-/// has not: the installer replaces the whole entry. The key's own field,
-/// the URL and what says how to connect (`type`, `command`, `args`) are
-/// replaced by the form, not dropped.
+/// The fields of the entry of `entry` that its rewrite through the
+/// keyring-backed form `via` drops: the installer keeps what is not about
+/// reaching the server or authenticating, and says which of the rest go
+/// ([`install::dropped_on_replace`]). The key's own field, the URL and what
+/// says how to connect (`type`, `command`, `args`) are replaced by the
+/// form, not dropped.
 pub(super) fn dropped_fields(
     client: ClientId,
     location: &Location,
@@ -120,8 +122,9 @@ pub(super) fn dropped_fields(
     if location.servers_shape == ServersShape::List {
         kept.insert("name".to_owned());
     }
-    let mut old_leaves = BTreeSet::new();
-    node_leaves(old, &mut Vec::new(), &mut old_leaves);
+    let old_leaves: BTreeSet<String> = install::dropped_on_replace(old, &form.entry)
+        .into_iter()
+        .collect();
     let replaced = |leaf: &str| {
         let first = leaf.split('.').next().unwrap_or_default();
         leaf == entry.field
@@ -134,23 +137,8 @@ pub(super) fn dropped_fields(
         .collect()
 }
 
-/// The dotted paths of the leaves under `node`; a list is one leaf.
-fn node_leaves(node: &Node, path: &mut Vec<String>, out: &mut BTreeSet<String>) {
-    match node {
-        Node::Map(members) if !members.is_empty() => {
-            for (name, child) in members {
-                path.push(name.clone());
-                node_leaves(child, path, out);
-                path.pop();
-            }
-        }
-        _ => {
-            out.insert(path.join("."));
-        }
-    }
-}
-
-/// [`node_leaves`] of an install form, its member names filled.
+/// The dotted paths of the leaves of an install form, its member names
+/// filled; a list is one leaf.
 fn template_leaves(
     template: &Template,
     path: &mut Vec<String>,
