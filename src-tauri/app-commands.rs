@@ -29,6 +29,8 @@ app_commands! {
     ide::key_usage,
     ide::ide_clients,
     ide::ide_snippets,
+    migrate::ide_migrate,
+    migrate::ide_migrate_undo,
     reminders::reminders_list,
     reminders::reminders_due_count,
     reminders::reminder_snooze,

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod ide;
 pub mod install;
 pub mod keys;
+pub mod migrate;
 pub mod reminders;
 pub mod reveal;
 pub mod settings;

@@ -245,3 +245,63 @@ async fn every_client_found_is_listed_with_what_is_wrong_in_the_dark_theme() -> 
     shot(&app, "ides").await?;
     app.close().await
 }
+
+#[tokio::test]
+async fn a_literal_key_in_cursor_migrates_into_the_keyring_and_undo_puts_it_back() -> Result<()> {
+    let app = App::launch("ides-migrate").await?;
+    // The HOME the app scans: its private desktop's.
+    let home = app
+        .desktop()
+        .env()
+        .into_iter()
+        .find(|(name, _)| *name == "HOME")
+        .map(|(_, value)| PathBuf::from(value))
+        .context("the app's environment has a HOME")?;
+    let url = first_surface(&app).await?;
+    let key = generate(&app, "MCP - Cursor").await?;
+    write_cursor_config(&home, "docs", &url, &key)?;
+    let config = home.join(".cursor/mcp.json");
+    let before = std::fs::read(&config)?;
+
+    app.click("nav-ides").await?;
+    app.find(&testid("ides-page")).await?;
+    app.click("ides-refresh").await?;
+    app.click("ides-migrate").await?;
+    // The dry run comes first: the plan, and the file as it was.
+    let plan = wait_for_text_in(&app, &testid("migrate-plan"), "Will move: docs").await?;
+    assert!(
+        plan.contains("through env"),
+        "Cursor names the key through a variable: {plan}"
+    );
+    assert_eq!(std::fs::read(&config)?, before, "a dry run writes nothing");
+    shot(&app, "migrate-plan").await?;
+
+    app.click("migrate-move").await?;
+    let restart = wait_for_text_in(&app, &testid("migrate-restart"), "Cursor").await?;
+    let result = text_content(&app, &testid("migrate-result")).await?;
+    assert!(
+        result.contains("mcp-keys run --slot"),
+        "the result says how to start Cursor with the slot's key: {result} / {restart}"
+    );
+    let text = std::fs::read_to_string(&config)?;
+    assert!(!text.contains(&key), "the key left Cursor's config: {text}");
+    assert!(
+        !text.contains("mcp_dev_") && !text.contains("mcp_prod_"),
+        "no key of any kind in Cursor's config: {text}"
+    );
+    assert!(
+        text.contains("${env:MCP_KEY_"),
+        "the entry names the variable mcp-keys run sets: {text}"
+    );
+    shot(&app, "migrate-result").await?;
+
+    app.click("migrate-undo").await?;
+    wait_for_text_in(&app, &testid("migrate-undone-0"), "Restored").await?;
+    assert_eq!(
+        std::fs::read(&config)?,
+        before,
+        "undo puts Cursor's config back byte for byte"
+    );
+    app.click("migrate-close").await?;
+    app.close().await
+}

@@ -30,6 +30,7 @@ use mcp_keys_ide::{
 };
 use mcp_keys_store::SlotName;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::ide::{KeyServices, ScanOptions, UnidentifiedConnection};
 use crate::{Error, InstallTarget, Manager, Session};
@@ -49,8 +50,9 @@ pub struct MigrateOptions {
 }
 
 /// What became of one literal key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum Outcome {
     /// It is in a slot and the entry names the slot.
     Migrated,
@@ -63,8 +65,9 @@ pub enum Outcome {
 }
 
 /// One literal key of a config and what became of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct MigratedEntry {
     /// The client whose entry it is.
     pub client: ClientId,
@@ -92,8 +95,8 @@ pub struct MigratedEntry {
     pub env_var: Option<String>,
     /// What the client needs after a roll of the key.
     pub after_roll: Option<AfterRoll>,
-    /// Fields of the old entry that its keyring-backed form has not (the
-    /// installer replaces the whole entry): `timeout`, `headers.X-Team`.
+    /// Fields of the old entry that the rewrite could not keep (an extra
+    /// header where the keyring-backed form has no headers, as a bridge).
     pub dropped_fields: Vec<String>,
     /// Why it was left, for [`Outcome::Left`].
     pub reason: Option<LeftReason>,
@@ -102,8 +105,9 @@ pub struct MigratedEntry {
 }
 
 /// One config file and its literal keys.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct MigratedConfig {
     /// The file, as found.
     pub config_path: String,
@@ -118,8 +122,9 @@ pub struct MigratedConfig {
 }
 
 /// What `migrate` did, or would do.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct Migration {
     /// Nothing was written (`--dry-run`).
     pub dry_run: bool,
@@ -154,8 +159,9 @@ impl Migration {
 }
 
 /// What `migrate --undo` did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct MigrationUndo {
     /// Each file the last migration changed.
     pub files: Vec<UndoneFile>,

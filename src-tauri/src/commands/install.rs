@@ -178,37 +178,44 @@ fn project_folder(text: String) -> IpcResult<PathBuf> {
     Ok(path)
 }
 
-/// The `mcp-keys` program the configs run (`headers`, `bridge`): the one
-/// installed beside the app, by its absolute path, since a client started
-/// from the desktop may not have it on its PATH.
-fn mcp_keys_program() -> IpcResult<PathBuf> {
+/// Where the `mcp-keys` program the configs run (`headers`, `bridge`) is
+/// when installed beside the app, by its absolute path, since a client
+/// started from the desktop may not have it on its PATH.
+pub(super) fn program_beside_app() -> IpcResult<PathBuf> {
     let name = if cfg!(windows) {
         "mcp-keys.exe"
     } else {
         "mcp-keys"
     };
-    let exe = std::env::current_exe()
+    std::env::current_exe()
         .and_then(std::fs::canonicalize)
+        .map(|exe| exe.with_file_name(name))
         .map_err(|error| {
             IpcError::new(
                 ErrorKind::Internal,
                 format!("cannot tell where MCP Keys is installed: {error}"),
             )
-        })?;
-    let program = exe.parent().map(|folder| folder.join(name));
-    match program {
-        Some(program) if program.is_file() => Ok(program),
-        _ => Err(IpcError::new(
-            ErrorKind::Internal,
-            format!(
-                "the mcp-keys command is not installed beside MCP Keys ({}): the client's \
-                 config runs it to read the key from the keyring. Install the mcp-keys \
-                 command in that folder, then try again",
-                exe.parent()
-                    .map_or_else(String::new, |folder| folder.display().to_string())
-            ),
-        )),
+        })
+}
+
+/// The `mcp-keys` program beside the app, which must be there: a config is
+/// about to run it.
+pub(super) fn mcp_keys_program() -> IpcResult<PathBuf> {
+    let program = program_beside_app()?;
+    if program.is_file() {
+        return Ok(program);
     }
+    Err(IpcError::new(
+        ErrorKind::Internal,
+        format!(
+            "the mcp-keys command is not installed beside MCP Keys ({}): the client's config \
+             runs it to read the key from the keyring. Install the mcp-keys command in that \
+             folder, then try again",
+            program
+                .parent()
+                .map_or_else(String::new, |folder| folder.display().to_string())
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ import { useClientName } from "./clients";
 import { FindingList, type FixState } from "./FindingList";
 import { groupByClient } from "./grouping";
 import { useIdeScan } from "./IdeScanContext";
+import { MigrateDialog } from "./MigrateDialog";
 import { knownNames } from "./names";
 import { ProjectFolders } from "./ProjectFolders";
 import { useIdeDoctor } from "./useIdeDoctor";
@@ -42,6 +43,7 @@ export function IdesPage({ workspace }: IdesPageProps) {
   const doctor = useIdeDoctor();
   const [fix, setFix] = useState<FixState>(null);
   const [fixed, setFixed] = useState<Fixed | null>(null);
+  const [migrating, setMigrating] = useState(false);
 
   const runFix = async (finding: Finding & { configPath: string }, index: number) => {
     setFix({ index, error: null });
@@ -63,6 +65,8 @@ export function IdesPage({ workspace }: IdesPageProps) {
   const names = useMemo(() => knownNames(workspace, loadedKeyNames), [workspace, loadedKeyNames]);
   const clientName = useClientName();
   const groups = groupByClient(entries, clientName);
+  // A literal key in a config is what "Move keys into the keyring" is for.
+  const hasPlaintext = entries.some((entry) => entry.storage === "config");
   let configCount = 0;
 
   return (
@@ -77,18 +81,40 @@ export function IdesPage({ workspace }: IdesPageProps) {
             work, and what to fix.
           </p>
         </div>
-        <Button
-          icon="retry"
-          disabled={scanning}
-          data-testid="ides-refresh"
-          onClick={() => {
-            setFixed(null);
-            refresh();
-          }}
-        >
-          {scanning ? "Scanning…" : "Scan again"}
-        </Button>
+        <div className="ides-page__actions">
+          {hasPlaintext && (
+            <Button
+              variant="primary"
+              data-testid="ides-migrate"
+              onClick={() => {
+                setFixed(null);
+                setMigrating(true);
+              }}
+            >
+              Move keys into the keyring
+            </Button>
+          )}
+          <Button
+            icon="retry"
+            disabled={scanning}
+            data-testid="ides-refresh"
+            onClick={() => {
+              setFixed(null);
+              refresh();
+            }}
+          >
+            {scanning ? "Scanning…" : "Scan again"}
+          </Button>
+        </div>
       </header>
+
+      {migrating && (
+        <MigrateDialog
+          projects={projects}
+          onChanged={refresh}
+          onClose={() => setMigrating(false)}
+        />
+      )}
 
       <ProjectFolders folders={projects} onChange={setProjects} />
 

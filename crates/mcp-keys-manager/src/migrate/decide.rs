@@ -7,12 +7,14 @@ use mcp_keys_ide::install::config_path_for;
 use mcp_keys_ide::{ClientId, ConfigFile, KeyStatus, ScanEntry, registry};
 use mcp_keys_store::SlotName;
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::client_name;
 
 /// Why a literal key was left in its config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum LeftReason {
     /// No key service knows the key: its surface is unknown.
     Unidentified,

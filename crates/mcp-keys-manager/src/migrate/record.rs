@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use mcp_keys_ide::edit::{content_hash, write_atomic};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::MigrationUndo;
 use crate::Error;
@@ -55,8 +56,9 @@ impl RecordedFile {
 }
 
 /// What `migrate --undo` did to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(export)]
 pub enum UndoOutcome {
     /// Its content before the migration is back, byte for byte.
     Restored,
@@ -72,8 +74,9 @@ pub enum UndoOutcome {
 }
 
 /// One file of the last migration, after `migrate --undo`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct UndoneFile {
     /// The config, as the migration reported it.
     pub config_path: String,
