@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use mcp_keys_client::KeyMetadata;
-use mcp_keys_manager::{ConfigRollReport, GenerateKey, Session};
+use mcp_keys_manager::{ConfigRollReport, GenerateKey, Session, SlotRefill};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime};
 use ts_rs::TS;
@@ -52,6 +52,9 @@ pub struct RollOutcome {
     /// holding the new one (or why not), whether the new key was verified
     /// on the surface, and the clients to restart.
     pub configs: Option<ConfigRollReport>,
+    /// The keyring slots that held the old key and hold the new one now
+    /// (or could not be written): their clients need no config edit.
+    pub slots: Vec<SlotRefill>,
 }
 
 /// Generates a key on the surface.
@@ -147,6 +150,7 @@ pub async fn key_roll<R: Runtime>(
         old_key: rolled.old_key,
         degraded: rolled.degraded,
         configs,
+        slots: rolled.slots,
     })
 }
 

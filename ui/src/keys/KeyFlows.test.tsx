@@ -299,7 +299,14 @@ describe("roll", () => {
   it("rolls with the chosen grace period, then reveals the new key once", async () => {
     const oldKey = key({ expiresAt: "2099-01-01T00:00:00Z" });
     const calls = renderWith([key()], {
-      key_roll: () => ({ revealId: "rv_2", key: newKey, oldKey, degraded: false, configs: null }),
+      key_roll: () => ({
+        revealId: "rv_2",
+        key: newKey,
+        oldKey,
+        degraded: false,
+        configs: null,
+        slots: [],
+      }),
     });
     await userEvent.click(await screen.findByTestId("key-roll-key_1"));
 
@@ -342,6 +349,7 @@ describe("roll", () => {
         key: newKey,
         oldKey,
         degraded: true,
+        slots: [],
         configs: null,
       }),
     });
@@ -367,6 +375,7 @@ describe("roll", () => {
         key: newKey,
         oldKey: key(),
         degraded: true,
+        slots: [],
         configs: null,
       }),
     });
@@ -456,6 +465,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
         degraded: false,
+        slots: [],
         configs: report(),
       }),
     });
@@ -489,6 +499,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key(),
         degraded: false,
+        slots: [],
         configs: null,
       }),
     });
@@ -509,6 +520,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key(),
         degraded: false,
+        slots: [],
         configs: null,
       }),
     });
@@ -530,6 +542,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
         degraded: false,
+        slots: [],
         configs: report({
           configs: [
             ...report().configs,
@@ -577,6 +590,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key({ expiresAt: "2099-01-01T12:00:00Z" }),
         degraded: false,
+        slots: [],
         configs: report({
           configs: [
             {
@@ -628,6 +642,7 @@ describe("roll that updates the IDE configs holding the key", () => {
         key: newKey,
         oldKey: key({ expiresAt: "2025-06-05T10:00:00Z" }),
         degraded: false,
+        slots: [],
         configs: report({
           configs: [
             ...report().configs,

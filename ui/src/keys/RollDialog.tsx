@@ -11,6 +11,7 @@ import { DegradedRollNote } from "./DegradedRollNote";
 import { RevealDialog } from "./RevealDialog";
 import type { AffectedConfig } from "./RevokeDialog";
 import { RollReport } from "./RollReport";
+import { SlotRefills } from "./SlotRefills";
 import "../components/Field.css";
 import "./KeyDialogs.css";
 
@@ -67,6 +68,7 @@ export function RollDialog({
       >
         {outcome.degraded && <DegradedRollNote graceSeconds={grace} />}
         {outcome.configs && <RollReport report={outcome.configs} oldKey={outcome.oldKey} />}
+        <SlotRefills slots={outcome.slots} />
       </RevealDialog>
     );
   }
