@@ -16,28 +16,28 @@ use mcp_keys_e2e::{ClientHome, Service};
 use super::{cli_json, connected, gemini_list};
 
 /// The session bus, where the keyring is: the CLI and the clients of these
-/// tests get it besides their private HOME.
-fn bus() -> Result<String> {
+/// tests (and of `migrate`'s) get it besides their private HOME.
+pub(super) fn bus() -> Result<String> {
     std::env::var("DBUS_SESSION_BUS_ADDRESS")
         .context("these tests need the D-Bus session with gnome-keyring of `cargo xtask test`")
 }
 
 /// The CLI against `service` with the keyring of the session.
-fn cli(service: &Service, data: &Path) -> Result<Command> {
+pub(super) fn cli(service: &Service, data: &Path) -> Result<Command> {
     let mut command = service.cli(data)?;
     command.env("DBUS_SESSION_BUS_ADDRESS", bus()?);
     Ok(command)
 }
 
 /// A client command with the keyring of the session.
-fn client(clients: &ClientHome, name: &str, cwd: &Path) -> Result<Command> {
+pub(super) fn client(clients: &ClientHome, name: &str, cwd: &Path) -> Result<Command> {
     let mut command = clients.command(name, cwd);
     command.env("DBUS_SESSION_BUS_ADDRESS", bus()?);
     Ok(command)
 }
 
 /// Whether any file under `dir` holds `needle`.
-fn any_file_holds(dir: &Path, needle: &str) -> Result<Option<std::path::PathBuf>> {
+pub(super) fn any_file_holds(dir: &Path, needle: &str) -> Result<Option<std::path::PathBuf>> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {

@@ -4,7 +4,7 @@
 //! Secret Service; the configs name the slots, the clients still connect,
 //! and `migrate --undo` puts the files back byte for byte.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result};
@@ -13,49 +13,8 @@ use serde_json::{Value, json};
 
 use mcp_keys_e2e::{ClientHome, Service};
 
+use super::keyring::{any_file_holds, bus, cli, client};
 use super::{cli_json, connected, gemini_list};
-
-/// The session bus, where the keyring is.
-fn bus() -> Result<String> {
-    std::env::var("DBUS_SESSION_BUS_ADDRESS")
-        .context("these tests need the D-Bus session with gnome-keyring of `cargo xtask test`")
-}
-
-/// The CLI against `service` with the keyring of the session.
-fn cli(service: &Service, data: &Path) -> Result<Command> {
-    let mut command = service.cli(data)?;
-    command.env("DBUS_SESSION_BUS_ADDRESS", bus()?);
-    Ok(command)
-}
-
-/// A client command with the keyring of the session.
-fn client(clients: &ClientHome, name: &str, cwd: &Path) -> Result<Command> {
-    let mut command = clients.command(name, cwd);
-    command.env("DBUS_SESSION_BUS_ADDRESS", bus()?);
-    Ok(command)
-}
-
-/// The first file under `dir` (node_modules aside) that holds `needle`.
-fn any_file_holds(dir: &Path, needle: &str) -> Result<Option<PathBuf>> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            if path.file_name().is_some_and(|name| name == "node_modules") {
-                continue;
-            }
-            if let Some(found) = any_file_holds(&path, needle)? {
-                return Ok(Some(found));
-            }
-        } else if path.is_file()
-            && std::fs::read(&path)?
-                .windows(needle.len())
-                .any(|window| window == needle.as_bytes())
-        {
-            return Ok(Some(path));
-        }
-    }
-    Ok(None)
-}
 
 /// The report's entry for `server`.
 fn entry<'a>(report: &'a Value, server: &str) -> Result<&'a Value> {

@@ -4,15 +4,15 @@ use super::*;
 use crate::extract::{Found, ServerItem, extract_with_slots};
 use crate::registry::{self, ClientId};
 
-/// A fixture key (`tests/fixtures/ide/keys.txt`, K01).
-const KEY: &str = "mcp_dev_Fix01dGlMoiyrlfxX1rTnyFf3vA7NUtFOY6aF0kD13hp57";
-
 fn slots(names: &[&str]) -> HashMap<String, SlotKey> {
+    // One key made for the test, behind every slot.
+    let made = mcp_keys_core::ApiKey::generate(mcp_keys_core::Environment::Development)
+        .expect("a key is generated");
     names
         .iter()
         .map(|name| {
             let key = SlotKey {
-                key: Sensitive::new(KEY.to_owned()),
+                key: Sensitive::new(made.expose_secret().to_owned()),
                 url: Some("http://127.0.0.1:7410/mcp/docs".to_owned()),
             };
             ((*name).to_owned(), key)
