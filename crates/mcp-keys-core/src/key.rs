@@ -14,6 +14,8 @@ mod find;
 mod management_token;
 mod random;
 
+pub use random::random_base62;
+
 pub use api_key::ApiKey;
 pub use classify::{KeyClass, classify};
 pub use find::find_candidates;

@@ -49,7 +49,7 @@ pub use error::Error;
 pub use error_kind::ErrorKind;
 pub use fingerprint::Fingerprint;
 pub use identity::{identity_nonce, identity_proof, is_identity_nonce};
-pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates};
+pub use key::{ApiKey, KeyClass, ManagementToken, classify, find_candidates, random_base62};
 pub use parse_error::ParseError;
 pub use sensitive::Sensitive;
 pub use upstream::{

@@ -2,6 +2,7 @@
 
 mod event;
 mod key;
+mod oauth;
 mod page;
 mod product;
 mod surface;
@@ -9,7 +10,8 @@ mod token;
 
 pub use event::{Event, EventType};
 pub use key::{CreatedKey, KeyMetadata, RolledKey};
+pub use oauth::{Grant, OAuthRequest};
 pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
-pub use surface::{Item, ItemKind, Surface, SurfaceStatus};
+pub use surface::{AuthMode, Item, ItemKind, Surface, SurfaceStatus};
 pub use token::{CreatedToken, TokenMetadata};

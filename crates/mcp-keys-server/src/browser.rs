@@ -68,7 +68,7 @@ pub async fn refuse_cross_site(
 
 /// Whether the headers say a browser sent this from a page of another
 /// origin than `own` (the service's base URL).
-fn is_cross_site(headers: &HeaderMap, own: &str) -> bool {
+pub(crate) fn is_cross_site(headers: &HeaderMap, own: &str) -> bool {
     let fetch_site = headers
         .get("sec-fetch-site")
         .map(|value| value.to_str().unwrap_or("cross-site"));

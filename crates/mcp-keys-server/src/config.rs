@@ -53,6 +53,8 @@ pub struct Config {
     pub upstream_idle_stop: Duration,
     /// Where the secrets that upstreams name are read.
     pub upstream_secrets: Arc<dyn UpstreamSecrets>,
+    /// How long an OAuth access token lives (DESIGN §9: 15 minutes).
+    pub access_token_lifetime: Duration,
 }
 
 impl Config {
@@ -71,6 +73,7 @@ impl Config {
             upstream_timeout: DEFAULT_UPSTREAM_TIMEOUT,
             upstream_idle_stop: DEFAULT_UPSTREAM_IDLE_STOP,
             upstream_secrets: Arc::new(EnvironmentSecrets),
+            access_token_lifetime: crate::oauth::ACCESS_TOKEN_LIFETIME,
         }
     }
 }

@@ -12,6 +12,7 @@ mod events;
 mod inline;
 mod keys;
 mod notify;
+mod oauth;
 mod products;
 mod sessions;
 mod sqlite;
@@ -31,7 +32,8 @@ pub use events::EventFilter;
 pub(crate) use events::{CallGroup, NewEvent};
 pub use keys::{NewKey, StoredKey};
 use notify::{Change, Listener};
-pub use surfaces::{NewSurface, Prune, SurfaceFilter, SurfaceUpdate, SyncedItem};
+pub use oauth::{Exchange, NewRequest, OAuthSurface, StoredClient, StoredRequest};
+pub use surfaces::{NewSurface, Prune, SurfaceFilter, SurfaceUpdate, SyncedItem, surface_url};
 pub use tokens::EMBEDDED_TOKEN_NAME;
 
 use crate::Error;

@@ -40,6 +40,7 @@ mod ids;
 mod limits;
 mod listen;
 mod mcp;
+mod oauth;
 mod openapi;
 mod routes;
 mod secrets;
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .merge(routes::management(state.clone()))
         .merge(routes::identity())
         .merge(mcp::router(state.clone()))
+        .merge(oauth::router())
         .route("/health", get(routes::health))
         .route(openapi::PATH, get(openapi::document))
         .fallback(not_found)

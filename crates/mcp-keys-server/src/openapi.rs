@@ -59,7 +59,7 @@ mod tests {
 
     /// The paths the routers register, read from their source: every
     /// string literal that starts with `/` in the code (not the comments or
-    /// tests) of `lib.rs`, `mcp.rs`, this file and `routes/`, with
+    /// tests) of `lib.rs`, `mcp.rs`, `oauth.rs`, this file and `routes/`, with
     /// `{MCP_PATH}` expanded. A route added anywhere else would be missed,
     /// so routers stay in those files.
     fn registered_paths() -> Result<BTreeSet<String>> {
@@ -67,6 +67,7 @@ mod tests {
         let mut files = vec![
             src.join("lib.rs"),
             src.join("mcp.rs"),
+            src.join("oauth.rs"),
             src.join("openapi.rs"),
         ];
         for entry in std::fs::read_dir(src.join("routes"))? {

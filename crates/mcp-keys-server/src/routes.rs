@@ -6,6 +6,7 @@ mod health;
 mod identity;
 mod items;
 mod keys;
+mod oauth;
 mod products;
 mod surfaces;
 mod tokens;
@@ -32,6 +33,7 @@ pub fn management(state: AppState) -> Router<AppState> {
         .merge(verify::router())
         .merge(events::router())
         .merge(tokens::router())
+        .merge(oauth::router())
         .route_layer(from_fn_with_state(state.clone(), require_management_token))
         // Outermost: a cross-site page is refused before its request
         // counts as a failed login.

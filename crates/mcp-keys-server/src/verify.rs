@@ -1,6 +1,6 @@
 //! Key verification: the checks of DESIGN §4, in their order.
 //!
-//! missing, malformed, checksum, unknown, wrong_surface, revoked, expired,
+//! missing, malformed, checksum, unknown, wrong_surface, auth_mode, revoked, expired,
 //! environment_mismatch, then surface_inactive, scope. The first that fails
 //! answers. The key is read through [`Db::key_for_verification`], whose
 //! cache is trusted for at most 3 seconds and forgets a key when it is
@@ -10,11 +10,12 @@
 
 mod refusal;
 
-use mcp_keys_core::{ApiKey, ParseError};
+use mcp_keys_core::{ApiKey, Fingerprint, ParseError};
 
 pub use refusal::Refusal;
 
 use crate::db::StoredKey;
+use crate::oauth::secret;
 use crate::time::Timestamp;
 use crate::{Db, Error};
 
@@ -29,6 +30,9 @@ pub struct Attempt<'a> {
     pub surface_id: Option<&'a str>,
     /// The capability (tool) the request calls, if any.
     pub capability: Option<&'a str>,
+    /// An owner approving an OAuth request with a key of the surface: the
+    /// surface's authentication mode does not matter then.
+    pub consent: bool,
 }
 
 /// A refused verification: why, and the key when it was found (from
@@ -48,6 +52,24 @@ pub async fn verify(
     now: Timestamp,
 ) -> Result<Result<StoredKey, Refused>, Error> {
     let refused = |refusal| Refused { refusal, key: None };
+    if let Some(text) = attempt.presented
+        && let Some(token_id) = secret::id_of(secret::Kind::Access, text)
+    {
+        let Some(stored) = db.access_token_for_verification(token_id).await? else {
+            return Ok(Err(refused(Refusal::Unknown)));
+        };
+        // Constant time, as for keys.
+        if stored.fingerprint != Fingerprint::of(text) {
+            return Ok(Err(refused(Refusal::Unknown)));
+        }
+        return Ok(match check(&stored, attempt, now) {
+            Ok(()) => Ok(stored),
+            Err(refusal) => Err(Refused {
+                refusal,
+                key: Some(stored),
+            }),
+        });
+    }
     let key = match parse(attempt.presented) {
         Ok(key) => key,
         Err(refusal) => return Ok(Err(refused(refusal))),
@@ -91,6 +113,7 @@ pub fn usable(stored: &StoredKey, now: Timestamp) -> bool {
         presented: None,
         surface_id: None,
         capability: None,
+        consent: false,
     };
     check(stored, attempt, now).is_ok()
 }
@@ -102,6 +125,14 @@ fn check(stored: &StoredKey, attempt: Attempt<'_>, now: Timestamp) -> Result<(),
         .is_some_and(|surface_id| surface_id != stored.surface_id)
     {
         return Err(Refusal::WrongSurface);
+    }
+    let accepted = if crate::oauth::is_grant_id(&stored.id) {
+        stored.surface_auth_mode.accepts_oauth()
+    } else {
+        stored.surface_auth_mode.accepts_keys()
+    };
+    if !accepted && !attempt.consent {
+        return Err(Refusal::AuthMode);
     }
     if stored.revoked_at.is_some() {
         return Err(Refusal::Revoked);
@@ -154,6 +185,7 @@ mod tests {
             expires_at: None,
             surface_status: SurfaceStatus::Active,
             surface_environment: Environment::Development,
+            surface_auth_mode: crate::api::AuthMode::ApiKey,
             rate_limit_per_minute: None,
             rate_limit_per_day: None,
         }
@@ -164,6 +196,7 @@ mod tests {
             presented: None,
             surface_id: Some(surface_id),
             capability,
+            consent: false,
         }
     }
 

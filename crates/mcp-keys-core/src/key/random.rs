@@ -14,6 +14,16 @@ const ACCEPT_BELOW: u8 = 248;
 /// almost always fills a whole 40-digit id and secret.
 const POOL_LEN: usize = 64;
 
+/// `len` uniformly random base62 characters, for secrets other than keys
+/// (the OAuth tokens, codes and client secrets of the key service).
+pub fn random_base62(len: usize) -> Result<crate::Sensitive<String>, getrandom::Error> {
+    let mut digits = Zeroizing::new(vec![0u8; len]);
+    fill_base62(&mut digits)?;
+    // Base62 digits are ASCII.
+    let text: String = digits.iter().map(|digit| char::from(*digit)).collect();
+    Ok(crate::Sensitive::new(text))
+}
+
 /// Fills `digits` with independent, uniformly distributed base62 digits.
 ///
 /// Every random byte passes through a buffer that is wiped when this returns,

@@ -24,6 +24,10 @@ pub struct Event {
     /// The key concerned, when known (a failed authentication with an
     /// unknown key has none).
     pub key_id: Option<String>,
+    /// The OAuth grant concerned (DESIGN §9): of `grant_created`,
+    /// `grant_revoked`, and of an `auth_failed` whose token was refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grant_id: Option<String>,
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     pub reason: Option<String>,
     /// When it happened (for counted events, the first of them).
@@ -64,15 +68,25 @@ pub enum EventType {
     /// A call (a tool, a prompt, a resource) was forwarded to the surface's
     /// upstream.
     McpCall,
+    /// A client asked to be authorized on a surface (DESIGN §9).
+    OauthRequested,
+    /// The owner approved a client: a grant.
+    GrantCreated,
+    /// A grant was revoked (by the owner, or after a reused refresh token
+    /// or code).
+    GrantRevoked,
 }
 
 impl EventType {
-    const ALL: [Self; 5] = [
+    const ALL: [Self; 8] = [
         Self::KeyCreated,
         Self::KeyRevoked,
         Self::KeyRolled,
         Self::AuthFailed,
         Self::McpCall,
+        Self::OauthRequested,
+        Self::GrantCreated,
+        Self::GrantRevoked,
     ];
 
     /// The name used in JSON and in the database.
@@ -83,6 +97,9 @@ impl EventType {
             Self::KeyRolled => "key_rolled",
             Self::AuthFailed => "auth_failed",
             Self::McpCall => "mcp_call",
+            Self::OauthRequested => "oauth_requested",
+            Self::GrantCreated => "grant_created",
+            Self::GrantRevoked => "grant_revoked",
         }
     }
 }

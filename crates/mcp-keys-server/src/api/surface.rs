@@ -29,6 +29,8 @@ pub struct Surface {
     pub environment: Environment,
     /// Its MCP endpoint.
     pub url: String,
+    /// Which credentials it accepts (DESIGN §9).
+    pub auth_mode: AuthMode,
     /// The real MCP server it fronts (DESIGN §7), or none: then it only
     /// verifies keys. Secrets in it are names, never values.
     pub upstream: Option<mcp_keys_core::Upstream>,
@@ -127,5 +129,58 @@ impl FromStr for SurfaceStatus {
             .into_iter()
             .find(|status| status.as_str() == text)
             .ok_or_else(|| "status must be `active` or `inactive`".to_owned())
+    }
+}
+
+/// Which credentials a surface accepts (DESIGN §9).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// `mcp_` keys only; nothing of OAuth is advertised.
+    #[default]
+    ApiKey,
+    /// OAuth access tokens only.
+    Oauth,
+    /// Either.
+    Both,
+}
+
+impl AuthMode {
+    const ALL: [Self; 3] = [Self::ApiKey, Self::Oauth, Self::Both];
+
+    /// The name used in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::Oauth => "oauth",
+            Self::Both => "both",
+        }
+    }
+
+    /// Whether `mcp_` keys are accepted.
+    pub fn accepts_keys(self) -> bool {
+        matches!(self, Self::ApiKey | Self::Both)
+    }
+
+    /// Whether OAuth access tokens are accepted, and OAuth advertised.
+    pub fn accepts_oauth(self) -> bool {
+        matches!(self, Self::Oauth | Self::Both)
+    }
+}
+
+impl fmt::Display for AuthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AuthMode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|mode| mode.as_str() == text)
+            .ok_or_else(|| "authMode must be `api_key`, `oauth` or `both`".to_owned())
     }
 }

@@ -118,6 +118,14 @@ impl VerificationCache {
     /// Stores `key`, read under `ticket`, unless an invalidation happened
     /// since the ticket was taken.
     pub fn insert(&self, ticket: Ticket, key: StoredKey) {
+        let id = key.id.clone();
+        self.insert_as(ticket, id, key);
+    }
+
+    /// Stores `key` under `cache_key` (an OAuth access token's, whose
+    /// verification is its grant's), read under `ticket`, unless an
+    /// invalidation happened since the ticket was taken.
+    pub fn insert_as(&self, ticket: Ticket, cache_key: String, key: StoredKey) {
         let mut inner = self.lock();
         if inner.generation != ticket.generation {
             return;
@@ -134,8 +142,8 @@ impl VerificationCache {
         {
             inner.pop_oldest();
         }
-        inner.order.push_back((ticket.read_at, key.id.clone()));
-        inner.entries.insert(key.id.clone(), (ticket.read_at, key));
+        inner.order.push_back((ticket.read_at, cache_key.clone()));
+        inner.entries.insert(cache_key, (ticket.read_at, key));
     }
 
     /// Drops key `key_id` and refuses every fill that began before now.
@@ -144,6 +152,10 @@ impl VerificationCache {
             let mut inner = self.lock();
             inner.generation += 1;
             inner.entries.remove(key_id);
+            // An OAuth grant's tokens are cached under their own ids.
+            if crate::oauth::is_grant_id(key_id) {
+                inner.entries.retain(|_, (_, key)| key.id != key_id);
+            }
         }
         // Nobody listening is no error.
         let _ = self.invalidated.send(Invalidated::Key(key_id.to_owned()));
@@ -192,6 +204,7 @@ mod tests {
             expires_at: None,
             surface_status: SurfaceStatus::Active,
             surface_environment: Environment::Development,
+            surface_auth_mode: crate::api::AuthMode::ApiKey,
             rate_limit_per_minute: None,
             rate_limit_per_day: None,
         }

@@ -43,6 +43,8 @@ pub(crate) struct NewEvent {
     pub(crate) product_id: Option<String>,
     pub(crate) surface_id: Option<String>,
     pub(crate) key_id: Option<String>,
+    /// The OAuth grant concerned (DESIGN §9).
+    pub(crate) grant_id: Option<String>,
     pub(crate) reason: Option<String>,
     pub(crate) created_at: Timestamp,
 }
@@ -55,6 +57,7 @@ impl NewEvent {
             product_id: Some(key.product_id.clone()),
             surface_id: Some(key.surface_id.clone()),
             key_id: Some(key.id.clone()),
+            grant_id: None,
             reason: None,
             created_at: now,
         }
@@ -80,6 +83,7 @@ struct EventRow {
     product_id: Option<String>,
     surface_id: Option<String>,
     key_id: Option<String>,
+    grant_id: Option<String>,
     reason: Option<String>,
     created_at: i64,
     count: i64,
@@ -95,8 +99,8 @@ pub(super) async fn insert_event<'e>(
     event: &NewEvent,
 ) -> Result<(), Error> {
     sqlx::query(
-        "INSERT INTO events (id, type, product_id, surface_id, key_id, reason, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO events (id, type, product_id, surface_id, key_id, reason, created_at, grant_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(ids::new_id())
     .bind(event.kind.as_str())
@@ -105,6 +109,7 @@ pub(super) async fn insert_event<'e>(
     .bind(event.key_id.as_deref())
     .bind(event.reason.as_deref())
     .bind(time::to_millis(event.created_at))
+    .bind(event.grant_id.as_deref())
     .execute(executor)
     .await?;
     Ok(())
@@ -126,12 +131,14 @@ impl Db {
                    AND COALESCE(surface_id, '') = COALESCE($2, '')
                    AND COALESCE(key_id, '') = COALESCE($3, '')
                    AND COALESCE(reason, '') = COALESCE($4, '')
+                   AND COALESCE(grant_id, '') = COALESCE($5, '')
                  ORDER BY created_at DESC LIMIT 1)",
         )
         .bind(time::to_millis(event.created_at - AGGREGATE_WINDOW))
         .bind(event.surface_id.as_deref())
         .bind(event.key_id.as_deref())
         .bind(event.reason.as_deref())
+        .bind(event.grant_id.as_deref())
         .execute(&self.pool)
         .await?;
         if counted.rows_affected() > 0 {
@@ -212,7 +219,7 @@ impl Db {
     ) -> Result<Page<Event>, Error> {
         let (after_millis, after_id) = page.after.clone().unwrap_or((i64::MIN, String::new()));
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT id, type, product_id, surface_id, key_id, reason, created_at, count,
+            "SELECT id, type, product_id, surface_id, key_id, grant_id, reason, created_at, count,
                     client, capability, outcome, duration_ms FROM events
              WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
                AND ($3 IS NULL OR created_at >= $3)
@@ -248,6 +255,7 @@ impl Db {
                     product_id: row.product_id,
                     surface_id: row.surface_id,
                     key_id: row.key_id,
+                    grant_id: row.grant_id,
                     reason: row.reason,
                     count: u64::try_from(row.count).unwrap_or(1),
                     client: row.client,
@@ -276,6 +284,7 @@ mod tests {
             product_id: Some("prd".to_owned()),
             surface_id: Some("srf".to_owned()),
             key_id: None,
+            grant_id: None,
             reason: Some(reason.to_owned()),
             created_at: time::now() - chrono::TimeDelta::days(days_ago),
         }

@@ -29,7 +29,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(50);
 pub const KEY_FOR_VERIFICATION: &str =
     "SELECT k.id, k.surface_id, k.product_id, k.fingerprint, k.environment, k.scopes,
             k.revoked_at, k.expires_at, k.rate_limit_per_minute, k.rate_limit_per_day,
-            s.status AS surface_status, s.environment AS surface_environment
+            s.status AS surface_status, s.environment AS surface_environment,
+            s.auth_mode AS surface_auth_mode
      FROM api_keys k JOIN surfaces s ON s.id = k.surface_id
      WHERE k.id = $1";
 
@@ -69,6 +70,7 @@ impl InlineReads {
                     expires_at: row.get("expires_at")?,
                     surface_status: row.get("surface_status")?,
                     surface_environment: row.get("surface_environment")?,
+                    surface_auth_mode: row.get("surface_auth_mode")?,
                     rate_limit_per_minute: row.get("rate_limit_per_minute")?,
                     rate_limit_per_day: row.get("rate_limit_per_day")?,
                 })

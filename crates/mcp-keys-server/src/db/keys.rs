@@ -8,7 +8,7 @@ use super::inline::KEY_FOR_VERIFICATION;
 use super::notify::Change;
 use super::{Db, count, parse_stored};
 use crate::Error;
-use crate::api::{EventType, KeyMetadata, Page, PageRequest, SurfaceStatus};
+use crate::api::{AuthMode, EventType, KeyMetadata, Page, PageRequest, SurfaceStatus};
 use crate::time::{self, Timestamp};
 
 /// A key to store: everything about it except the key itself.
@@ -64,6 +64,8 @@ pub struct StoredKey {
     pub surface_status: SurfaceStatus,
     /// Its surface's environment.
     pub surface_environment: Environment,
+    /// Its surface's authentication mode.
+    pub surface_auth_mode: AuthMode,
     /// Requests allowed per minute, if limited.
     pub rate_limit_per_minute: Option<u32>,
     /// Requests allowed per day, if limited.
@@ -131,6 +133,7 @@ pub(super) struct VerificationRow {
     pub expires_at: Option<i64>,
     pub surface_status: String,
     pub surface_environment: String,
+    pub surface_auth_mode: String,
     pub rate_limit_per_minute: Option<i64>,
     pub rate_limit_per_day: Option<i64>,
 }
@@ -258,6 +261,7 @@ impl Db {
                 expires_at: time::from_millis_opt(row.expires_at)?,
                 surface_status: parse_stored("surface status", &row.surface_status)?,
                 surface_environment: parse_stored("surface environment", &row.surface_environment)?,
+                surface_auth_mode: parse_stored("surface auth mode", &row.surface_auth_mode)?,
                 rate_limit_per_minute: limit(row.rate_limit_per_minute)?,
                 rate_limit_per_day: limit(row.rate_limit_per_day)?,
                 id: row.id,
@@ -301,6 +305,7 @@ impl Db {
                 product_id: Some(metadata.product_id.clone()),
                 surface_id: Some(metadata.surface_id.clone()),
                 key_id: Some(metadata.id.clone()),
+                grant_id: None,
                 reason: None,
                 created_at: now,
             };
@@ -349,6 +354,7 @@ impl Db {
             product_id: Some(new.product_id.clone()),
             surface_id: Some(new.surface_id.clone()),
             key_id: Some(old_id.to_owned()),
+            grant_id: None,
             reason: None,
             created_at: now,
         };
@@ -490,6 +496,7 @@ mod tests {
                     status: SurfaceStatus::Active,
                     environment: Environment::Development,
                     upstream: None,
+                    auth_mode: crate::api::AuthMode::ApiKey,
                 },
                 now,
                 "http://127.0.0.1",

@@ -6,7 +6,7 @@ use sqlx::{AssertSqlSafe, FromRow};
 use super::keys::KeyRow;
 use super::notify::Change;
 use super::{Db, count, parse_stored};
-use crate::api::{Item, ItemKind, Page, PageRequest, Surface, SurfaceStatus};
+use crate::api::{AuthMode, Item, ItemKind, Page, PageRequest, Surface, SurfaceStatus};
 use crate::time::{self, Timestamp};
 use crate::{Error, ids};
 
@@ -21,6 +21,8 @@ pub struct NewSurface {
     pub environment: Environment,
     /// The MCP server it fronts, if any (checked by the caller).
     pub upstream: Option<Upstream>,
+    /// Which credentials it accepts.
+    pub auth_mode: AuthMode,
 }
 
 /// The changes of an update; `None` leaves a field as it is.
@@ -34,6 +36,8 @@ pub struct SurfaceUpdate {
     pub environment: Option<Environment>,
     /// A new upstream: `Some(None)` removes it.
     pub upstream: Option<Option<Upstream>>,
+    /// A new authentication mode.
+    pub auth_mode: Option<AuthMode>,
 }
 
 /// Which surfaces a list shows; `None` matches all.
@@ -57,6 +61,7 @@ struct SurfaceRow {
     status: String,
     environment: String,
     upstream: Option<String>,
+    auth_mode: String,
     created_at: i64,
     updated_at: i64,
 }
@@ -97,7 +102,7 @@ pub struct SyncedItem {
 const FILTER: &str = "($1 IS NULL OR type = $1) AND ($2 IS NULL OR status = $2)
     AND ($3 IS NULL OR environment = $3)";
 
-const SURFACE_COLUMNS: &str = "SELECT id, product_id, name, type, status, environment, upstream, created_at, updated_at FROM surfaces";
+const SURFACE_COLUMNS: &str = "SELECT id, product_id, name, type, status, environment, upstream, auth_mode, created_at, updated_at FROM surfaces";
 
 /// An upstream as stored: its JSON.
 fn stored_upstream(upstream: Option<&Upstream>) -> Result<Option<String>, Error> {
@@ -123,8 +128,8 @@ impl Db {
     ) -> Result<Surface, Error> {
         let id = ids::new_id();
         sqlx::query(
-            "INSERT INTO surfaces (id, product_id, name, type, status, environment, upstream, created_at, updated_at)
-             VALUES ($1, $2, $3, 'mcp', $4, $5, $6, $7, $7)",
+            "INSERT INTO surfaces (id, product_id, name, type, status, environment, upstream, created_at, updated_at, auth_mode)
+             VALUES ($1, $2, $3, 'mcp', $4, $5, $6, $7, $7, $8)",
         )
         .bind(&id)
         .bind(product_id)
@@ -133,6 +138,7 @@ impl Db {
         .bind(new.environment.as_str())
         .bind(stored_upstream(new.upstream.as_ref())?)
         .bind(time::to_millis(now))
+        .bind(new.auth_mode.as_str())
         .execute(&self.pool)
         .await?;
         Ok(Surface {
@@ -144,6 +150,7 @@ impl Db {
             status: new.status,
             environment: new.environment,
             upstream: new.upstream.clone(),
+            auth_mode: new.auth_mode,
             items: Vec::new(),
             keys: Vec::new(),
             created_at: now,
@@ -242,6 +249,7 @@ impl Db {
                  status = COALESCE($2, status),
                  environment = COALESCE($3, environment),
                  upstream = CASE WHEN $7 = 1 THEN $8 ELSE upstream END,
+                 auth_mode = COALESCE($9, auth_mode),
                  updated_at = $4
              WHERE id = $5 AND product_id = $6",
         )
@@ -255,6 +263,7 @@ impl Db {
         .bind(stored_upstream(
             update.upstream.as_ref().and_then(Option::as_ref),
         )?)
+        .bind(update.auth_mode.map(AuthMode::as_str))
         .execute(&self.pool)
         .await?;
         if updated.rows_affected() == 0 {
@@ -399,6 +408,7 @@ impl Db {
             url: surface_url(base_url, &row.product_id, &row.id),
             status: parse_stored("surface status", &row.status)?,
             environment: parse_stored("surface environment", &row.environment)?,
+            auth_mode: parse_stored("surface auth mode", &row.auth_mode)?,
             upstream: row
                 .upstream
                 .as_deref()

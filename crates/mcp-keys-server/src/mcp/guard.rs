@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::origin;
 use super::peek::Peek;
-use super::refusal::Answer;
+use super::refusal::{Answer, Challenge};
 use super::sessions::SESSION_HEADER;
 use super::tools::{Caller, Gatewayed};
 use crate::api::EventType;
@@ -87,6 +87,7 @@ async fn authenticate(
                 presented,
                 surface_id: Some(surface_id),
                 capability: peek.capability.as_deref(),
+                consent: false,
             };
             verify::verify(&state.db, attempt, now)
                 .await
@@ -117,7 +118,12 @@ async fn authenticate(
         .map(|client| client.chars().take(MAX_CLIENT_CHARS).collect::<String>());
     if state.usage.should_record(&key.id, client.as_deref()) {
         // A failed bookkeeping write must not fail the request it describes.
-        if let Err(error) = state.db.record_use(&key.id, client.as_deref(), now).await {
+        let recorded = if crate::oauth::is_grant_id(&key.id) {
+            state.db.record_grant_use(&key.id, now).await
+        } else {
+            state.db.record_use(&key.id, client.as_deref(), now).await
+        };
+        if let Err(error) = recorded {
             tracing::warn!(%error, key_id = %key.id, "could not record key use");
         }
     }
@@ -160,16 +166,20 @@ async fn refuse(
             wait,
         };
     }
-    match state.db.surface_exists(product_id, surface_id).await {
-        Ok(true) => {}
-        Ok(false) => return Answer::NotFound,
+    let surface = match state.db.oauth_surface(product_id, surface_id).await {
+        Ok(Some(surface)) => surface,
+        Ok(None) => return Answer::NotFound,
         Err(error) => return internal(error),
-    }
+    };
     let reason = refused.refusal.reason();
-    let key_id = refused.key.as_ref().map(|key| key.id.clone());
+    let (grant_id, key_id) = match refused.key.as_ref().map(|key| key.id.clone()) {
+        Some(id) if crate::oauth::is_grant_id(&id) => (Some(id), None),
+        id => (None, id),
+    };
     tracing::info!(
         reason,
         key_id = key_id.as_deref(),
+        grant_id = grant_id.as_deref(),
         surface_id,
         "MCP request refused"
     );
@@ -178,13 +188,24 @@ async fn refuse(
         product_id: Some(product_id.to_owned()),
         surface_id: Some(surface_id.to_owned()),
         key_id,
+        grant_id,
         reason: Some(reason.to_owned()),
         created_at: time::now(),
     };
     if let Err(error) = state.db.record_event(&event).await {
         tracing::warn!(%error, "could not record a failed authentication");
     }
-    Answer::Refused(refused.refusal)
+    // Only a surface that takes OAuth says where its metadata is (DESIGN §9):
+    // clients drop a configured key header once a server advertises OAuth.
+    let oauth = surface.auth_mode.accepts_oauth().then(|| Challenge {
+        resource_metadata: crate::oauth::resource_metadata_url(
+            &state.config.base_url,
+            product_id,
+            surface_id,
+        ),
+        scope: surface.capabilities.join(" "),
+    });
+    Answer::Refused(refused.refusal, oauth)
 }
 
 /// What `key` may see: with an upstream, the upstream's tools within the
@@ -240,12 +261,13 @@ fn key_in_query(uri: &Uri) -> bool {
         axum::extract::Query::<Vec<(String, String)>>::try_from_uri(uri)
     else {
         // Undecodable: judge the raw text instead.
-        return query.contains("mcp_") || query.contains("mgmt_");
+        return query.contains("mcp_") || query.contains("mgmt_") || query.contains("mcpo_");
     };
     pairs.iter().any(|(name, value)| {
         CREDENTIAL_PARAMETERS.contains(&name.to_ascii_lowercase().as_str())
             || value.contains("mcp_")
             || value.contains("mgmt_")
+            || value.contains("mcpo_")
     })
 }
 

@@ -93,6 +93,7 @@ async fn accepted_scopes(
         presented: Some(presented),
         surface_id: Some(&surface.id),
         capability: None,
+        consent: false,
     };
     match verify::verify(&state.db, attempt, time::now()).await? {
         Ok(key) => Ok(Some(key.scopes)),

@@ -11,11 +11,22 @@ use serde_json::json;
 use crate::error::retry_after_value;
 use crate::verify::Refusal;
 
+/// Where a surface that takes OAuth sends a client that must authorize
+/// (RFC 9728 §5.1), and the scopes it may ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    /// The URL of the surface's protected-resource metadata.
+    pub resource_metadata: String,
+    /// Its capabilities, space-separated.
+    pub scope: String,
+}
+
 /// Every way the guard can refuse a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// A check of DESIGN §4 failed: 401 or 403.
-    Refused(Refusal),
+    /// A check of DESIGN §4 failed: 401 or 403; with a challenge on a
+    /// surface that takes OAuth.
+    Refused(Refusal, Option<Challenge>),
     /// 429: too many failures from this address, or the key's own limit.
     RateLimited {
         /// `too_many_failures`, `rate_limit_per_minute` or `rate_limit_per_day`.
@@ -37,8 +48,8 @@ pub enum Answer {
 
 impl IntoResponse for Answer {
     fn into_response(self) -> Response {
-        let (status, code, reason, message) = match self {
-            Self::Refused(refusal) => (
+        let (status, code, reason, message) = match &self {
+            Self::Refused(refusal, _) => (
                 refusal.status(),
                 refusal.code(),
                 refusal.reason(),
@@ -47,7 +58,7 @@ impl IntoResponse for Answer {
             Self::RateLimited { reason, .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                reason,
+                *reason,
                 "too many requests; retry after the time in Retry-After",
             ),
             Self::KeyInQuery => (
@@ -85,7 +96,7 @@ impl IntoResponse for Answer {
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();
         match self {
-            Self::Refused(refusal) => {
+            Self::Refused(refusal, challenge) => {
                 let error = if refusal == Refusal::Scope {
                     "insufficient_scope"
                 } else if refusal.is_invalid_key() {
@@ -94,9 +105,22 @@ impl IntoResponse for Answer {
                     // surface_inactive: the key is fine, the surface is not.
                     return response;
                 };
-                let challenge = format!(
-                    r#"Bearer realm="mcp-keys", error="{error}", error_description="{message}""#
-                );
+                let oauth = challenge
+                    .map(|challenge| {
+                        format!(
+                            r#", resource_metadata="{}", scope="{}""#,
+                            challenge.resource_metadata, challenge.scope
+                        )
+                    })
+                    .unwrap_or_default();
+                // A request without any credential is told where to
+                // authorize, not that its (absent) token is invalid.
+                let error = if refusal == Refusal::Missing && !oauth.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#", error="{error}", error_description="{message}""#)
+                };
+                let challenge = format!(r#"Bearer realm="mcp-keys"{error}{oauth}"#);
                 if let Ok(value) = HeaderValue::from_str(&challenge) {
                     headers.insert(header::WWW_AUTHENTICATE, value);
                 }

@@ -207,7 +207,12 @@ impl Sessions {
                 .push(session_id.clone());
         }
         for (key_id, sessions) in by_key {
-            let usable = match self.db.key_for_verification(&key_id).await {
+            let stored = if crate::oauth::is_grant_id(&key_id) {
+                self.db.grant_for_verification(&key_id).await
+            } else {
+                self.db.key_for_verification(&key_id).await
+            };
+            let usable = match stored {
                 Ok(Some(key)) => verify::usable(&key, time::now()),
                 Ok(None) => false,
                 // Unknown for now: every request is checked anyway.

@@ -8,7 +8,7 @@ use mcp_keys_core::{Environment, Upstream};
 use serde::Deserialize;
 
 use super::validate;
-use crate::api::{Page, PageRequest, Surface, SurfaceStatus};
+use crate::api::{AuthMode, Page, PageRequest, Surface, SurfaceStatus};
 use crate::db::{NewSurface, SurfaceFilter, SurfaceUpdate};
 use crate::extract::{Json, Path, Query};
 use crate::{AppState, Error, time};
@@ -78,6 +78,8 @@ struct CreateSurface {
     status: Option<SurfaceStatus>,
     environment: Option<Environment>,
     upstream: Option<Upstream>,
+    #[serde(rename = "authMode")]
+    auth_mode: Option<AuthMode>,
 }
 
 /// Checks an upstream before it is stored: well formed, and a command only
@@ -113,6 +115,7 @@ async fn create(
         status: body.status.unwrap_or(SurfaceStatus::Active),
         environment: body.environment.unwrap_or(Environment::Development),
         upstream: body.upstream,
+        auth_mode: body.auth_mode.unwrap_or_default(),
     };
     let surface = state
         .db
@@ -190,6 +193,8 @@ struct UpdateSurface {
     /// Absent: unchanged; `null`: removed; an object: set.
     #[serde(default, deserialize_with = "present")]
     upstream: Option<Option<Upstream>>,
+    #[serde(rename = "authMode")]
+    auth_mode: Option<AuthMode>,
 }
 
 /// A member that is present (even `null`) is `Some`.
@@ -212,6 +217,7 @@ async fn update(
         status: body.status,
         environment: body.environment,
         upstream: body.upstream,
+        auth_mode: body.auth_mode,
     };
     state
         .db

@@ -68,6 +68,7 @@ async fn check(
         presented: Some(body.key.expose().trim()).filter(|key| !key.is_empty()),
         surface_id: body.surface_id.as_deref(),
         capability: body.capability.as_deref(),
+        consent: false,
     };
     let response = match verify(&state.db, attempt, time::now()).await? {
         Ok(key) => VerifyResponse {

@@ -15,8 +15,10 @@ pub enum Refusal {
     Checksum,
     /// A well-formed key that this service did not issue.
     Unknown,
-    /// A key of another surface.
+    /// A key of another surface (or a token for another surface).
     WrongSurface,
+    /// A key on a surface in OAuth mode, or a token on one in API key mode.
+    AuthMode,
     /// A revoked key.
     Revoked,
     /// An expired key (rolled keys expire at the end of their grace period).
@@ -38,6 +40,7 @@ impl Refusal {
             Self::Checksum => "checksum",
             Self::Unknown => "unknown",
             Self::WrongSurface => "wrong_surface",
+            Self::AuthMode => "auth_mode",
             Self::Revoked => "revoked",
             Self::Expired => "expired",
             Self::EnvironmentMismatch => "environment_mismatch",
@@ -77,6 +80,9 @@ impl Refusal {
             Self::Checksum => "the API key has a typo: its checksum does not match",
             Self::Unknown => "the API key is not known to this service",
             Self::WrongSurface => "the API key belongs to another surface",
+            Self::AuthMode => {
+                "the surface does not accept this kind of credential: its authentication mode allows only API keys, or only OAuth"
+            }
             Self::Revoked => "the API key has been revoked",
             Self::Expired => "the API key has expired",
             Self::EnvironmentMismatch => {

@@ -13,6 +13,7 @@ mod limits;
 mod logs;
 mod management_auth;
 mod mcp;
+mod oauth;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod products;
