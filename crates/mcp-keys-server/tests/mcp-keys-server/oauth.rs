@@ -23,7 +23,7 @@ fn browser() -> Result<reqwest::Client> {
 }
 
 /// A surface with capabilities `search` and `fetch` in `mode`.
-async fn surface(server: &Server, mode: &str) -> Result<Surface> {
+pub async fn surface(server: &Server, mode: &str) -> Result<Surface> {
     let surface = server.surface("development", &["search", "fetch"]).await?;
     let (status, body) = server
         .put(&surface.path(), &json!({"authMode": mode}))
@@ -122,10 +122,10 @@ async fn form(server: &Server, path: &str, fields: &[(&str, &str)]) -> Result<(S
 
 /// A client authorized on `surface` through the management API; its id,
 /// the code's exchange answer and the verifier.
-struct Authorized {
-    client_id: String,
-    access: String,
-    refresh: String,
+pub struct Authorized {
+    pub client_id: String,
+    pub access: String,
+    pub refresh: String,
 }
 
 /// Everything up to the code: register, authorize, approve, come back.
@@ -169,7 +169,7 @@ async fn code(
     parameter(&back, "code").context("no code")
 }
 
-async fn authorized(server: &Server, surface: &Surface) -> Result<Authorized> {
+pub async fn authorized(server: &Server, surface: &Surface) -> Result<Authorized> {
     let client_id = register(server, REDIRECT).await?;
     let (verifier, challenge) = pkce("a");
     let code = code(server, surface, &client_id, &challenge).await?;

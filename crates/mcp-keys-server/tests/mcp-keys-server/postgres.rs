@@ -340,3 +340,44 @@ async fn no_request_that_starts_after_the_revoke_returned_is_accepted_on_postgre
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_oauth_grant_works_on_postgres_and_its_revocation_reaches_the_other_instances()
+-> Result<()> {
+    let (first, database) = postgres_server().await?;
+    let second = second_instance(&first, &database).await?;
+    let surface = crate::oauth::surface(&first, "oauth").await?;
+    let authorized = crate::oauth::authorized(&first, &surface).await?;
+    assert_eq!(
+        second.tool_names(&surface, &authorized.access).await?.len(),
+        2
+    );
+    let (_, grants) = first.get(&format!("{}/grants", surface.path())).await?;
+    let grant_id = grants["data"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let (status, _) = first
+        .delete(&format!("{}/grants/{grant_id}", surface.path()))
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let answer = second
+            .mcp(
+                &surface,
+                Some(&authorized.access),
+                &rpc("tools/list", json!({})),
+            )
+            .await?;
+        if answer.status() == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the other instance still accepts the revoked grant's token"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
