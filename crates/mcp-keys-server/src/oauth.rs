@@ -51,6 +51,10 @@ pub const CODE_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 /// How long a request waits for the owner.
 pub const REQUEST_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
+/// The most requests that may wait at once: anyone can start one, and each
+/// asks the owner (a notification in the app).
+pub const MAX_PENDING_REQUESTS: u64 = 50;
+
 /// How often the consent page reloads itself while it waits.
 pub const CONSENT_RELOAD: Duration = Duration::from_secs(2);
 

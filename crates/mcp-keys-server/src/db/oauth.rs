@@ -418,6 +418,17 @@ impl Db {
         Ok(id)
     }
 
+    /// How many requests wait at `now`.
+    pub async fn pending_oauth_request_count(&self, now: Timestamp) -> Result<u64, Error> {
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM oauth_requests WHERE status = 'pending' AND expires_at > $1",
+        )
+        .bind(time::to_millis(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(super::count(total))
+    }
+
     /// The request `request_id`.
     pub async fn oauth_request(&self, request_id: &str) -> Result<Option<StoredRequest>, Error> {
         Ok(

@@ -132,6 +132,18 @@ async fn begin(state: &AppState, params: Params) -> Result<Response, Response> {
         })?;
     let scopes = requested_scopes(params.scope.as_deref(), &surface.capabilities)
         .map_err(|why| back("invalid_scope", &why))?;
+    if state
+        .db
+        .pending_oauth_request_count(now)
+        .await
+        .map_err(|error| internal(&error))?
+        >= super::MAX_PENDING_REQUESTS
+    {
+        return Err(back(
+            "temporarily_unavailable",
+            "too many authorizations are waiting for the owner; try again later",
+        ));
+    }
     let new = NewRequest {
         surface_id: surface.id.clone(),
         product_id: surface.product_id.clone(),
