@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use mcp_keys_client::AuthMode;
 
 use crate::serve::ServeArgs;
 
@@ -18,6 +20,9 @@ Examples:
   mcp-keys keys create SURFACE_ID --name \"MCP - Cursor\" > key.txt
   mcp-keys keys revoke KEY_ID --yes
   mcp-keys keys roll KEY_ID --grace 24h --json
+  mcp-keys surfaces set-auth-mode SURFACE_ID oauth
+  mcp-keys oauth requests
+  mcp-keys oauth approve REQUEST_ID --scope search
   mcp-keys reminders --notify
 
 Exit codes:
@@ -78,12 +83,17 @@ pub enum Command {
     /// Products: the top of products → surfaces → keys.
     #[command(subcommand)]
     Products(ProductsCommand),
-    /// Surfaces: MCP endpoints whose clients authenticate with keys.
+    /// Surfaces: MCP endpoints whose clients authenticate with keys (or
+    /// OAuth, in oauth or both mode).
     #[command(subcommand)]
     Surfaces(SurfacesCommand),
     /// API keys of a surface.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// OAuth clients of surfaces in `oauth` or `both` mode: pending
+    /// authorizations to approve or deny, and the grants approved.
+    #[command(subcommand)]
+    Oauth(OauthCommand),
     /// Management tokens of the key service: list, mint, revoke.
     #[command(subcommand)]
     Tokens(TokensCommand),
@@ -235,6 +245,10 @@ pub enum SurfacesCommand {
         /// The real MCP server it fronts.
         #[command(flatten)]
         upstream: crate::commands::upstream::UpstreamArgs,
+        /// Which credentials it accepts: API keys (the default), OAuth
+        /// tokens of clients authorized in a browser, or both.
+        #[arg(long, value_name = "MODE", value_parser = auth_mode_parser())]
+        auth_mode: Option<AuthMode>,
     },
     /// Set (or remove, with --none) the real MCP server a surface fronts.
     SetUpstream {
@@ -270,6 +284,55 @@ pub enum SurfacesCommand {
         /// development or production.
         #[arg(value_enum)]
         environment: EnvironmentArg,
+    },
+    /// Choose which credentials a surface accepts. Only in oauth or both
+    /// mode does it offer OAuth to clients: some clients (Cursor, Claude
+    /// Code) then stop sending a configured key, so api_key is the default.
+    SetAuthMode {
+        /// The surface's id.
+        surface: String,
+        /// The credentials to accept: API keys, OAuth tokens, or both.
+        #[arg(value_name = "MODE", value_parser = auth_mode_parser())]
+        mode: AuthMode,
+    },
+}
+
+/// `mcp-keys oauth …`
+#[derive(Debug, Subcommand)]
+pub enum OauthCommand {
+    /// List the pending authorizations: clients waiting, in a browser, for
+    /// you to let them use a surface (each lapses after 10 minutes).
+    Requests,
+    /// Let the client of a pending authorization use its surface; prints
+    /// the grant. Check its redirect host first: the client named itself.
+    Approve {
+        /// The request's id (from `mcp-keys oauth requests`).
+        request: String,
+        /// A capability to allow; repeat for more (default: what the client
+        /// asked for). Narrower than asked only.
+        #[arg(long = "scope", value_name = "CAPABILITY")]
+        scopes: Vec<String>,
+    },
+    /// Refuse a pending authorization: the client is told access_denied.
+    Deny {
+        /// The request's id.
+        request: String,
+    },
+    /// List the OAuth grants of a surface: which clients may use it.
+    Grants {
+        /// The surface's id.
+        surface: String,
+    },
+    /// Revoke a grant: the client's tokens stop working on the next request.
+    Revoke {
+        /// The grant's id (from `mcp-keys oauth grants SURFACE`).
+        grant: String,
+        /// The grant's surface, to skip looking for it among every surface.
+        #[arg(long, value_name = "SURFACE")]
+        surface: Option<String>,
+        /// Do not ask for confirmation (required when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -376,6 +439,13 @@ pub enum StatusArg {
     Inactive,
 }
 
+/// `api_key`, `oauth` or `both`, offered as such by `--help` and shell
+/// completions.
+fn auth_mode_parser() -> impl TypedValueParser<Value = AuthMode> {
+    PossibleValuesParser::new(AuthMode::ALL.map(AuthMode::as_str))
+        .try_map(|mode| mode.parse::<AuthMode>())
+}
+
 /// Parses `0`, `90s`, `30m`, `1h`, `24h`, `7d` (a bare number is seconds).
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     let text = text.trim();
@@ -430,6 +500,104 @@ mod tests {
     use super::parse_duration;
     use std::time::Duration;
 
+    use clap::Parser;
+    use mcp_keys_client::AuthMode;
+
+    use super::{Cli, Command, OauthCommand, SurfacesCommand};
+
+    fn parse(args: &[&str]) -> Result<Command, clap::Error> {
+        Cli::try_parse_from([&["mcp-keys"], args].concat()).map(|cli| cli.command)
+    }
+
+    #[test]
+    fn auth_modes_are_written_as_in_json() -> Result<(), clap::Error> {
+        let command = parse(&["surfaces", "set-auth-mode", "s1", "api_key"])?;
+        assert!(
+            matches!(&command, Command::Surfaces(SurfacesCommand::SetAuthMode { surface, mode: AuthMode::ApiKey }) if surface == "s1"),
+            "{command:?}"
+        );
+        let command = parse(&[
+            "surfaces",
+            "create",
+            "--product",
+            "p",
+            "--name",
+            "N",
+            "--auth-mode",
+            "both",
+        ])?;
+        assert!(
+            matches!(
+                command,
+                Command::Surfaces(SurfacesCommand::Create {
+                    auth_mode: Some(AuthMode::Both),
+                    ..
+                })
+            ),
+            "{command:?}"
+        );
+        let command = parse(&["surfaces", "create", "--product", "p", "--name", "N"])?;
+        assert!(
+            matches!(
+                command,
+                Command::Surfaces(SurfacesCommand::Create {
+                    auth_mode: None,
+                    ..
+                })
+            ),
+            "without --auth-mode the server's default applies: {command:?}"
+        );
+        let error = parse(&["surfaces", "set-auth-mode", "s1", "api-key"]).err();
+        assert!(
+            error
+                .as_ref()
+                .is_some_and(|error| error.to_string().contains("api_key, oauth, both")),
+            "the error lists the modes: {error:?}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn oauth_subcommands_parse_as_the_design_writes_them() -> Result<(), clap::Error> {
+        assert!(matches!(
+            parse(&["oauth", "requests", "--json"])?,
+            Command::Oauth(OauthCommand::Requests)
+        ));
+        let command = parse(&[
+            "oauth", "approve", "r1", "--scope", "search", "--scope", "fetch",
+        ])?;
+        assert!(
+            matches!(&command, Command::Oauth(OauthCommand::Approve { request, scopes }) if request == "r1" && scopes == &["search", "fetch"]),
+            "{command:?}"
+        );
+        let command = parse(&["oauth", "approve", "r1"])?;
+        assert!(
+            matches!(&command, Command::Oauth(OauthCommand::Approve { scopes, .. }) if scopes.is_empty()),
+            "no --scope: what the client asked for: {command:?}"
+        );
+        assert!(
+            matches!(parse(&["oauth", "deny", "r1"])?, Command::Oauth(OauthCommand::Deny { request }) if request == "r1")
+        );
+        assert!(
+            matches!(parse(&["oauth", "grants", "s1"])?, Command::Oauth(OauthCommand::Grants { surface }) if surface == "s1")
+        );
+        let command = parse(&["oauth", "revoke", "g1", "--yes"])?;
+        assert!(
+            matches!(&command, Command::Oauth(OauthCommand::Revoke { grant, surface: None, yes: true }) if grant == "g1"),
+            "{command:?}"
+        );
+        let command = parse(&["oauth", "revoke", "g1", "--surface", "s1"])?;
+        assert!(
+            matches!(&command, Command::Oauth(OauthCommand::Revoke { surface: Some(surface), yes: false, .. }) if surface == "s1"),
+            "{command:?}"
+        );
+        assert!(
+            parse(&["oauth", "approve"]).is_err(),
+            "a request id is required"
+        );
+        Ok(())
+    }
+
     #[test]
     fn durations_take_the_units_people_write() {
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
@@ -444,6 +612,6 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
     }
 }

@@ -7,6 +7,7 @@ pub mod install;
 mod keys;
 mod login;
 pub mod migrate;
+mod oauth;
 mod products;
 pub mod reminders;
 mod scan;
@@ -78,6 +79,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             reminders::run(&context, args).await
         }
         Command::Keys(command) => keys::run(&Context::open(cli.global).await?, command).await,
+        Command::Oauth(command) => oauth::run(&Context::open(cli.global).await?, command).await,
         Command::Tokens(command) => tokens::run(&Context::open(cli.global).await?, command).await,
         Command::Secrets(command) => secrets::run(&Context::open(cli.global).await?, command),
         Command::Headers(args) => slots::headers(&Context::open(cli.global).await?, args).await,

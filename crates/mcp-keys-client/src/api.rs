@@ -9,6 +9,7 @@
 mod event;
 mod identify;
 mod key;
+mod oauth;
 mod page;
 mod product;
 mod request;
@@ -19,9 +20,13 @@ mod verify;
 pub use event::{Event, EventFilter, EventType};
 pub use identify::IdentifiedKey;
 pub use key::{CreatedKey, KeyMetadata, RolledKey};
+pub use oauth::{Grant, OAuthRequest};
 pub use page::{Page, PageRequest, Pagination};
 pub use product::Product;
 pub use request::{NewKey, NewSurface, SurfaceFilter, SurfaceUpdate};
-pub use surface::{Item, ItemKind, Surface, SurfaceStatus, UpstreamState, UpstreamStatus};
+pub use surface::{
+    AuthMode, Item, ItemKind, Surface, SurfaceStatus, UnknownAuthMode, UpstreamState,
+    UpstreamStatus,
+};
 pub use token::{CreatedToken, TokenMetadata};
 pub use verify::{VerifyRequest, VerifyResult};

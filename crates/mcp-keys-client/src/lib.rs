@@ -17,6 +17,8 @@
 //!   told through [`RollOutcome::Degraded`] and a [`PendingRevocation`].
 //!   How a missing route is told from a missing key is documented in the
 //!   `extension` module (and summarized on [`Client::roll_key`]).
+//! - OAuth mode (DESIGN §9): pending authorizations to approve or deny, and
+//!   the grants of a surface; [`Error::Unsupported`] on servers without it.
 //!
 //! A plaintext key exists only in [`CreatedKey::key`] (an [`mcp_keys_core::ApiKey`]),
 //! which is neither `Serialize` nor printed by `Debug`.
@@ -32,6 +34,7 @@ mod events;
 mod extension;
 mod identity;
 mod keys;
+mod oauth;
 mod pages;
 mod products;
 mod retry;
@@ -42,10 +45,10 @@ mod transport;
 mod verification;
 
 pub use api::{
-    CreatedKey, CreatedToken, Event, EventFilter, EventType, IdentifiedKey, Item, ItemKind,
-    KeyMetadata, NewKey, NewSurface, Page, PageRequest, Pagination, Product, RolledKey, Surface,
-    SurfaceFilter, SurfaceStatus, SurfaceUpdate, TokenMetadata, UpstreamState, UpstreamStatus,
-    VerifyRequest, VerifyResult,
+    AuthMode, CreatedKey, CreatedToken, Event, EventFilter, EventType, Grant, IdentifiedKey, Item,
+    ItemKind, KeyMetadata, NewKey, NewSurface, OAuthRequest, Page, PageRequest, Pagination,
+    Product, RolledKey, Surface, SurfaceFilter, SurfaceStatus, SurfaceUpdate, TokenMetadata,
+    UnknownAuthMode, UpstreamState, UpstreamStatus, VerifyRequest, VerifyResult,
 };
 pub use client::{Client, ClientBuilder};
 pub use error::Error;

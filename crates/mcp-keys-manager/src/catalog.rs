@@ -45,7 +45,8 @@ impl Session {
             })
     }
 
-    /// Changes a surface's name, status or environment; the updated surface.
+    /// Changes a surface's name, status, environment, upstream or auth mode;
+    /// the updated surface.
     pub async fn update_surface(
         &self,
         product_id: &str,
@@ -66,6 +67,9 @@ impl Session {
         }
         if let Some(name) = &update.name {
             changes.push(format!("name {name:?}"));
+        }
+        if let Some(auth_mode) = update.auth_mode {
+            changes.push(format!("auth mode {auth_mode}"));
         }
         self.audit(
             "surface.update",

@@ -1,7 +1,7 @@
-//! `mcp-keys surfaces list|create|set-upstream|sync|set-status|set-environment`.
+//! `mcp-keys surfaces list|create|set-upstream|sync|set-status|set-environment|set-auth-mode`.
 
 use chrono::Utc;
-use mcp_keys_client::{Surface, SurfaceFilter, SurfaceStatus, SurfaceUpdate};
+use mcp_keys_client::{AuthMode, Surface, SurfaceFilter, SurfaceStatus, SurfaceUpdate};
 use mcp_keys_core::Environment;
 
 use crate::cli::{StatusArg, SurfacesCommand};
@@ -23,7 +23,15 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
                 return output.json(&surfaces);
             }
             output.table(
-                &["ID", "NAME", "PRODUCT", "ENVIRONMENT", "STATUS", "CREATED"],
+                &[
+                    "ID",
+                    "NAME",
+                    "PRODUCT",
+                    "ENVIRONMENT",
+                    "STATUS",
+                    "AUTH",
+                    "CREATED",
+                ],
                 surfaces
                     .iter()
                     .map(|surface| {
@@ -33,6 +41,7 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
                             surface.product_id.clone().into(),
                             environment(surface.environment),
                             status(surface.status),
+                            surface.auth_mode.as_str().into(),
                             relative(surface.created_at, now).into(),
                         ]
                     })
@@ -46,8 +55,9 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
             environment,
             capabilities,
             upstream,
+            auth_mode,
         } => {
-            let surface = session
+            let mut surface = session
                 .create_surface(
                     &product,
                     &name,
@@ -57,6 +67,26 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
                     now,
                 )
                 .await?;
+            // The manager's create sends no auth mode, so another mode is
+            // set right after; until then the new surface has no keys and no
+            // grants, so nothing can use it in the wrong mode.
+            if let Some(mode) = auth_mode.filter(|mode| *mode != surface.auth_mode) {
+                let update = SurfaceUpdate {
+                    auth_mode: Some(mode),
+                    ..SurfaceUpdate::default()
+                };
+                surface = session
+                    .update_surface(&surface.product_id, &surface.id, &update, now)
+                    .await
+                    .map_err(|error| {
+                        anyhow::Error::from(error).context(format!(
+                            "created surface {} but could not set its auth mode to {mode}; \
+                             retry with `mcp-keys surfaces set-auth-mode {} {mode}`",
+                            surface.id, surface.id
+                        ))
+                    })?;
+                kept_mode(&surface, mode)?;
+            }
             if output.json {
                 return output.json(&surface);
             }
@@ -160,6 +190,44 @@ pub async fn run(context: &Context, command: SurfacesCommand) -> anyhow::Result<
                 &updated,
                 &format!("is now in {}", updated.environment),
             )
+        }
+        SurfacesCommand::SetAuthMode { surface, mode } => {
+            let update = SurfaceUpdate {
+                auth_mode: Some(mode),
+                ..SurfaceUpdate::default()
+            };
+            let updated = update_surface(&session, &surface, &update).await?;
+            kept_mode(&updated, mode)?;
+            changed(context, &updated, &auth_mode_change(mode))
+        }
+    }
+}
+
+/// An error when the server answered with another mode than `mode`: one
+/// without OAuth mode ignores the field, and saying so beats claiming a
+/// change that did not happen.
+fn kept_mode(surface: &Surface, mode: AuthMode) -> anyhow::Result<()> {
+    if surface.auth_mode != mode {
+        anyhow::bail!(
+            "the key service kept surface {} in {} mode: it may not support OAuth mode",
+            surface.id,
+            surface.auth_mode
+        );
+    }
+    Ok(())
+}
+
+/// What `set-auth-mode` did, in words.
+fn auth_mode_change(mode: AuthMode) -> String {
+    match mode {
+        AuthMode::ApiKey => "now accepts API keys only".to_owned(),
+        AuthMode::Oauth => {
+            "now accepts OAuth tokens only: approve clients with `mcp-keys oauth requests`"
+                .to_owned()
+        }
+        AuthMode::Both => {
+            "now accepts API keys and OAuth tokens: approve clients with `mcp-keys oauth requests`"
+                .to_owned()
         }
     }
 }

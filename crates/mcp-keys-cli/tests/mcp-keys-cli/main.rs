@@ -9,6 +9,7 @@ mod failures;
 mod impostor;
 mod lifecycle;
 mod no_secrets;
+mod oauth;
 mod output;
 mod reminders;
 mod roll_configs;

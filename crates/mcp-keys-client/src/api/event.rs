@@ -26,6 +26,10 @@ pub struct Event {
     /// The key concerned, when known.
     #[serde(default)]
     pub key_id: Option<String>,
+    /// The OAuth grant concerned (DESIGN §9): for `grant_created`,
+    /// `grant_revoked`, and `auth_failed` when a token was refused.
+    #[serde(default)]
+    pub grant_id: Option<String>,
     /// For `auth_failed`: the refusal reason of DESIGN §4.
     #[serde(default)]
     pub reason: Option<String>,
@@ -72,6 +76,12 @@ pub enum EventType {
     AuthFailed,
     /// A call was forwarded to the surface's upstream.
     McpCall,
+    /// An OAuth client was allowed to use a surface (DESIGN §9).
+    GrantCreated,
+    /// An OAuth grant was revoked: its tokens no longer work.
+    GrantRevoked,
+    /// An OAuth client asked to use a surface and waits for consent.
+    OauthRequested,
     /// A kind of event this client does not know (a newer server's): the
     /// event is kept rather than the whole list refused.
     #[serde(other)]
@@ -87,6 +97,9 @@ impl EventType {
             Self::KeyRolled => "key_rolled",
             Self::AuthFailed => "auth_failed",
             Self::McpCall => "mcp_call",
+            Self::GrantCreated => "grant_created",
+            Self::GrantRevoked => "grant_revoked",
+            Self::OauthRequested => "oauth_requested",
             Self::Unknown => "unknown",
         }
     }
@@ -140,6 +153,27 @@ mod tests {
         )?;
         assert_eq!(event.kind, EventType::Unknown);
         assert_eq!(event.key_id, None);
+        Ok(())
+    }
+
+    #[test]
+    fn oauth_events_name_their_grant() -> serde_json::Result<()> {
+        let event: Event = serde_json::from_str(
+            r#"{"id":"e","type":"grant_revoked","grantId":"g1","createdAt":"2025-01-02T03:04:05Z"}"#,
+        )?;
+        assert_eq!(event.kind, EventType::GrantRevoked);
+        assert_eq!(event.grant_id.as_deref(), Some("g1"));
+        for kind in [
+            EventType::GrantCreated,
+            EventType::GrantRevoked,
+            EventType::OauthRequested,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&kind)?,
+                format!("\"{}\"", kind.as_str()),
+                "as_str and serde agree"
+            );
+        }
         Ok(())
     }
 }

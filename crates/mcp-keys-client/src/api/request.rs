@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use mcp_keys_core::{Environment, Upstream};
 use serde::Serialize;
 
-use super::SurfaceStatus;
+use super::{AuthMode, SurfaceStatus};
 
 /// A surface to create. Only `mcp` surfaces exist on our service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NewSurface {
     /// Its display name.
     pub name: String,
@@ -23,6 +24,10 @@ pub struct NewSurface {
     /// The real MCP server it fronts (DESIGN §7).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<Upstream>,
+    /// Which credentials it accepts (DESIGN §9); `api_key` when `None`.
+    /// Left out of the request then, so servers without OAuth mode take it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_mode: Option<AuthMode>,
 }
 
 impl NewSurface {
@@ -34,6 +39,7 @@ impl NewSurface {
             status: None,
             environment: None,
             upstream: None,
+            auth_mode: None,
         }
     }
 
@@ -48,10 +54,17 @@ impl NewSurface {
         self.environment = Some(environment);
         self
     }
+
+    /// Accepting the credentials of `auth_mode`.
+    pub fn auth_mode(mut self, auth_mode: AuthMode) -> Self {
+        self.auth_mode = Some(auth_mode);
+        self
+    }
 }
 
 /// Changes to a surface; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SurfaceUpdate {
     /// A new display name.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +78,9 @@ pub struct SurfaceUpdate {
     /// A new upstream; `Some(None)` removes it (sent as `null`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<Option<Upstream>>,
+    /// Which credentials to accept (DESIGN §9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_mode: Option<AuthMode>,
 }
 
 /// Which surfaces to list, across products; every field narrows the list.
@@ -129,5 +145,32 @@ impl NewKey {
             rate_limit_per_minute: None,
             rate_limit_per_day: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{AuthMode, NewSurface, SurfaceUpdate};
+
+    #[test]
+    fn an_auth_mode_is_sent_only_when_chosen() -> serde_json::Result<()> {
+        assert_eq!(
+            serde_json::to_value(NewSurface::mcp("Docs"))?,
+            json!({"name": "Docs", "type": "mcp"}),
+            "a server without OAuth mode must not see the field"
+        );
+        assert_eq!(
+            serde_json::to_value(NewSurface::mcp("Docs").auth_mode(AuthMode::Oauth))?,
+            json!({"name": "Docs", "type": "mcp", "authMode": "oauth"})
+        );
+        let update = SurfaceUpdate {
+            auth_mode: Some(AuthMode::Both),
+            ..SurfaceUpdate::default()
+        };
+        assert_eq!(serde_json::to_value(update)?, json!({"authMode": "both"}));
+        assert_eq!(serde_json::to_value(SurfaceUpdate::default())?, json!({}));
+        Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! A surface: one MCP endpoint of a product, with its capabilities and keys.
 
 use std::fmt;
+use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use mcp_keys_core::Environment;
@@ -31,6 +32,10 @@ pub struct Surface {
     /// Which keys it accepts.
     #[serde(default = "development")]
     pub environment: Environment,
+    /// Which credentials it accepts (DESIGN §9): API keys when the server
+    /// does not say, as on Runtype and services older than OAuth mode.
+    #[serde(default)]
+    pub auth_mode: AuthMode,
     /// Its MCP endpoint, when the server says.
     #[serde(default)]
     pub url: Option<String>,
@@ -168,5 +173,93 @@ impl SurfaceStatus {
 impl fmt::Display for SurfaceStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Which credentials a surface accepts (DESIGN §9).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuthMode {
+    /// `mcp_` API keys only; nothing of OAuth is advertised, so clients that
+    /// drop a configured header when a server offers OAuth keep sending it.
+    #[default]
+    ApiKey,
+    /// OAuth access tokens only: clients are authorized in a browser.
+    Oauth,
+    /// Either.
+    Both,
+}
+
+impl AuthMode {
+    /// Every mode, in the order people are offered them.
+    pub const ALL: [Self; 3] = [Self::ApiKey, Self::Oauth, Self::Both];
+
+    /// The name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::Oauth => "oauth",
+            Self::Both => "both",
+        }
+    }
+
+    /// Whether OAuth clients may use the surface (it advertises OAuth).
+    pub fn allows_oauth(self) -> bool {
+        matches!(self, Self::Oauth | Self::Both)
+    }
+}
+
+impl fmt::Display for AuthMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AuthMode {
+    type Err = UnknownAuthMode;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|mode| mode.as_str() == text)
+            .ok_or_else(|| UnknownAuthMode(text.to_owned()))
+    }
+}
+
+/// A name that is not an [`AuthMode`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an auth mode: use api_key, oauth or both")]
+pub struct UnknownAuthMode(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::{AuthMode, Surface};
+
+    #[test]
+    fn a_surface_without_an_auth_mode_accepts_api_keys() -> serde_json::Result<()> {
+        let surface: Surface =
+            serde_json::from_str(r#"{"id":"s","name":"Docs","createdAt":"2025-01-02T03:04:05Z"}"#)?;
+        assert_eq!(surface.auth_mode, AuthMode::ApiKey);
+        let surface: Surface = serde_json::from_str(
+            r#"{"id":"s","name":"Docs","authMode":"both","createdAt":"2025-01-02T03:04:05Z"}"#,
+        )?;
+        assert_eq!(surface.auth_mode, AuthMode::Both);
+        Ok(())
+    }
+
+    #[test]
+    fn auth_modes_read_and_print_as_in_json() -> serde_json::Result<()> {
+        for mode in AuthMode::ALL {
+            assert_eq!(mode.as_str().parse(), Ok(mode));
+            assert_eq!(mode.to_string(), mode.as_str());
+            assert_eq!(serde_json::to_string(&mode)?, format!("\"{mode}\""));
+        }
+        let error = "OAuth".parse::<AuthMode>().err();
+        assert_eq!(
+            error.map(|error| error.to_string()).as_deref(),
+            Some("`OAuth` is not an auth mode: use api_key, oauth or both")
+        );
+        Ok(())
     }
 }

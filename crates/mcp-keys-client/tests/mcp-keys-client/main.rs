@@ -6,6 +6,7 @@
 mod bridge;
 mod errors;
 mod keys;
+mod oauth;
 mod pagination;
 mod products;
 mod retries;
