@@ -16,7 +16,7 @@ use ts_rs::TS;
 pub use git::GitFacts;
 
 use crate::extract::{Found, KeyKind};
-use crate::lookup::{KeyLookup, SurfaceStatus};
+use crate::lookup::{KeyLookup, KnownKey, SurfaceFacts, SurfaceStatus};
 use crate::scan::{Collected, KeyStatus, Occurrence, key_status};
 use crate::{ClientId, Finding, FindingCode, Severity};
 
@@ -163,6 +163,7 @@ fn key_findings(
                     format!("Use a {} key for this surface (mcp-keys keys create SURFACE --environment {}), or change the surface's environment if it is wrong.", surface.environment, surface.environment),
                 ));
             }
+            oauth_findings(occurrence, prefix, &known, surface, findings);
             if surface.status == SurfaceStatus::Inactive {
                 findings.push(finding(
                     Severity::Error,
@@ -191,6 +192,44 @@ fn key_findings(
             }
         }
         KeyStatus::Unknown | KeyStatus::Foreign | KeyStatus::EnvReference => {}
+    }
+}
+
+/// A key sent to a surface that takes OAuth (DESIGN §9): refused in OAuth
+/// mode, and in both modes never sent by the clients that drop a configured
+/// header once a server advertises OAuth.
+fn oauth_findings(
+    occurrence: &Occurrence,
+    prefix: &str,
+    known: &KnownKey,
+    surface: &SurfaceFacts,
+    findings: &mut Vec<Finding>,
+) {
+    let client = occurrence.file.client;
+    let name = crate::registry::client(client).map_or(client.as_str(), |spec| spec.name.as_str());
+    let server = &occurrence.item.server_name;
+    let surface_id = &known.surface_id;
+    if !surface.keys_accepted {
+        findings.push(finding(
+            Severity::Error,
+            FindingCode::KeyRefusedOauthOnly,
+            occurrence,
+            Some(prefix),
+            format!("The surface of key {prefix} (server \"{server}\" of {name}) accepts OAuth only: every request with a key gets 401 (auth_mode)."),
+            format!("Remove the key from this server's entry and let {name} authorize in the browser (approve it in MCP Keys), or let the surface take keys again: mcp-keys surfaces set-auth-mode {surface_id} both."),
+        ));
+    } else if surface.oauth_advertised
+        && crate::registry::client(client)
+            .is_some_and(|spec| spec.drops_header_when_oauth_advertised)
+    {
+        findings.push(finding(
+            Severity::Warning,
+            FindingCode::HeaderIgnoredOauthAdvertised,
+            occurrence,
+            Some(prefix),
+            format!("The surface of key {prefix} (server \"{server}\") advertises OAuth, and {name} stops sending a configured key header when a server does: it asks for a browser login instead of using the key."),
+            format!("Keep the key and stop advertising OAuth (mcp-keys surfaces set-auth-mode {surface_id} api_key), or remove the key and approve {name} in the browser."),
+        ));
     }
 }
 

@@ -67,6 +67,13 @@ pub enum FindingCode {
     /// A config names a keyring slot (DESIGN §8) that could not be read:
     /// missing from the keyring, or the keyring is locked.
     KeyringSlotMissing,
+    /// A key is configured for a surface in OAuth mode (DESIGN §9): every
+    /// request gets 401 `auth_mode`.
+    KeyRefusedOauthOnly,
+    /// A key is configured, in a client that drops a configured header when
+    /// a server advertises OAuth, for a surface that advertises it (OAuth
+    /// or both modes): the key is never sent, the client asks for a login.
+    HeaderIgnoredOauthAdvertised,
 }
 
 /// One finding (DESIGN §5 `doctor --json`).

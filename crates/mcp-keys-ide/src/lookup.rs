@@ -31,6 +31,17 @@ pub struct SurfaceFacts {
     pub url: Option<String>,
     /// Its capabilities (the tools it offers).
     pub capabilities: Vec<String>,
+    /// Whether it accepts keys (false in OAuth mode, DESIGN §9).
+    #[serde(default = "accepted")]
+    pub keys_accepted: bool,
+    /// Whether it advertises OAuth (OAuth or both modes), so that some
+    /// clients drop a configured key header.
+    #[serde(default)]
+    pub oauth_advertised: bool,
+}
+
+fn accepted() -> bool {
+    true
 }
 
 /// What is known about a key, by fingerprint.

@@ -272,6 +272,11 @@ pub struct ClientSpec {
     /// requires `name`, `version` and `schema`).
     #[serde(default)]
     pub new_config: Option<String>,
+    /// Whether the client stops sending a configured `Authorization` header
+    /// once the server advertises OAuth (RFC 9728 metadata, a
+    /// `resource_metadata` challenge) and authorizes in the browser instead.
+    #[serde(default)]
+    pub drops_header_when_oauth_advertised: bool,
 }
 
 /// A client as the UI names it.

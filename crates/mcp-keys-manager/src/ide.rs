@@ -495,6 +495,8 @@ impl Session {
                     _ => SurfaceStatus::Active,
                 },
                 environment: surface.environment,
+                keys_accepted: surface.auth_mode != mcp_keys_client::AuthMode::Oauth,
+                oauth_advertised: surface.auth_mode != mcp_keys_client::AuthMode::ApiKey,
                 url: surface.url,
                 capabilities: surface
                     .items

@@ -139,6 +139,54 @@ fn a_key_of_an_inactive_surface_and_a_key_without_all_scopes_are_reported() -> R
 }
 
 #[test]
+fn keys_for_surfaces_that_take_oauth_are_reported_where_they_fail() -> Result {
+    let dir = fixture_root()?;
+    let mut lookup = fixture_lookup();
+    // K06, in Cursor's config, is known here too.
+    lookup.insert(
+        Fingerprint::of(&key("K06")),
+        crate::support::known("K06", Environment::Development),
+    );
+    // K11 (Zed) on a surface in OAuth mode: refused. K06 (Cursor) and K20
+    // (Codex, Continue) on surfaces in both modes: only Cursor drops the
+    // header.
+    for (name, keys_accepted) in [("K11", false), ("K06", true), ("K20", true)] {
+        if let Some(surface) = lookup
+            .get_mut(&Fingerprint::of(&key(name)))
+            .and_then(|known| known.surface.as_mut())
+        {
+            surface.oauth_advertised = true;
+            surface.keys_accepted = keys_accepted;
+        }
+    }
+    let report = run(dir.path(), &lookup, &[]);
+    let refused = with(
+        &report,
+        FindingCode::KeyRefusedOauthOnly,
+        "home/.config/zed/settings.json",
+    );
+    assert_helpful(&refused);
+    assert!(
+        refused[0].message.contains("auth_mode"),
+        "{}",
+        refused[0].message
+    );
+    let ignored: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|finding| finding.code == FindingCode::HeaderIgnoredOauthAdvertised)
+        .collect();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert_eq!(ignored[0].client, Some(ClientId::Cursor));
+    assert!(
+        ignored[0].fix.contains("set-auth-mode"),
+        "{}",
+        ignored[0].fix
+    );
+    Ok(())
+}
+
+#[test]
 fn one_key_in_two_clients_is_reported_for_each() -> Result {
     let dir = fixture_root()?;
     let report = run(dir.path(), &fixture_lookup(), &[]);

@@ -141,6 +141,8 @@ async fn lookup_from_service(
             status: serde_json::from_value::<SurfaceStatus>(surface["status"].clone())?,
             environment: serde_json::from_value::<Environment>(surface["environment"].clone())?,
             url: surface["url"].as_str().map(str::to_owned),
+            keys_accepted: surface["authMode"] != "oauth",
+            oauth_advertised: surface["authMode"] == "oauth" || surface["authMode"] == "both",
             capabilities: surface["items"]
                 .as_array()
                 .map(|items| {

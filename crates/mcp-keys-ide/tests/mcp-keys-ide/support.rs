@@ -97,6 +97,8 @@ pub fn known(name: &str, environment: Environment) -> KnownKey {
             environment,
             url: None,
             capabilities: vec!["search".to_owned(), "fetch".to_owned()],
+            keys_accepted: true,
+            oauth_advertised: false,
         }),
     }
 }
