@@ -8,6 +8,7 @@ pub mod ide;
 pub mod install;
 pub mod keys;
 pub mod migrate;
+pub mod oauth;
 pub mod reminders;
 pub mod reveal;
 pub mod settings;

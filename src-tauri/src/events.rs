@@ -19,6 +19,10 @@ pub enum AppEvent {
     /// How many keys are due now changed (payload: the count).
     #[serde(rename = "reminder://changed")]
     RemindersChanged,
+    /// The pending OAuth authorization requests changed: one arrived, or
+    /// one was decided or expired (payload: every `PendingAuthorization`).
+    #[serde(rename = "oauth://requests")]
+    AuthorizationsChanged,
 }
 
 impl AppEvent {
@@ -28,6 +32,7 @@ impl AppEvent {
             Self::IdeConfigsChanged => "ide://configs-changed",
             Self::ReminderOpen => "reminder://open",
             Self::RemindersChanged => "reminder://changed",
+            Self::AuthorizationsChanged => "oauth://requests",
         }
     }
 }
@@ -42,6 +47,7 @@ mod tests {
             AppEvent::IdeConfigsChanged,
             AppEvent::ReminderOpen,
             AppEvent::RemindersChanged,
+            AppEvent::AuthorizationsChanged,
         ] {
             assert_eq!(
                 serde_json::to_value(event).ok(),

@@ -2,6 +2,7 @@
 //! Every command lives in `commands/<domain>.rs` and calls into the core crates;
 //! no business logic lives here.
 
+mod authorizations;
 mod commands;
 mod error;
 mod events;
@@ -53,6 +54,7 @@ pub fn run() {
             app.manage(watch::ConfigWatcher::default());
             webview::configure(app.handle());
             reminders::init(app.handle());
+            authorizations::init(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())

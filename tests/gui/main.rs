@@ -5,6 +5,7 @@ mod flows;
 mod ides;
 mod install;
 mod keys;
+mod oauth;
 mod reminders;
 mod rotate;
 mod secrets;

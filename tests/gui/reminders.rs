@@ -24,14 +24,15 @@ const NOTIFY_MATCH: &str =
 const KEY_NAME: &str = "MCP - Cursor";
 
 /// `dbus-monitor` on the app's session bus, writing to a file (reading a
-/// pipe could block the test); killed when dropped.
-struct Monitor {
+/// pipe could block the test); killed when dropped. Shared with the OAuth
+/// consent test, whose requests are notified the same way.
+pub(crate) struct Monitor {
     child: Child,
     log: PathBuf,
 }
 
 impl Monitor {
-    fn start(app: &App, dir: &Path, label: &str) -> Result<Self> {
+    pub(crate) fn start(app: &App, dir: &Path, label: &str) -> Result<Self> {
         let log = dir.join(format!("notify-{label}.log"));
         let file = std::fs::File::create(&log)?;
         let child = Command::new("dbus-monitor")
@@ -58,7 +59,7 @@ impl Monitor {
     }
 
     /// Waits until a captured `Notify` call holds every one of `needles`.
-    async fn wait_for(&self, needles: &[&str], timeout: Duration) -> Result<String> {
+    pub(crate) async fn wait_for(&self, needles: &[&str], timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
         loop {
             let captured = self.captured()?;

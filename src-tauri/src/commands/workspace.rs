@@ -1,7 +1,9 @@
 //! The tree of connections, products and surfaces, and creating them.
 
 use chrono::Utc;
-use mcp_keys_client::{Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus};
+use mcp_keys_client::{
+    AuthMode, Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus,
+};
 use mcp_keys_core::{Environment, NamedSecret, Sensitive, Upstream, UpstreamChoice};
 use mcp_keys_manager::{ConnectionTree, ProductTree, Session, SurfaceDetail};
 use mcp_keys_store::{Connection, KeyringSecrets, UPSTREAM_SECRETS_SERVICE};
@@ -152,6 +154,26 @@ pub async fn surface_set_upstream<R: Runtime>(
     save_secret(&session, secret).await?;
     let update = SurfaceUpdate {
         upstream: Some(upstream),
+        ..SurfaceUpdate::default()
+    };
+    Ok(session
+        .update_surface(&product_id, &surface_id, &update, Utc::now())
+        .await?)
+}
+
+/// Sets which credentials a surface accepts: API keys, OAuth, or both
+/// (only a surface whose mode includes OAuth advertises it).
+#[tauri::command]
+pub async fn surface_set_auth_mode<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    auth_mode: AuthMode,
+) -> IpcResult<Surface> {
+    let session = app.session(&connection_id).await?;
+    let update = SurfaceUpdate {
+        auth_mode: Some(auth_mode),
         ..SurfaceUpdate::default()
     };
     Ok(session

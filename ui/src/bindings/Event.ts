@@ -26,6 +26,11 @@ surfaceId: string | null,
  */
 keyId: string | null, 
 /**
+ * The OAuth grant concerned (DESIGN §9): for `grant_created`,
+ * `grant_revoked`, and `auth_failed` when a token was refused.
+ */
+grantId: string | null, 
+/**
  * For `auth_failed`: the refusal reason of DESIGN §4.
  */
 reason: string | null, 

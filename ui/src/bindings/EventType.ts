@@ -3,4 +3,4 @@
 /**
  * What an event records.
  */
-export type EventType = "key_created" | "key_revoked" | "key_rolled" | "auth_failed" | "mcp_call" | "unknown";
+export type EventType = "key_created" | "key_revoked" | "key_rolled" | "auth_failed" | "mcp_call" | "grant_created" | "grant_revoked" | "oauth_requested" | "unknown";

@@ -3,4 +3,4 @@
 /**
  * The finding codes of DESIGN §5, plus the ones discovery reports.
  */
-export type FindingCode = "revoked_key_in_use" | "expired_key_in_use" | "checksum_error" | "environment_mismatch" | "surface_inactive" | "scope_mismatch" | "key_shared_between_clients" | "plaintext_key_tracked_by_git" | "plaintext_key_not_gitignored" | "config_world_readable" | "unparseable_config" | "unreadable_config" | "config_too_large" | "broken_symlink" | "env_variable_unset" | "key_in_client_copy" | "key_not_identified" | "key_in_argv" | "keyring_slot_missing";
+export type FindingCode = "revoked_key_in_use" | "expired_key_in_use" | "checksum_error" | "environment_mismatch" | "surface_inactive" | "scope_mismatch" | "key_shared_between_clients" | "plaintext_key_tracked_by_git" | "plaintext_key_not_gitignored" | "config_world_readable" | "unparseable_config" | "unreadable_config" | "config_too_large" | "broken_symlink" | "env_variable_unset" | "key_in_client_copy" | "key_not_identified" | "key_in_argv" | "keyring_slot_missing" | "key_refused_oauth_only" | "header_ignored_oauth_advertised";

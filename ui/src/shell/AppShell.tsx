@@ -9,6 +9,7 @@ import type { Product } from "../bindings/Product";
 import type { Surface } from "../bindings/Surface";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { withSurface } from "../model/workspaceTree";
+import { AuthorizationRequests } from "../oauth/AuthorizationRequests";
 import { surfaceOfKey } from "./keyTarget";
 import { MainArea, type RollRequest } from "./MainArea";
 import type { Page } from "./page";
@@ -26,8 +27,9 @@ type AppShellProps = {
 
 /**
  * The window's layout: the sidebar at the left, the selected surface or page
- * in the main area. Holds the IDE scan every page shares, and answers the
- * reminders' events (a clicked notification opens its key with Roll ready).
+ * in the main area. Holds the IDE scan every page shares, answers the
+ * reminders' events (a clicked notification opens its key with Roll ready),
+ * and asks the owner about OAuth clients waiting for consent.
  */
 export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellProps) {
   const [page, setPage] = useState<Page>("surface");
@@ -119,6 +121,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
               the connection that holds it.
             </p>
           )}
+          <AuthorizationRequests workspace={workspace} />
           <MainArea
             page={page}
             appInfo={appInfo}

@@ -29,6 +29,9 @@ const labels: Record<EventType, string> = {
   key_rolled: "Key rolled",
   auth_failed: "Request refused",
   mcp_call: "Call",
+  grant_created: "Client authorized (OAuth)",
+  grant_revoked: "Client's access revoked",
+  oauth_requested: "Client asked to authorize",
   // A kind of event a newer server records and this app does not know yet.
   unknown: "Other event",
 };
@@ -58,6 +61,7 @@ const reasons: Record<string, string> = {
   environment_mismatch: "the key's environment doesn't match the surface's",
   surface_inactive: "the surface is inactive",
   scope: "the tool is outside the key's scopes",
+  auth_mode: "this kind of credential is not accepted on the surface",
 };
 
 function keyLabel(event: Event, keys: readonly KeyMetadata[]): string | null {
@@ -68,7 +72,11 @@ function keyLabel(event: Event, keys: readonly KeyMetadata[]): string | null {
   return key ? `${key.name} (${key.keyPrefix}…${key.keyHint})` : event.keyId;
 }
 
-/** What happened on a surface: keys generated, rolled or revoked, refused requests, and calls forwarded to its MCP server. */
+/**
+ * What happened on a surface: keys generated, rolled or revoked, OAuth clients
+ * asking, authorized and revoked, refused requests, and calls forwarded to its
+ * MCP server.
+ */
 export function ActivityTab({
   connectionId,
   surfaceId,
@@ -127,6 +135,9 @@ export function ActivityTab({
                   </span>
                   <span className="activity-list__what">
                     {key && <code>{key}</code>}
+                    {event.grantId !== null && event.grantId !== undefined && (
+                      <code title="The OAuth grant">{event.grantId}</code>
+                    )}
                     {event.type === "auth_failed" && event.reason !== null && (
                       <span className="activity-list__reason">
                         {reasons[event.reason] ?? event.reason}

@@ -6,6 +6,7 @@ import { PanelHeader } from "../components/PanelHeader";
 import { Spinner } from "../components/Spinner";
 import { useIdeProjects } from "../ide/IdeScanContext";
 import { GenerateKeyDialog } from "../keys/GenerateKeyDialog";
+import { GrantsSection } from "../keys/GrantsSection";
 import { KeyTable } from "../keys/KeyTable";
 import { RevokeDialog, type AffectedConfig } from "../keys/RevokeDialog";
 import { RollDialog } from "../keys/RollDialog";
@@ -45,7 +46,10 @@ type OpenDialog =
   | { kind: "roll"; key: KeyMetadata }
   | null;
 
-/** The keys of a surface, and the ways to make, roll and revoke them. */
+/**
+ * The keys of a surface, and the ways to make, roll and revoke them; then the
+ * clients it authorized with OAuth (grants).
+ */
 export function KeysTab({
   surfaceRef,
   detail,
@@ -126,6 +130,11 @@ export function KeysTab({
             onRevoke={(key) => setDialog({ kind: "revoke", key })}
           />
         ))}
+      <GrantsSection
+        surfaceRef={surfaceRef}
+        authMode={detail.status === "ready" ? detail.data.authMode : undefined}
+        errorContext={errorContext}
+      />
       {detail.status === "ready" && dialog?.kind === "generate" && (
         <GenerateKeyDialog
           surfaceRef={surfaceRef}

@@ -12,6 +12,7 @@ import type { IpcError } from "../bindings/IpcError";
 import { getUpstreamStatus, setUpstream, syncSurface } from "../lib/ipc/workspace";
 import { useLoad } from "../lib/useLoad";
 import type { Surface } from "../bindings/Surface";
+import { AuthModeSetting } from "./AuthModeSetting";
 import {
   DEFAULT_CREDENTIAL_HEADER,
   NO_UPSTREAM,
@@ -98,7 +99,10 @@ function draftOf(upstream: Upstream | null | undefined): UpstreamDraft {
       };
 }
 
-/** The real MCP server a surface fronts: what it is, what it is doing, what it offers. */
+/**
+ * The real MCP server a surface fronts: what it is, what it is doing, what it
+ * offers; and how clients authenticate to the surface.
+ */
 export function ServerTab({
   connectionId,
   connectionKind,
@@ -319,6 +323,12 @@ export function ServerTab({
           ))}
         </ul>
       )}
+      <AuthModeSetting
+        surfaceRef={{ connectionId, productId, surfaceId: surface.id }}
+        surface={surface}
+        onSurfaceChanged={onSurfaceChanged}
+        errorContext={errorContext}
+      />
     </>
   );
 }

@@ -118,6 +118,29 @@ describe("SurfaceView", () => {
     });
   });
 
+  it("names OAuth events: a client asking, authorized, and its access revoked", async () => {
+    fakeInvoke({
+      surface_get: () => surface({ authMode: "oauth" }),
+      grants_list: () => [],
+      events_list: () => [
+        event({ id: "e3", type: "grant_revoked", keyId: null, grantId: "grant_1" }),
+        event({ id: "e2", type: "grant_created", keyId: null, grantId: "grant_1" }),
+        event({ id: "e1", type: "oauth_requested", keyId: null }),
+      ],
+    });
+    renderView();
+
+    await userEvent.click(screen.getByTestId("tab-activity"));
+
+    const items = within(await screen.findByTestId("activity-list")).getAllByRole("listitem");
+    expect(items.map((item) => item.querySelector(".activity-list__type")?.textContent)).toEqual([
+      "Client's access revoked",
+      "Client authorized (OAuth)",
+      "Client asked to authorize",
+    ]);
+    expect(items[0]).toHaveTextContent("grant_1");
+  });
+
   it("lists an event of a kind it does not know as another event, with its key and time", async () => {
     fakeInvoke({
       surface_get: () => surface({ keys: [key()] }),

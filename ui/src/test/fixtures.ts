@@ -9,6 +9,9 @@ import type { ScanEntry } from "../bindings/ScanEntry";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionView } from "../bindings/ConnectionView";
 import type { Event } from "../bindings/Event";
+import type { Grant } from "../bindings/Grant";
+import type { OAuthRequest } from "../bindings/OAuthRequest";
+import type { PendingAuthorization } from "../bindings/PendingAuthorization";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { Product } from "../bindings/Product";
 import type { Surface } from "../bindings/Surface";
@@ -65,6 +68,7 @@ export function surface(overrides: Partial<SurfaceDetail> = {}): SurfaceDetail {
     type: "mcp",
     status: "active",
     environment: "development",
+    authMode: "api_key",
     url: "http://127.0.0.1:7410/v1/products/prod_1/surfaces/surf_1/mcp",
     items: [
       { capabilityName: "search", createdAt: "2025-03-01T10:00:00Z" },
@@ -74,6 +78,49 @@ export function surface(overrides: Partial<SurfaceDetail> = {}): SurfaceDetail {
     createdAt: "2025-03-01T10:00:00Z",
     updatedAt: "2025-03-01T10:00:00Z",
     ...overrides,
+  };
+}
+
+/** A grant of `surf_1`, approved from the app, never used yet. */
+export function grant(overrides: Partial<Grant> = {}): Grant {
+  return {
+    id: "grant_1",
+    productId: product.id,
+    surfaceId: "surf_1",
+    clientId: "client_1",
+    clientName: "Cursor",
+    redirectHost: "cursor://anysphere.cursor-mcp",
+    scopes: ["search"],
+    isActive: true,
+    createdAt: "2025-03-02T10:00:00Z",
+    lastUsedAt: null,
+    revokedAt: null,
+    approvedBy: "management_token",
+    ...overrides,
+  };
+}
+
+/** Cursor asking the local service to use `surf_1` for `search` and `fetch`. */
+export function pendingAuthorization(
+  overrides: Partial<OAuthRequest> = {},
+  connectionId = "conn_local",
+): PendingAuthorization {
+  return {
+    connectionId,
+    request: {
+      id: "req_1",
+      productId: product.id,
+      surfaceId: "surf_1",
+      surfaceName: "Docs search",
+      clientId: "client_1",
+      clientName: "Cursor",
+      redirectUri: "http://127.0.0.1:9/cb",
+      redirectHost: "127.0.0.1",
+      scopes: ["search", "fetch"],
+      createdAt: "2025-03-02T10:00:00Z",
+      expiresAt: "2999-01-01T00:00:00Z",
+      ...overrides,
+    },
   };
 }
 
@@ -118,6 +165,7 @@ export function event(overrides: Partial<Event> = {}): Event {
     productId: product.id,
     surfaceId: "surf_1",
     keyId: "key_1",
+    grantId: null,
     reason: null,
     createdAt: "2025-03-02T10:00:00Z",
     ...overrides,

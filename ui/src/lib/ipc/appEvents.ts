@@ -6,6 +6,7 @@
 import { isTauri } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppEvent } from "../../bindings/AppEvent";
+import type { PendingAuthorization } from "../../bindings/PendingAuthorization";
 import type { ReminderOpen } from "../../bindings/ReminderOpen";
 
 /** Stops a subscription; safe to call more than once. */
@@ -20,6 +21,9 @@ export const IDE_CONFIGS_CHANGED: AppEvent = "ide://configs-changed";
 export const REMINDER_OPEN: AppEvent = "reminder://open";
 /** How many keys are due now changed: after every check, and every `reminders_list` (payload: the count). */
 export const REMINDERS_CHANGED_EVENT: AppEvent = "reminder://changed";
+
+/** The pending OAuth authorization requests changed (payload: all of them). */
+export const AUTHORIZATIONS_CHANGED: AppEvent = "oauth://requests";
 
 /**
  * Calls `handler` with the payload of each `event` Rust emits. Synchronous for
@@ -40,11 +44,16 @@ function subscribe<T>(event: AppEvent, handler: (payload: T) => void): Unsubscri
       .then(fn)
       .catch(() => {});
   };
-  listen<T>(event, ({ payload }) => {
-    if (!stopped) {
-      handler(payload);
-    }
-  }).then(
+  // A `listen` that throws at once (no event plugin) is a refusal like any other.
+  new Promise<UnlistenFn>((resolve) =>
+    resolve(
+      listen<T>(event, ({ payload }) => {
+        if (!stopped) {
+          handler(payload);
+        }
+      }),
+    ),
+  ).then(
     (fn) => {
       if (stopped) {
         stop(fn);
@@ -74,4 +83,10 @@ export function onReminderOpen(handler: (target: KeyTarget) => void): Unsubscrib
 
 export function onRemindersChanged(handler: (due: number) => void): Unsubscribe {
   return subscribe<number>(REMINDERS_CHANGED_EVENT, handler);
+}
+
+export function onAuthorizationsChanged(
+  handler: (pending: PendingAuthorization[]) => void,
+): Unsubscribe {
+  return subscribe<PendingAuthorization[]>(AUTHORIZATIONS_CHANGED, handler);
 }
