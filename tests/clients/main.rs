@@ -12,6 +12,7 @@
 
 mod keyring;
 mod migrate;
+mod oauth;
 
 use std::path::Path;
 use std::process::Command;
