@@ -18,6 +18,7 @@ mod command;
 mod gateway;
 mod interrupt;
 mod memory;
+mod oauth;
 mod paths;
 mod report;
 mod scan;
@@ -54,7 +55,8 @@ struct Cli {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Suite {
     /// The key service: health, MCP tools/list and key verification, cache
-    /// hit and miss, on SQLite and PostgreSQL.
+    /// hit and miss, and both with an OAuth access token (cache hit), on
+    /// SQLite and PostgreSQL.
     Server,
     /// The IDE scan of a home with every client configured and 500 project
     /// folders, beside a `find` listing of the same files.

@@ -76,8 +76,11 @@ pub struct Target {
     pub name: String,
     /// The figure, in `unit`.
     pub value: f64,
-    /// The figure must stay below this.
+    /// The figure must stay below this (or reach it at most, with
+    /// `at_most`).
     pub limit: f64,
+    /// The limit itself passes: "no more than".
+    pub at_most: bool,
     /// `%`, `ms` or `×` (a ratio to a baseline).
     pub unit: &'static str,
     /// Whether it did.
@@ -131,7 +134,20 @@ impl Report {
             value,
             limit,
             unit,
+            at_most: false,
             pass: value < limit,
+        });
+    }
+
+    /// Adds a figure held to `value <= limit` ("no more than").
+    pub fn target_at_most(&mut self, name: String, value: f64, limit: f64, unit: &'static str) {
+        self.targets.push(Target {
+            name,
+            value,
+            limit,
+            unit,
+            at_most: true,
+            pass: value <= limit,
         });
     }
 
@@ -183,9 +199,10 @@ impl Report {
             for target in &self.targets {
                 let _ = writeln!(
                     out,
-                    "| {} | {} | < {} | {} |",
+                    "| {} | {} | {} {} | {} |",
                     target.name,
                     figure(target.value, target.unit),
+                    if target.at_most { "≤" } else { "<" },
                     figure(target.limit, target.unit),
                     if target.pass { "PASS" } else { "MISS" }
                 );

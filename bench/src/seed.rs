@@ -1,7 +1,8 @@
 //! What the benches need in a key service's database, created over the
 //! management API like any client would. For the key service's bench: a
 //! product, a surface with three capabilities and one key for the cache-hit
-//! runs, and many keys on many such surfaces for the cache-miss runs. For
+//! runs (the surface accepts OAuth access tokens too, `authMode` `both`, for
+//! the token runs: oauth.rs obtains one), and many keys on many such surfaces for the cache-miss runs. For
 //! the app's: one surface with many keys. For the bridge's: one surface,
 //! its key created by the CLI. Keys stay in memory and in the plan files;
 //! they are never printed.
@@ -9,6 +10,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
+use reqwest::Method;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
@@ -56,6 +58,7 @@ pub fn seed(service: &Service, miss_keys: usize) -> Result<Seeded> {
     let product = api.product()?;
     let surface = |name: String| api.surface(&product, name);
     let hit_surface = surface("Bench MCP".to_owned())?;
+    api.put(&hit_surface.path, json!({"authMode": "both"}))?;
     let hit_key = key(&post(
         &format!("{}/keys", hit_surface.path),
         json!({"name": "bench-hit"}),
@@ -155,17 +158,27 @@ impl<'a> Api<'a> {
 
     /// POSTs `body` to `path`; the answer, which must be a success.
     fn post(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(Method::POST, path, body)
+    }
+
+    /// PUTs `body` to `path`; the answer, which must be a success.
+    fn put(&self, path: &str, body: Value) -> Result<Value> {
+        self.send(Method::PUT, path, body)
+    }
+
+    fn send(&self, method: Method, path: &str, body: Value) -> Result<Value> {
+        let what = format!("{method} {path}");
         let response = self
             .client
-            .post(format!("{}{path}", self.service.base))
+            .request(method, format!("{}{path}", self.service.base))
             .bearer_auth(&self.service.token)
             .json(&body)
             .send()
-            .with_context(|| format!("POST {path}"))?;
+            .with_context(|| what.clone())?;
         let status = response.status();
-        let answer: Value = response.json().with_context(|| format!("POST {path}"))?;
+        let answer: Value = response.json().with_context(|| what.clone())?;
         if !status.is_success() {
-            bail!("POST {path} answered {status}: {answer}");
+            bail!("{what} answered {status}: {answer}");
         }
         Ok(answer)
     }

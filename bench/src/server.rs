@@ -5,11 +5,15 @@
 //! - `POST /v1/keys/verify` and MCP `tools/list`, authenticated, with one key
 //!   (every verification a cache hit) and with many keys in turn (every
 //!   verification a database read: the cache keeps a key for 3 s, and a
-//!   key comes back only after a pass over all of them).
+//!   key comes back only after a pass over all of them);
+//! - the same verification and tools/list, cache hit, with an OAuth access
+//!   token of the key's surface (obtained through the real authorization
+//!   code flow, oauth.rs) in place of the key.
 //!
 //! Targets: authentication adds under 10 % to a request's cost; a
 //! verification's own p99 is under 1 ms on a cache hit and on a miss (one
-//! indexed read), read from the verify route's `Server-Timing` header.
+//! indexed read), read from the verify route's `Server-Timing` header; a
+//! token's verification costs no more than a key's on a cache hit.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +25,7 @@ use mcp_keys_server::testing::Cluster;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 
+use super::oauth::Token;
 use super::report::{Report, Run};
 use super::seed::{self, CAPABILITIES, Seeded, Surface};
 use super::service::Service;
@@ -33,6 +38,15 @@ const CACHE_TTL: Duration = Duration::from_secs(3);
 
 /// The MCP protocol version the requests speak.
 const PROTOCOL_VERSION: &str = "2025-06-18";
+
+/// Time left on the access token beyond a token run's warm-up and
+/// measurement, else it is refreshed first.
+const TOKEN_MARGIN: Duration = Duration::from_secs(30);
+
+/// A token's verification p99 "costs no more" than a key's within this
+/// ratio or this difference, whichever is larger: run-to-run noise.
+const TOKEN_RATIO: f64 = 1.1;
+const TOKEN_SLACK_MS: f64 = 0.05;
 
 /// Builds the service, then measures it on each database asked for.
 pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
@@ -103,6 +117,17 @@ pub fn run(load: &Load, dir: &Path, report: &mut Report) -> Result<()> {
          (the lastUsedAt writes of tools/list cache misses) are not in these figures; \
          verification and the reads behind it are unaffected.",
     );
+    report.note(format!(
+        "OAuth access tokens: the cache-hit surface accepts keys and tokens (`authMode` \
+         `both`), and the bench obtains one token for it through the real flow (dynamic \
+         registration, PKCE S256, approval with the management token, code exchange); the \
+         token runs follow their key runs, on the same surface, the same requests with the \
+         token as the credential. The target: the token's server-side verification p99 is \
+         at most the key's × {TOKEN_RATIO} or the key's + {TOKEN_SLACK_MS} ms, whichever is \
+         larger (measurement noise between two runs); p50 and p99 ratios are listed among \
+         the comparisons. An access token lives 15 minutes: it is refreshed before a token \
+         run that would outlive it."
+    ));
     report.note(
         "Cache-miss runs rotate through many keys; a key comes back after a whole pass, \
          later than the cache's 3 s when the pass takes longer (checked per run). On \
@@ -155,6 +180,8 @@ struct Scenario {
     mode: Mode,
     /// Rotates through many keys, which the cache must have forgotten.
     misses: bool,
+    /// Its plan holds the OAuth access token, which must outlive the run.
+    token: bool,
 }
 
 impl Bench<'_> {
@@ -162,10 +189,15 @@ impl Bench<'_> {
         eprintln!("\n==> bench: key service on {}", self.label);
         let service = Service::start(self.binary, db_url, self.scratch, &self.log)?;
         let seeded = seed::seed(&service, self.load.miss_keys)?;
-        check(&service, &seeded)?;
+        let mut token = Token::obtain(&service, &seeded.surface)
+            .context("obtaining an OAuth access token for the bench's surface")?;
+        check(&service, &seeded, &token.access)?;
         let mut outcomes = Vec::new();
-        for scenario in scenarios(&service, &seeded) {
+        for mut scenario in scenarios(&service, &seeded, &token.access) {
             interrupt::check()?;
+            if scenario.token {
+                self.renew(&service, &seeded, &mut token, &mut scenario)?;
+            }
             eprintln!("--> {} on {}", scenario.name, self.label);
             if self.load.warmup_seconds > 0 {
                 self.wrk(&service, &scenario, self.load.warmup_seconds)?;
@@ -207,6 +239,32 @@ impl Bench<'_> {
         Ok(())
     }
 
+    /// Refreshes `token` when it would expire before `scenario` ends, and
+    /// puts the new one in its plan.
+    fn renew(
+        &self,
+        service: &Service,
+        seeded: &Seeded,
+        token: &mut Token,
+        scenario: &mut Scenario,
+    ) -> Result<()> {
+        let run = Duration::from_secs(u64::from(self.load.warmup_seconds + self.load.seconds));
+        if token.remaining() > run + TOKEN_MARGIN {
+            return Ok(());
+        }
+        let old = token.access.clone();
+        token
+            .refresh()
+            .context("refreshing the OAuth access token")?;
+        check_token(service, seeded, &token.access)?;
+        for variant in &mut scenario.plan.variants {
+            variant.authorization = variant.authorization.replace(&old, &token.access);
+            variant.body = variant.body.replace(&old, &token.access);
+        }
+        eprintln!("    (access token refreshed)");
+        Ok(())
+    }
+
     fn wrk(&self, service: &Service, scenario: &Scenario, seconds: u32) -> Result<Outcome> {
         wrk::run(
             &service.base,
@@ -223,10 +281,16 @@ const HEALTH: &str = "GET /health (no auth)";
 const VERIFY_HIT: &str = "POST /v1/keys/verify, cache hit";
 const TOOLS_HIT: &str = "MCP tools/list, cache hit";
 const VERIFY_HIT_TIMED: &str = "POST /v1/keys/verify, cache hit, server timing";
+const TOOLS_TOKEN_HIT: &str = "MCP tools/list with an OAuth access token, cache hit";
+const VERIFY_TOKEN_HIT_TIMED: &str =
+    "POST /v1/keys/verify, OAuth access token, cache hit, server timing";
 const VERIFY_MISS_TIMED: &str = "POST /v1/keys/verify, cache miss, server timing";
 const TOOLS_MISS: &str = "MCP tools/list, cache miss";
 
-fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
+/// The runs, in order; `access_token` is the OAuth access token of the
+/// cache-hit surface. Each token run follows its key run, so that both
+/// see the machine in the same state.
+fn scenarios(service: &Service, seeded: &Seeded, access_token: &str) -> Vec<Scenario> {
     let json = [("Content-Type", "application/json".to_owned())];
     let mcp_headers = vec![
         json[0].clone(),
@@ -255,6 +319,18 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
         body: verify_body(&seeded.hit_key, &seeded.surface),
         ..Variant::default()
     }];
+    let token_verify = vec![Variant {
+        authorization: token.clone(),
+        body: verify_body(access_token, &seeded.surface),
+        ..Variant::default()
+    }];
+    let hit_tools = |credential: &str| {
+        mcp(vec![Variant {
+            authorization: format!("Bearer {credential}"),
+            body: tools_list.clone(),
+            ..Variant::default()
+        }])
+    };
     let miss_verify = seeded
         .miss_keys
         .iter()
@@ -290,28 +366,42 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
             },
             mode: Mode::default(),
             misses: false,
+            token: false,
         },
         Scenario {
             name: VERIFY_HIT,
             plan: verify(hit_verify.clone()),
             mode: Mode::default(),
             misses: false,
+            token: false,
         },
         Scenario {
             name: TOOLS_HIT,
-            plan: mcp(vec![Variant {
-                authorization: format!("Bearer {}", seeded.hit_key),
-                body: tools_list.clone(),
-                ..Variant::default()
-            }]),
+            plan: hit_tools(&seeded.hit_key),
             mode: Mode::default(),
             misses: false,
+            token: false,
+        },
+        Scenario {
+            name: TOOLS_TOKEN_HIT,
+            plan: hit_tools(access_token),
+            mode: Mode::default(),
+            misses: false,
+            token: true,
         },
         Scenario {
             name: VERIFY_HIT_TIMED,
             plan: verify(hit_verify),
             mode: timed,
             misses: false,
+            token: false,
+        },
+        Scenario {
+            name: VERIFY_TOKEN_HIT_TIMED,
+            plan: verify(token_verify),
+            mode: timed,
+            misses: false,
+            token: true,
         },
         Scenario {
             name: VERIFY_MISS_TIMED,
@@ -321,6 +411,7 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
                 ..timed
             },
             misses: true,
+            token: false,
         },
         Scenario {
             name: TOOLS_MISS,
@@ -330,14 +421,16 @@ fn scenarios(service: &Service, seeded: &Seeded) -> Vec<Scenario> {
                 server_timing: false,
             },
             misses: true,
+            token: false,
         },
     ]
 }
 
-/// Makes sure the runs measure successes: the hit key verifies, a miss key
-/// verifies, and tools/list answers the surface's tools. wrk counts error
-/// statuses, but a refused verify is a 200 too.
-fn check(service: &Service, seeded: &Seeded) -> Result<()> {
+/// Makes sure the runs measure successes: the hit key and the access token
+/// verify, a miss key verifies, and tools/list answers the surface's tools
+/// to the key and to the token. wrk counts error statuses, but a refused
+/// verify is a 200 too.
+fn check(service: &Service, seeded: &Seeded, access_token: &str) -> Result<()> {
     let client = Client::builder().timeout(Duration::from_secs(10)).build()?;
     let mut keys = vec![(&seeded.surface, &seeded.hit_key)];
     keys.extend(
@@ -348,23 +441,63 @@ fn check(service: &Service, seeded: &Seeded) -> Result<()> {
     );
     keys.extend(seeded.miss_keys.last().map(|(surface, key)| (surface, key)));
     for (surface, key) in keys {
-        let answer: Value = client
-            .post(format!("{}/v1/keys/verify", service.base))
-            .bearer_auth(&service.token)
-            .json(&json!({"key": key, "surfaceId": surface.id}))
-            .send()?
-            .json()?;
-        if answer["valid"] != true {
-            bail!(
-                "a seeded key does not verify ({} {}): the bench would measure refusals",
-                answer["code"],
-                answer["reason"]
-            );
-        }
+        verifies(&client, service, surface, key, "a seeded key")?;
     }
+    lists_tools(
+        &client,
+        service,
+        &seeded.surface,
+        &seeded.hit_key,
+        "the hit key",
+    )?;
+    check_token(service, seeded, access_token)
+}
+
+/// Makes sure the token runs measure successes: the access token verifies
+/// for its surface, and tools/list answers it the surface's tools.
+fn check_token(service: &Service, seeded: &Seeded, access_token: &str) -> Result<()> {
+    let client = Client::builder().timeout(Duration::from_secs(10)).build()?;
+    let what = "the OAuth access token";
+    verifies(&client, service, &seeded.surface, access_token, what)?;
+    lists_tools(&client, service, &seeded.surface, access_token, what)
+}
+
+/// POST /v1/keys/verify with `credential` (a key or an access token) must
+/// answer `valid`.
+fn verifies(
+    client: &Client,
+    service: &Service,
+    surface: &Surface,
+    credential: &str,
+    what: &str,
+) -> Result<()> {
+    let answer: Value = client
+        .post(format!("{}/v1/keys/verify", service.base))
+        .bearer_auth(&service.token)
+        .json(&json!({"key": credential, "surfaceId": surface.id}))
+        .send()?
+        .json()?;
+    if answer["valid"] != true {
+        bail!(
+            "{what} does not verify ({} {}): the bench would measure refusals",
+            answer["code"],
+            answer["reason"]
+        );
+    }
+    Ok(())
+}
+
+/// MCP tools/list on `surface` with `credential` must answer its tools.
+fn lists_tools(
+    client: &Client,
+    service: &Service,
+    surface: &Surface,
+    credential: &str,
+    what: &str,
+) -> Result<()> {
     let response = client
-        .post(format!("{}{}/mcp", service.base, seeded.surface.path))
-        .bearer_auth(&seeded.hit_key)
+        .post(format!("{}{}/mcp", service.base, surface.path))
+        .bearer_auth(credential)
         .header("Accept", "application/json, text/event-stream")
         .header("MCP-Protocol-Version", PROTOCOL_VERSION)
         .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}))
@@ -373,7 +506,7 @@ fn check(service: &Service, seeded: &Seeded) -> Result<()> {
     let answer: Value = response.json()?;
     let tools = answer["result"]["tools"].as_array().map_or(0, Vec::len);
     if !status.is_success() || tools != CAPABILITIES.len() {
-        bail!("tools/list answered {status} with {tools} tools: {answer}");
+        bail!("tools/list with {what} answered {status} with {tools} tools: {answer}");
     }
     Ok(())
 }
@@ -426,10 +559,25 @@ fn targets(label: &str, outcomes: &[(&str, Outcome)], report: &mut Report) {
             "ms",
         );
     }
+    if let (Some(key), Some(token)) = (
+        find(VERIFY_HIT_TIMED).filter(|timed| timed.server_count > 0),
+        find(VERIFY_TOKEN_HIT_TIMED).filter(|timed| timed.server_count > 0),
+    ) {
+        token_target(label, &key, &token, report);
+    }
     if let (Some(health), Some(tools)) = (find(HEALTH), find(TOOLS_HIT)) {
         report.ratio(
             format!("MCP tools/list (cache hit) vs health, cost per request, {label}"),
             overhead(&health, &tools),
+            "%",
+        );
+    }
+    if let (Some(key), Some(token)) = (find(TOOLS_HIT), find(TOOLS_TOKEN_HIT)) {
+        report.ratio(
+            format!(
+                "MCP tools/list (cache hit), OAuth access token vs key, cost per request, {label}"
+            ),
+            overhead(&key, &token),
             "%",
         );
     }
@@ -448,4 +596,49 @@ fn targets(label: &str, outcomes: &[(&str, Outcome)], report: &mut Report) {
             "ms",
         );
     }
+}
+
+/// "Token verification costs no more than key verification on a cache
+/// hit": the token's server-side p99 against the key's, same bench, same
+/// run, with room for noise (`TOKEN_RATIO`, `TOKEN_SLACK_MS`); the p50 and
+/// p99 ratios beside it.
+fn token_target(label: &str, key: &Outcome, token: &Outcome, report: &mut Report) {
+    let ms = |micros: i64| micros as f64 / 1000.0;
+    let (key_p50, key_p99) = (ms(key.server_p50_us), ms(key.server_p99_us));
+    let (token_p50, token_p99) = (ms(token.server_p50_us), ms(token.server_p99_us));
+    let ratio = |token: f64, key: f64| token / key.max(0.001);
+    // In microseconds, as measured, so that the rule is exact at its edge.
+    let key_us = key.server_p99_us as f64;
+    let (scaled, slack) = (key_us * TOKEN_RATIO, key_us + TOKEN_SLACK_MS * 1000.0);
+    let (limit, rule) = if scaled >= slack {
+        (scaled, format!("key's × {TOKEN_RATIO}"))
+    } else {
+        (slack, format!("key's + {TOKEN_SLACK_MS} ms"))
+    };
+    report.target_at_most(
+        format!(
+            "OAuth access token verification p99, server-side, cache hit, no more than the \
+             key's ({key_p99:.3} ms; ratio {:.2}×; limit: the {rule}), {label}",
+            ratio(token_p99, key_p99)
+        ),
+        token_p99,
+        limit / 1000.0,
+        "ms",
+    );
+    report.ratio(
+        format!(
+            "Verification p50, server-side, cache hit, OAuth access token vs key \
+             ({token_p50:.3} vs {key_p50:.3} ms), {label}"
+        ),
+        ratio(token_p50, key_p50),
+        "×",
+    );
+    report.ratio(
+        format!(
+            "Verification p99, server-side, cache hit, OAuth access token vs key \
+             ({token_p99:.3} vs {key_p99:.3} ms), {label}"
+        ),
+        ratio(token_p99, key_p99),
+        "×",
+    );
 }
