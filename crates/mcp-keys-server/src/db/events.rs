@@ -24,6 +24,7 @@ const CALL_AGGREGATE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 pub(crate) struct CallGroup {
     pub(crate) product_id: String,
     pub(crate) surface_id: String,
+    /// The key, or the OAuth grant, the calls were made with.
     pub(crate) key_id: String,
     pub(crate) client: Option<String>,
     pub(crate) capability: String,
@@ -168,7 +169,8 @@ impl Db {
                      duration_ms = CASE WHEN duration_ms < $2 THEN $2 ELSE duration_ms END
                  WHERE id = (
                      SELECT id FROM events
-                     WHERE type = 'mcp_call' AND created_at >= $3 AND key_id = $4
+                     WHERE type = 'mcp_call' AND created_at >= $3
+                       AND COALESCE(key_id, grant_id) = $4
                        AND COALESCE(client, '') = COALESCE($5, '')
                        AND capability = $6 AND outcome = $7
                      ORDER BY created_at DESC LIMIT 1)",
@@ -185,21 +187,28 @@ impl Db {
             if added.rows_affected() > 0 {
                 continue;
             }
+            // A call made with an OAuth token is its grant's (DESIGN §9).
+            let (key_id, grant_id) = if crate::oauth::is_grant_id(&group.key_id) {
+                (None, Some(group.key_id.as_str()))
+            } else {
+                (Some(group.key_id.as_str()), None)
+            };
             sqlx::query(
                 "INSERT INTO events (id, type, product_id, surface_id, key_id, created_at,
-                     count, client, capability, outcome, duration_ms)
-                 VALUES ($1, 'mcp_call', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                     count, client, capability, outcome, duration_ms, grant_id)
+                 VALUES ($1, 'mcp_call', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(ids::new_id())
             .bind(&group.product_id)
             .bind(&group.surface_id)
-            .bind(&group.key_id)
+            .bind(key_id)
             .bind(time::to_millis(group.first_at))
             .bind(count)
             .bind(group.client.as_deref())
             .bind(&group.capability)
             .bind(group.outcome)
             .bind(longest)
+            .bind(grant_id)
             .execute(&mut *transaction)
             .await?;
         }

@@ -65,6 +65,26 @@ fn pkce(seed: &str) -> (String, String) {
     (verifier, challenge)
 }
 
+/// An authorization request's parameters: code flow with S256, plus `extra`.
+fn parameters<'a>(
+    client_id: &'a str,
+    redirect_uri: &'a str,
+    challenge: &'a str,
+    resource: &'a str,
+    extra: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut parameters = vec![
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect_uri),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+        ("resource", resource),
+    ];
+    parameters.extend_from_slice(extra);
+    parameters
+}
+
 /// `GET /oauth/authorize` with `parameters`.
 async fn authorize(server: &Server, parameters: &[(&str, &str)]) -> Result<Response> {
     let url =
@@ -138,15 +158,13 @@ async fn code(
     let resource = resource(server, surface);
     let page = authorize(
         server,
-        &[
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", "http://127.0.0.1:48123/callback"),
-            ("code_challenge", challenge),
-            ("code_challenge_method", "S256"),
-            ("resource", &resource),
-            ("state", "xyz"),
-        ],
+        &parameters(
+            client_id,
+            "http://127.0.0.1:48123/callback",
+            challenge,
+            &resource,
+            &[("state", "xyz")],
+        ),
     )
     .await?;
     let id = request_id(page).await?;
@@ -481,14 +499,7 @@ async fn an_unregistered_redirect_uri_gets_no_redirect() -> Result<()> {
     for redirect in ["https://evil.example/callback", "http://127.0.0.1:9/other"] {
         let response = authorize(
             &server,
-            &[
-                ("response_type", "code"),
-                ("client_id", &client_id),
-                ("redirect_uri", redirect),
-                ("code_challenge", &challenge),
-                ("code_challenge_method", "S256"),
-                ("resource", &resource),
-            ],
+            &parameters(&client_id, redirect, &challenge, &resource, &[]),
         )
         .await?;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{redirect}");
@@ -602,14 +613,7 @@ async fn the_owner_approves_on_the_page_with_a_key_of_the_surface() -> Result<()
     let resource = resource(&server, &surface);
     let page = authorize(
         &server,
-        &[
-            ("response_type", "code"),
-            ("client_id", &client_id),
-            ("redirect_uri", REDIRECT),
-            ("code_challenge", &challenge),
-            ("code_challenge_method", "S256"),
-            ("resource", &resource),
-        ],
+        &parameters(&client_id, REDIRECT, &challenge, &resource, &[]),
     )
     .await?;
     let id = request_id(page).await?;
@@ -762,4 +766,68 @@ async fn a_client_id_metadata_document_on_loopback_is_used_by_a_local_service() 
     assert_eq!(request["clientName"], "Document Client");
     assert_eq!(request["clientId"], document_url);
     Ok(())
+}
+
+#[tokio::test]
+async fn a_token_calls_the_tools_of_a_real_upstream_and_its_calls_are_its_grants() -> Result<()> {
+    let vault = std::sync::Arc::new(crate::gateway::Vault::default());
+    let secrets = std::sync::Arc::clone(&vault);
+    let server = Server::start_with(|config| config.upstream_secrets = secrets).await?;
+    // The upstream: another surface of this service, reached with a key.
+    let upstream = server.surface("development", &["search"]).await?;
+    let (upstream_key, _) = server.key(&upstream, &json!({"name": "gateway"})).await?;
+    vault.set("upstream-key", &format!("Bearer {upstream_key}"));
+    let gateway = surface(&server, "oauth").await?;
+    let url = format!("{}{}/mcp", server.base, upstream.path());
+    let (status, body) = server
+        .put(
+            &gateway.path(),
+            &json!({"upstream": {"type": "http", "url": url,
+                "headers": {"Authorization": {"secretRef": "upstream-key"}}}}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let authorized = authorized(&server, &gateway).await?;
+    let call = rpc(
+        "tools/call",
+        json!({"name": "search", "arguments": {"q": "oauth"}}),
+    );
+    let response = server
+        .mcp(&gateway, Some(&authorized.access), &call)
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await?;
+    let answer = crate::support::jsonrpc_answer(&text).context("an answer")?;
+    assert_eq!(
+        answer["result"]["structuredContent"]["arguments"],
+        json!({"q": "oauth"}),
+        "{answer}"
+    );
+    // The call is audited as the grant's, not as a key's.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (_, events) = server
+            .get(&format!("/v1/events?surfaceId={}", gateway.id))
+            .await?;
+        let call = events["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|event| event["type"] == "mcp_call");
+        if let Some(call) = call {
+            assert!(
+                call["grantId"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("grt_")),
+                "{call}"
+            );
+            assert!(call["keyId"].is_null(), "{call}");
+            return Ok(());
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mcp_call event: {events}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
