@@ -286,8 +286,8 @@ pub enum SurfacesCommand {
         environment: EnvironmentArg,
     },
     /// Choose which credentials a surface accepts. Only in oauth or both
-    /// mode does it offer OAuth to clients: some clients (Cursor, Claude
-    /// Code) then stop sending a configured key, so api_key is the default.
+    /// mode does it offer OAuth to clients: some clients (Cursor, by
+    /// reports) then stop sending a configured key, so api_key is the default.
     SetAuthMode {
         /// The surface's id.
         surface: String,

@@ -103,6 +103,12 @@ export function KeysTab({
           </Button>
         }
       />
+      {detail.status === "ready" && detail.data.authMode === "oauth" && (
+        <p className="keys-oauth-only" role="note" data-testid="keys-oauth-only">
+          This surface accepts OAuth only: API keys are refused (401 auth_mode) until its Server tab
+          lets keys in again. Clients authorize in the browser and appear under Grants.
+        </p>
+      )}
       {detail.status === "loading" && (
         <div className="panel-status" role="status" data-testid="keys-loading">
           <Spinner />

@@ -118,6 +118,27 @@ describe("SurfaceView", () => {
     });
   });
 
+  it("says on the Keys tab that keys are refused while the surface takes OAuth only", async () => {
+    fakeInvoke({
+      surface_get: () => surface({ authMode: "oauth" }),
+      grants_list: () => [],
+    });
+    renderView();
+
+    expect(await screen.findByTestId("keys-oauth-only")).toHaveTextContent("API keys are refused");
+  });
+
+  it("has no such note when the surface takes keys", async () => {
+    fakeInvoke({
+      surface_get: () => surface({ authMode: "both" }),
+      grants_list: () => [],
+    });
+    renderView();
+
+    await screen.findByTestId("keys-empty");
+    expect(screen.queryByTestId("keys-oauth-only")).toBeNull();
+  });
+
   it("names OAuth events: a client asking, authorized, and its access revoked", async () => {
     fakeInvoke({
       surface_get: () => surface({ authMode: "oauth" }),

@@ -196,7 +196,7 @@ async fn refuse(
         tracing::warn!(%error, "could not record a failed authentication");
     }
     // Only a surface that takes OAuth says where its metadata is (DESIGN §9):
-    // clients drop a configured key header once a server advertises OAuth.
+    // some clients drop a configured key header once a server advertises OAuth.
     let oauth = surface.auth_mode.accepts_oauth().then(|| Challenge {
         resource_metadata: crate::oauth::resource_metadata_url(
             &state.config.base_url,
