@@ -21,6 +21,7 @@ mod ide;
 mod keys;
 mod manager;
 mod migrate;
+mod oauth;
 mod reminders;
 mod revocations;
 mod session;

@@ -1,6 +1,7 @@
 //! OAuth mode (DESIGN §9): the pending authorization requests, approving
 //! or denying one, and a surface's grants.
 
+use chrono::Utc;
 use mcp_keys_client::Grant;
 use tauri::{AppHandle, Manager as _, Runtime};
 
@@ -28,10 +29,8 @@ pub async fn oauth_request_approve<R: Runtime>(
 ) -> IpcResult<Grant> {
     let session = app.session(&connection_id).await?;
     let grant = session
-        .client()
-        .approve_oauth_request(&request_id, scopes.as_deref())
-        .await
-        .map_err(mcp_keys_manager::Error::from);
+        .approve_oauth_request(&request_id, scopes.as_deref(), Utc::now())
+        .await;
     decided(&app);
     Ok(grant?)
 }
@@ -44,11 +43,7 @@ pub async fn oauth_request_deny<R: Runtime>(
     request_id: String,
 ) -> IpcResult<()> {
     let session = app.session(&connection_id).await?;
-    let denied = session
-        .client()
-        .deny_oauth_request(&request_id)
-        .await
-        .map_err(mcp_keys_manager::Error::from);
+    let denied = session.deny_oauth_request(&request_id, Utc::now()).await;
     decided(&app);
     Ok(denied?)
 }
@@ -80,10 +75,8 @@ pub async fn grant_revoke<R: Runtime>(
 ) -> IpcResult<()> {
     let session = app.session(&connection_id).await?;
     Ok(session
-        .client()
-        .revoke_grant(&product_id, &surface_id, &grant_id)
-        .await
-        .map_err(mcp_keys_manager::Error::from)?)
+        .revoke_grant(&product_id, &surface_id, &grant_id, Utc::now())
+        .await?)
 }
 
 /// A request was decided here (or failed to be, perhaps because it was

@@ -20,7 +20,7 @@ pub async fn run(context: &Context, command: OauthCommand) -> anyhow::Result<()>
             approve(context, &session, &request, &scopes).await
         }
         OauthCommand::Deny { request } => {
-            session.client().deny_oauth_request(&request).await?;
+            session.deny_oauth_request(&request, Utc::now()).await?;
             if context.output.json {
                 return context
                     .output
@@ -94,7 +94,9 @@ async fn approve(
         .find(|request| request.id == request_id)
         .map(|request| request.surface_name);
     let scopes = (!scopes.is_empty()).then_some(scopes);
-    let grant = client.approve_oauth_request(request_id, scopes).await?;
+    let grant = session
+        .approve_oauth_request(request_id, scopes, Utc::now())
+        .await?;
     let output = &context.output;
     if output.json {
         return output.json(&grant);
@@ -187,10 +189,10 @@ async fn revoke(
             false,
         ))?;
     }
-    let client = session.client();
-    client
-        .revoke_grant(&surface.product_id, &surface.id, &grant.id)
+    session
+        .revoke_grant(&surface.product_id, &surface.id, &grant.id, Utc::now())
         .await?;
+    let client = session.client();
     let output = &context.output;
     if output.json {
         // The grant as the service has it now (revoked); as found before
