@@ -9,6 +9,7 @@
 
 mod cache;
 mod events;
+mod grants;
 mod inline;
 mod keys;
 mod notify;

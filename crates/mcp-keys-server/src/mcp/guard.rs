@@ -166,8 +166,8 @@ async fn refuse(
             wait,
         };
     }
-    let surface = match state.db.oauth_surface(product_id, surface_id).await {
-        Ok(Some(surface)) => surface,
+    let auth_mode = match state.db.surface_auth_mode(product_id, surface_id).await {
+        Ok(Some(auth_mode)) => auth_mode,
         Ok(None) => return Answer::NotFound,
         Err(error) => return internal(error),
     };
@@ -197,14 +197,23 @@ async fn refuse(
     }
     // Only a surface that takes OAuth says where its metadata is (DESIGN §9):
     // some clients drop a configured key header once a server advertises OAuth.
-    let oauth = surface.auth_mode.accepts_oauth().then(|| Challenge {
-        resource_metadata: crate::oauth::resource_metadata_url(
-            &state.config.base_url,
-            product_id,
-            surface_id,
-        ),
-        scope: surface.capabilities.join(" "),
-    });
+    // The capabilities are read only then: a refusal on a key-only surface
+    // costs one lookup, as before OAuth mode.
+    let oauth = if auth_mode.accepts_oauth() {
+        match state.db.capabilities(surface_id).await {
+            Ok(capabilities) => Some(Challenge {
+                resource_metadata: crate::oauth::resource_metadata_url(
+                    &state.config.base_url,
+                    product_id,
+                    surface_id,
+                ),
+                scope: capabilities.join(" "),
+            }),
+            Err(error) => return internal(error),
+        }
+    } else {
+        None
+    };
     Answer::Refused(refused.refusal, oauth)
 }
 
