@@ -398,6 +398,9 @@ async fn codex_variables_and_shell_snapshots_copilot_configs_and_reminders_throu
             .flatten()
             .flatten()
             .map(|entry| entry.path())
+            // Codex writes `<id>.tmp-<n>` and then renames it to `<id>.sh`:
+            // wait for the snapshot itself, not the file on its way there.
+            .filter(|path| path.extension().is_some_and(|ext| ext == "sh"))
             .find(|path| std::fs::read_to_string(path).is_ok_and(|text| text.contains("MK_KEY")));
         if let Some(found) = found {
             break found;
