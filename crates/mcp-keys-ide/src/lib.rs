@@ -14,6 +14,8 @@
 //!   written from the registry.
 //! - [`edit`]: replace a key, move it to a variable reference, add a
 //!   `.gitignore` entry; atomic, backed up, only the key's bytes change.
+//! - [`logs`]: the recent end of the clients' own MCP logs, parsed into
+//!   authentication events (DESIGN §10).
 //! - [`install`]: put a server entry that names a keyring slot (or, when
 //!   asked, holds the key) into a client's config, keeping the rest of the
 //!   file byte for byte (DESIGN §8).
@@ -32,6 +34,7 @@ mod error;
 mod extract;
 mod finding;
 pub mod install;
+pub mod logs;
 mod lookup;
 pub mod registry;
 mod scan;

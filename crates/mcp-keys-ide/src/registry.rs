@@ -277,6 +277,121 @@ pub struct ClientSpec {
     /// `resource_metadata` challenge) and authorizes in the browser instead.
     #[serde(default)]
     pub drops_header_when_oauth_advertised: bool,
+    /// Where the client logs MCP connection and authentication failures
+    /// (DESIGN §10), or why it has no such log.
+    #[serde(default)]
+    pub logs: Vec<LogSource>,
+}
+
+/// One log a client writes about its MCP servers, per OS.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogSource {
+    /// How the log is written, or [`LogFormat::None`] when the client writes
+    /// no log file doctor could read.
+    pub format: LogFormat,
+    /// Why there is no log, for [`LogFormat::None`].
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// The SQLite table that holds the lines, for [`LogFormat::CodexLogsSqlite`].
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    linux: Option<LogPlace>,
+    #[serde(default)]
+    macos: Option<LogPlace>,
+    #[serde(default)]
+    windows: Option<LogPlace>,
+}
+
+impl LogSource {
+    /// Where the log is on `os`, when the registry knows.
+    pub fn place(&self, os: Os) -> Option<&LogPlace> {
+        match os {
+            Os::Linux => self.linux.as_ref(),
+            Os::Macos => self.macos.as_ref(),
+            Os::Windows => self.windows.as_ref(),
+        }
+    }
+}
+
+/// Where a log is on one OS.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogPlace {
+    /// `home:REL`, `cache:REL` or `codexHome:REL` (see [`split_log_pattern`]);
+    /// `*` matches one path segment's text, `{server}` stands for the
+    /// server's config name.
+    pub pattern: String,
+    /// Whether the path was seen on a real run of the client (true), or
+    /// comes from documentation or analogy with another OS (false).
+    pub measured: bool,
+}
+
+/// The layouts of client logs we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum LogFormat {
+    /// Claude Code's per-server, per-connection JSONL files
+    /// (`{"debug"|"error": TEXT, "timestamp": ...}`).
+    ClaudeCodeMcpJsonl,
+    /// Copilot CLI's per-process text log
+    /// (`<ISO ts> [LEVEL] [rust:<target>] <message> <json>`).
+    CopilotProcessLog,
+    /// Codex's tracing rows in a SQLite database.
+    CodexLogsSqlite,
+    /// The client writes no log file about MCP failures.
+    None,
+}
+
+/// Where a log pattern of the registry is rooted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogRoot {
+    /// The home folder.
+    Home,
+    /// The platform cache folder: `$XDG_CACHE_HOME` or `~/.cache` on Linux,
+    /// `~/Library/Caches` on macOS, `%LOCALAPPDATA%` (`~/AppData/Local`) on
+    /// Windows.
+    Cache,
+    /// Codex's folder: `$CODEX_HOME`, else `~/.codex`.
+    CodexHome,
+}
+
+/// Splits `cache:REL` into its root and relative path.
+pub fn split_log_pattern(pattern: &str) -> Option<(LogRoot, &str)> {
+    let (root, rel) = pattern.split_once(':')?;
+    let root = match root {
+        "home" => LogRoot::Home,
+        "cache" => LogRoot::Cache,
+        "codexHome" => LogRoot::CodexHome,
+        _ => return None,
+    };
+    Some((root, rel))
+}
+
+/// The folder a log pattern starts from; `var` reads an environment
+/// variable (given, so that tests need not change the process's own).
+/// Relative values of `XDG_CACHE_HOME` are ignored, as the XDG spec says.
+pub fn log_root_dir(
+    root: LogRoot,
+    home: &Path,
+    os: Os,
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> PathBuf {
+    let absolute = |name: &str| {
+        var(name)
+            .map(PathBuf::from)
+            .filter(|path| path.is_absolute())
+    };
+    match root {
+        LogRoot::Home => home.to_path_buf(),
+        LogRoot::Cache => match os {
+            Os::Linux => absolute("XDG_CACHE_HOME").unwrap_or_else(|| home.join(".cache")),
+            Os::Macos => home.join("Library/Caches"),
+            Os::Windows => absolute("LOCALAPPDATA").unwrap_or_else(|| home.join("AppData/Local")),
+        },
+        LogRoot::CodexHome => absolute("CODEX_HOME").unwrap_or_else(|| home.join(".codex")),
+    }
 }
 
 /// A client as the UI names it.
