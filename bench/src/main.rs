@@ -17,6 +17,7 @@ mod bridge;
 mod command;
 mod gateway;
 mod interrupt;
+mod logs;
 mod memory;
 mod oauth;
 mod paths;
@@ -59,7 +60,8 @@ pub enum Suite {
     /// SQLite and PostgreSQL.
     Server,
     /// The IDE scan of a home with every client configured and 500 project
-    /// folders, beside a `find` listing of the same files.
+    /// folders, beside a `find` listing of the same files; and reading the
+    /// clients' own logs in that home (one of them 1 GiB).
     Scan,
     /// The desktop app beside a minimal Tauri app: start to the Keys tab
     /// with 1,000 keys, idle memory, stripped binary size.
@@ -110,7 +112,8 @@ pub struct Load {
     /// suite seeds the app's data with it too.
     #[arg(long, value_name = "PATH")]
     pub server_binary: Option<std::path::PathBuf>,
-    /// Timed scans of the scan suite (and `find` runs beside them).
+    /// Timed scans of the scan suite (and `find` runs and reads of the
+    /// clients' logs beside them).
     #[arg(long, default_value_t = 50)]
     pub scan_runs: usize,
     /// The app suite reports this `.deb`'s size (`cargo xtask bench` builds

@@ -54,7 +54,7 @@ pub struct Figure {
     pub name: String,
     /// The figure, in `unit`.
     pub value: f64,
-    /// `ms`, `MiB`, `files` or `keys`.
+    /// `ms`, `MiB`, `files`, `keys` or `events`.
     pub unit: &'static str,
 }
 
@@ -320,7 +320,7 @@ fn figure(value: f64, unit: &str) -> String {
         "ms" => format!("{value:.3} ms"),
         "×" => format!("{value:.2}×"),
         "MiB" => format!("{value:.1} MiB"),
-        "files" | "keys" => format!("{value:.0} {unit}"),
+        "files" | "keys" | "events" => format!("{value:.0} {unit}"),
         _ => format!("{value:.2} {unit}"),
     }
 }

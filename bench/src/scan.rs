@@ -1,6 +1,7 @@
 //! The IDE scan's bench: a home with every client configured and
 //! 500 project folders (written by `bench/scan`), scanned again and again
-//! with a warm cache, beside `find` over the same files.
+//! with a warm cache, beside `find` over the same files. Each scan is
+//! followed by a read of the clients' own logs in that home ([`logs`]).
 //!
 //! Target: a scan under 100 ms. The scan runs in `mcp-keys-bench-scan`,
 //! built in release as the app ships it (the bench itself is a dev build).
@@ -16,6 +17,7 @@ use anyhow::{Context, Result, bail};
 use mcp_keys_e2e::{Guard, spawn};
 use serde::Deserialize;
 
+use super::logs::{self, LogsRead};
 use super::report::{Report, load_average};
 use super::stats::{median, percentile};
 use super::{Load, interrupt};
@@ -40,6 +42,8 @@ struct Scanned {
     problems: usize,
     /// How long it took.
     us: u64,
+    /// The read of the clients' logs that followed it.
+    logs: LogsRead,
 }
 
 /// Writes the bench home, times the scan and `find` in turn, and reports.
@@ -61,6 +65,7 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
             PROJECTS * CONFIGS_PER_PROJECT
         );
     }
+    first.logs.check()?;
     let list = Find {
         root: &fixture.0,
         read: false,
@@ -71,6 +76,7 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
     };
     let (files, bytes) = list.files()?;
     let (mut scans, mut listing, mut reading) = (Vec::new(), Vec::new(), Vec::new());
+    let mut log_reads = Vec::new();
     for _ in 0..load.scan_runs {
         interrupt::check()?;
         let scanned = scanner.scan()?;
@@ -81,7 +87,9 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
                 first.entries
             );
         }
+        scanned.logs.check()?;
         scans.push(scanned.us as f64 / 1000.0);
+        log_reads.push(scanned.logs.ms());
         listing.push(list.time(files)?);
         reading.push(read.time(bytes)?);
     }
@@ -138,12 +146,12 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
             "ms",
         ),
         (
-            "`find DIR -type f`, median".to_owned(),
+            "`find DIR -type f -name <configs>`, median".to_owned(),
             median(&listing),
             "ms",
         ),
         (
-            "`find DIR -type f -exec cat {} +`, median".to_owned(),
+            "`find DIR -type f -name <configs> -exec cat {} +`, median".to_owned(),
             median(&reading),
             "ms",
         ),
@@ -153,7 +161,8 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
     report.note(format!(
         "Scan: the bench home holds one config for each client under `home/` ({} files) and \
          {CONFIGS_PER_PROJECT} project configs in each of {PROJECTS} folders under `projects/`, \
-         and nothing else, so `find DIR -type f` lists exactly the files the scan reads. find \
+         and the clients' logs, so `find DIR -type f` given the configs' names lists exactly \
+         the files the scan reads. find \
          only walks the directories and prints the names; the scan looks up each client's \
          known paths (it never walks), then opens, reads and parses each config (JSON, JSONC, \
          TOML, YAML) and finds each key in it (prefix, fingerprint, byte span). All run with a \
@@ -164,6 +173,7 @@ pub fn run(load: &Load, report: &mut Report) -> Result<()> {
         files.saturating_sub(PROJECTS * CONFIGS_PER_PROJECT),
         load_average()
     ));
+    logs::report(&first.logs, &log_reads, report);
     Ok(())
 }
 
@@ -245,7 +255,12 @@ impl Drop for Fixture {
     }
 }
 
-/// `find ROOT -type f`, listing the files or (`read`) printing their bytes.
+/// The names of the bench home's config files (its other files are the
+/// clients' logs, which the scan does not read).
+const CONFIG_NAMES: [&str; 3] = ["*.json", "*.toml", "*.yaml"];
+
+/// `find ROOT -type f` over the config files, listing them or (`read`)
+/// printing their bytes.
 struct Find<'a> {
     root: &'a Path,
     read: bool,
@@ -254,7 +269,14 @@ struct Find<'a> {
 impl Find<'_> {
     fn command(&self) -> Command {
         let mut command = Command::new("find");
-        command.arg(self.root).args(["-type", "f"]);
+        command.arg(self.root).args(["-type", "f", "("]);
+        for (index, name) in CONFIG_NAMES.iter().enumerate() {
+            if index > 0 {
+                command.arg("-o");
+            }
+            command.args(["-name", name]);
+        }
+        command.arg(")");
         if self.read {
             command.args(["-exec", "cat", "{}", "+"]);
         }

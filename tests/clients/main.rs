@@ -10,10 +10,12 @@
 //! Runs offline: the first run installs the clients from the npm registry
 //! into `target/npm-clients`; every client gets a private HOME.
 
+mod client_logs;
 mod keyring;
 mod migrate;
 mod oauth;
 
+use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -389,7 +391,16 @@ async fn codex_variables_and_shell_snapshots_copilot_configs_and_reminders_throu
         .env("OPENAI_API_KEY", "sk-offline-test")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
+        // Its own process group: `codex` is a node wrapper around the native
+        // binary, and both must stop with the test.
+        .process_group(0)
         .spawn()?;
+    let stop_session = |session: &mut std::process::Child| {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", session.id())])
+            .status();
+        let _ = session.wait();
+    };
     let snapshots = home.join(".codex/shell_snapshots");
     let deadline = Instant::now() + Duration::from_secs(60);
     let snapshot = loop {
@@ -406,13 +417,12 @@ async fn codex_variables_and_shell_snapshots_copilot_configs_and_reminders_throu
             break found;
         }
         if Instant::now() > deadline {
-            let _ = session.kill();
+            stop_session(&mut session);
             bail!("Codex wrote no shell snapshot within a minute");
         }
         std::thread::sleep(Duration::from_millis(200));
     };
-    let _ = session.kill();
-    let _ = session.wait();
+    stop_session(&mut session);
 
     let home_arg = home.display().to_string();
     let project_arg = project.display().to_string();

@@ -341,6 +341,7 @@ fn check(
                 key_prefix: None,
                 message: format!("This config path cannot be resolved ({error}); the client cannot read it either."),
                 fix: "Point the link at the real config file, or remove it.".to_owned(),
+                detail: crate::FindingDetail::default(),
             });
             return None;
         }
@@ -362,6 +363,7 @@ fn check(
                 options.max_file_size
             ),
             fix: "Check the file by hand; large history sections can usually be cleared by the client.".to_owned(),
+            detail: crate::FindingDetail::default(),
         });
         return None;
     }

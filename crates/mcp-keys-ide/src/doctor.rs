@@ -3,6 +3,7 @@
 //! words and what to do.
 
 mod argv;
+mod client_logs;
 mod git;
 mod slots;
 
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use client_logs::{ServiceFailure, client_log_findings};
 pub use git::GitFacts;
 
 use crate::extract::{Found, KeyKind};
@@ -65,6 +67,7 @@ fn finding(
         key_prefix: key_prefix.map(str::to_owned),
         message,
         fix,
+        detail: crate::FindingDetail::default(),
     }
 }
 
@@ -392,6 +395,7 @@ fn copy_findings(collected: &Collected, findings: &mut Vec<Finding>) {
                 copied.copy.remove,
                 crate::shell::quote(&path)
             ),
+            detail: crate::FindingDetail::default(),
         });
     }
 }

@@ -1,6 +1,7 @@
 //! Findings: what `doctor` reports, and what discovery and parsing report
 //! about files they could not use.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -74,6 +75,14 @@ pub enum FindingCode {
     /// a server advertises OAuth, for a surface that advertises it (OAuth
     /// or both modes): the key is never sent, the client asks for a login.
     HeaderIgnoredOauthAdvertised,
+    /// A client's own MCP log (or the key service's audit) records an
+    /// authentication failure of a configured key (DESIGN §10): 401, 403,
+    /// 429, a refused connection, or an OAuth flow started against a server
+    /// that was configured with a key.
+    ClientLogAuthFailure,
+    /// A client's MCP log exists but could not be read, so its failures
+    /// are unknown (DESIGN §10: reported, not guessed at).
+    ClientLogUnreadable,
 }
 
 /// One finding (DESIGN §5 `doctor --json`).
@@ -95,4 +104,91 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub fix: String,
+    /// Where a finding from a client's log (DESIGN §10) comes from, and
+    /// what the app's one-click fix acts on; empty for the others.
+    #[serde(flatten, default)]
+    #[ts(flatten)]
+    pub detail: FindingDetail,
+}
+
+/// The fields a finding has beyond DESIGN §5's seven when it comes from a
+/// client's log or names a key the service knows; each is left out of JSON
+/// when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FindingDetail {
+    /// The client log the failure was read from (absent when only the
+    /// service's audit recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub log_path: Option<String>,
+    /// When the failure happened, as the log (or the audit) records it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "string")]
+    pub at: Option<DateTime<Utc>>,
+    /// The HTTP status the client got, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub status: Option<u16>,
+    /// The refusal's reason of DESIGN §4 (`revoked`, `scope`, …), where the
+    /// log or the service's audit names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    /// The key's id at its service, when a service knows the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub key_id: Option<String>,
+    /// What the app can do about it in one click, when something can.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub action: Option<FixAction>,
+}
+
+/// A one-click fix the app offers for a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export)]
+pub enum FixAction {
+    /// Roll the key: a new key replaces it in every config that holds it.
+    Roll {
+        /// The key's product.
+        product_id: String,
+        /// The key's surface.
+        surface_id: String,
+        /// The key.
+        key_id: String,
+    },
+    /// Create a new key for the surface and install it into the client.
+    Install {
+        /// The surface's product.
+        product_id: String,
+        /// The surface.
+        surface_id: String,
+        /// The client to install it into.
+        client: ClientId,
+    },
+    /// Set the surface active again.
+    ActivateSurface {
+        /// The surface's product.
+        product_id: String,
+        /// The surface.
+        surface_id: String,
+    },
+    /// Add a capability to the key's scopes.
+    WidenScope {
+        /// The key's product.
+        product_id: String,
+        /// The key's surface.
+        surface_id: String,
+        /// The key.
+        key_id: String,
+        /// The capability the client was refused.
+        capability: String,
+    },
 }

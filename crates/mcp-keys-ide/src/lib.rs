@@ -46,13 +46,13 @@ pub use copies::{CopiedKey, find_copied_keys};
 pub use discover::{
     ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, WatchPlan, discover,
 };
-pub use doctor::{DoctorReport, GitFacts, doctor};
+pub use doctor::{DoctorReport, GitFacts, ServiceFailure, client_log_findings, doctor};
 pub use env_files::{Assignment, assignments};
 pub use error::{Error, Result};
 pub use extract::{
     Found, KeyFacts, KeyKind, ServerItem, SlotKey, SlotVia, extract, is_variable_name,
 };
-pub use finding::{Finding, FindingCode, Severity};
+pub use finding::{Finding, FindingCode, FindingDetail, FixAction, Severity};
 pub use install::{
     AfterRoll, InstallRequest, Installed, Via, after_roll, config_path_for, default_via, install,
     mechanisms, slot_env_var,

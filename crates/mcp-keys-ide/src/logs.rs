@@ -4,14 +4,29 @@
 //! log format. Every parser takes untrusted text and never panics; a line it
 //! does not recognise is no event, not an error. Codex's log is a SQLite
 //! database, read with a bounded query ([`codex::read_rows`]) instead of
-//! [`tail`]. Nothing here is wired into doctor yet.
+//! [`tail`]. [`read_client_logs`] finds and reads every client's logs;
+//! `doctor` ties their events to configs and keys
+//! (`crate::doctor::client_log_findings`).
 
 pub mod claude_code;
 pub mod codex;
 pub mod copilot;
+mod read;
 pub mod tail;
 
+pub use read::{MAX_FILES_PER_CLIENT, read_client_logs};
+
+use std::path::PathBuf;
+
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::ClientId;
+
+/// How far back doctor and the app look for authentication failures, in
+/// the clients' logs and in the key services' audits.
+pub const RECENT_FAILURES: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
 /// What an event of a client log says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +63,59 @@ pub struct LogEvent {
     pub description: Option<String>,
     /// What happened.
     pub kind: LogEventKind,
+    /// The folder the client ran in, when the line records it (Claude
+    /// Code's `cwd`): which project's config the server came from.
+    pub cwd: Option<String>,
+}
+
+/// One event of a client's log, with where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientLogEvent {
+    /// The client that wrote the log.
+    pub client: ClientId,
+    /// The log file.
+    pub log_path: PathBuf,
+    /// What it says.
+    pub event: LogEvent,
+}
+
+/// What reading every client's logs found (DESIGN §10).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientLogs {
+    /// The authentication events, oldest first.
+    pub events: Vec<ClientLogEvent>,
+    /// Per client with a log source in the registry: what was read, or why
+    /// nothing was.
+    pub sources: Vec<LogSourceRead>,
+}
+
+/// What was read of one client's logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LogSourceRead {
+    /// The client.
+    pub client: ClientId,
+    /// The log files read (their recent end only).
+    pub files: Vec<String>,
+    /// Log files that exist but could not be read, with why.
+    pub unreadable: Vec<UnreadableLog>,
+    /// Why the client has no log to read (it writes none), when so.
+    pub no_log: Option<String>,
+    /// Whether the log's place was seen on a real run of the client on this
+    /// OS (false: taken from documentation or by analogy).
+    pub measured: bool,
+}
+
+/// A log file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnreadableLog {
+    /// The file.
+    pub path: String,
+    /// Why it could not be read.
+    pub message: String,
 }
 
 /// Parses an RFC 3339 timestamp into UTC.

@@ -50,6 +50,9 @@ fn accepted() -> bool {
 pub struct KnownKey {
     /// The key id.
     pub key_id: String,
+    /// The key's name ("MCP - Cursor"), when the service gave it.
+    #[serde(default)]
+    pub name: Option<String>,
     /// The surface it opens.
     pub surface_id: String,
     /// The product of that surface.

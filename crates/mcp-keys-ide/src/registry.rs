@@ -238,6 +238,10 @@ pub struct ClientSpec {
     pub id: ClientId,
     /// Its display name.
     pub name: String,
+    /// Lowercase texts found in the name it gives itself in MCP
+    /// `clientInfo` or its User-Agent ([`client_by_name`]).
+    #[serde(default)]
+    pub client_names: Vec<String>,
     /// The documentation the rules follow.
     pub docs: Vec<String>,
     /// What was checked against that documentation.
@@ -452,6 +456,29 @@ pub fn known_clients() -> Vec<KnownClient> {
 /// The registry entry of `id`.
 pub fn client(id: ClientId) -> Option<&'static ClientSpec> {
     clients().iter().find(|spec| spec.id == id)
+}
+
+/// The client whose `clientInfo` name or User-Agent is `name` (as the key
+/// service's audit records it): the client with the longest of its
+/// [`ClientSpec::client_names`] found in `name`, case aside.
+pub fn client_by_name(name: &str) -> Option<ClientId> {
+    let name = name.to_lowercase();
+    clients()
+        .iter()
+        .flat_map(|spec| {
+            spec.client_names
+                .iter()
+                .filter(|known| name.contains(known.as_str()))
+                .map(move |known| (known.len(), spec.id))
+        })
+        .fold(
+            None,
+            |best: Option<(usize, ClientId)>, (len, id)| match best {
+                Some((best_len, _)) if best_len >= len => best,
+                _ => Some((len, id)),
+            },
+        )
+        .map(|(_, id)| id)
 }
 
 /// Parses the embedded registry; an error is a bug in `clients.json`, which

@@ -355,6 +355,7 @@ fn problem(file: &ConfigFile, code: FindingCode, message: String, fix: &str) -> 
         key_prefix: None,
         message,
         fix: fix.to_owned(),
+        detail: crate::FindingDetail::default(),
     }
 }
 

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use mcp_keys_client::KeyMetadata;
 use mcp_keys_core::Fingerprint;
+use mcp_keys_ide::logs::{ClientLogs, LogSourceRead, RECENT_FAILURES, read_client_logs};
 use mcp_keys_ide::{
     Collected, DiscoverOptions, DoctorReport, Finding, FindingCode, KeyLookup, KeyStatus, KnownKey,
-    ScanEntry, Severity, SurfaceFacts, SurfaceStatus, collect, doctor,
+    ScanEntry, ServiceFailure, Severity, client_log_findings, collect, doctor,
 };
 use mcp_keys_store::ScanResult;
 use serde::{Deserialize, Serialize};
@@ -23,7 +23,9 @@ use ts_rs::TS;
 
 use crate::{Error, Manager, Session};
 
+mod failures;
 mod fix;
+mod identify;
 mod roll;
 mod slot_keys;
 
@@ -137,6 +139,8 @@ pub struct IdeScan {
 pub struct IdeDoctor {
     /// Every finding, most severe first (DESIGN §5 `doctor --json`).
     pub findings: Vec<Finding>,
+    /// What was read of each client's logs, or why nothing was (DESIGN §10).
+    pub logs: Vec<LogSourceRead>,
     /// Connections whose keys could not be identified.
     pub unreachable: Vec<UnidentifiedConnection>,
 }
@@ -152,6 +156,10 @@ pub struct Inspection {
     pub unreachable: Vec<UnidentifiedConnection>,
     /// The services that answered.
     pub asked: Vec<String>,
+    /// What the clients' own logs say (DESIGN §10).
+    pub logs: ClientLogs,
+    /// The refusals of found keys that their services recorded lately.
+    pub failures: Vec<ServiceFailure>,
 }
 
 impl Inspection {
@@ -173,6 +181,7 @@ impl Inspection {
     /// service could identify.
     pub fn doctor(&self, now: DateTime<Utc>) -> DoctorReport {
         let mut report = doctor(&self.collected, &self.known as &dyn KeyLookup, now);
+        report.findings.extend(self.log_findings(now));
         let mut seen = std::collections::BTreeSet::new();
         for entry in self.entries(now) {
             let (Some(prefix), Some(reason)) = (&entry.key_prefix, &entry.status_reason) else {
@@ -192,9 +201,22 @@ impl Inspection {
                     entry.server_name, entry.client
                 ),
                 fix: "Connect MCP Keys to the key service that issued it: `mcp-keys login --server URL`, or run this command with --server URL and MCP_KEYS_TOKEN.".to_owned(),
+                detail: mcp_keys_ide::FindingDetail::default(),
             });
         }
         report
+    }
+
+    /// The findings of the clients' logs and the services' audits alone
+    /// (`client_log_auth_failure`, `client_log_unreadable`).
+    pub fn log_findings(&self, now: DateTime<Utc>) -> Vec<Finding> {
+        client_log_findings(
+            &self.collected,
+            &self.known as &dyn KeyLookup,
+            &self.logs,
+            &self.failures,
+            now,
+        )
     }
 
     /// Why a key of our format has no status: which services were asked.
@@ -236,6 +258,28 @@ impl Manager {
         options: &ScanOptions,
         services: KeyServices<'_>,
     ) -> Result<Inspection, Error> {
+        self.inspect(options, services, None).await
+    }
+
+    /// [`Manager::inspect_ide`], and also the clients' logs and the
+    /// services' refusals of the keys found, since [`RECENT_FAILURES`] ago
+    /// (DESIGN §10).
+    pub async fn inspect_ide_with_logs(
+        &self,
+        options: &ScanOptions,
+        services: KeyServices<'_>,
+    ) -> Result<Inspection, Error> {
+        self.inspect(options, services, Some(Utc::now() - RECENT_FAILURES))
+            .await
+    }
+
+    /// Reads the configs, and with `failures_since` the logs and refusals.
+    async fn inspect(
+        &self,
+        options: &ScanOptions,
+        services: KeyServices<'_>,
+        failures_since: Option<DateTime<Utc>>,
+    ) -> Result<Inspection, Error> {
         self.prune_backups().await;
         let mut discover = options.discover();
         let slots = self.store().list_slots().await.unwrap_or_else(|error| {
@@ -243,20 +287,25 @@ impl Manager {
             Vec::new()
         });
         let manager = self.clone();
-        // Discovery and parsing read files, and each slot is a keyring round
-        // trip: keep them off the async workers.
-        let collected = tokio::task::spawn_blocking(move || {
+        // Discovery, parsing and the clients' logs read files, and each slot
+        // is a keyring round trip: keep them off the async workers.
+        let (collected, logs) = tokio::task::spawn_blocking(move || {
             discover.slots = slot_keys::read(manager.secrets(), &slots);
-            collect(&discover)
+            let logs = failures_since
+                .map(|since| read_client_logs(&discover, since))
+                .unwrap_or_default();
+            (collect(&discover), logs)
         })
         .await
         .map_err(Error::stopped("the config scan"))?;
-        let identified = self.identify(&collected, services).await?;
+        let identified = self.identify(&collected, services, failures_since).await?;
         Ok(Inspection {
             collected,
             known: identified.known,
             unreachable: identified.unreachable,
             asked: identified.asked,
+            logs,
+            failures: identified.failures,
         })
     }
 
@@ -286,10 +335,11 @@ impl Manager {
         services: KeyServices<'_>,
         now: DateTime<Utc>,
     ) -> Result<IdeDoctor, Error> {
-        let inspection = self.inspect_ide(options, services).await?;
+        let inspection = self.inspect_ide_with_logs(options, services).await?;
         self.save_scan(&inspection.entries(now), now).await?;
         Ok(IdeDoctor {
             findings: inspection.doctor(now).findings,
+            logs: inspection.logs.sources.clone(),
             unreachable: inspection.unreachable,
         })
     }
@@ -334,182 +384,6 @@ impl Manager {
         let results = scan_results(entries, now);
         Ok(self.store().replace_scan_results(&results, now).await?)
     }
-
-    /// Asks `services` in turn about the fingerprints no earlier one knew.
-    /// A service that fails is reported, not fatal: the scan of the files
-    /// is still worth showing.
-    async fn identify(
-        &self,
-        collected: &Collected,
-        services: KeyServices<'_>,
-    ) -> Result<Identified, Error> {
-        let mut identified = Identified::default();
-        let fingerprints = collected.fingerprints();
-        if fingerprints.is_empty() {
-            return Ok(identified);
-        }
-        let prefixes = prefixes(collected);
-        if let KeyServices::Only(session) = services {
-            identified
-                .ask(session.label(), Ok(session), &fingerprints, &prefixes)
-                .await;
-            return Ok(identified);
-        }
-        for connection in self.store().list_connections().await? {
-            if fingerprints
-                .iter()
-                .all(|fingerprint| identified.known.contains_key(fingerprint))
-            {
-                break;
-            }
-            let name = connection.name.clone();
-            let session = self.session_with(connection).await;
-            identified
-                .ask(name, session.as_ref(), &fingerprints, &prefixes)
-                .await;
-        }
-        Ok(identified)
-    }
-}
-
-/// What the key services said about the keys found.
-#[derive(Debug, Default)]
-struct Identified {
-    known: HashMap<Fingerprint, KnownKey>,
-    unreachable: Vec<UnidentifiedConnection>,
-    asked: Vec<String>,
-}
-
-impl Identified {
-    /// Asks one service about the fingerprints not known yet.
-    async fn ask(
-        &mut self,
-        name: String,
-        session: Result<&Session, &Error>,
-        fingerprints: &[Fingerprint],
-        prefixes: &HashMap<Fingerprint, String>,
-    ) {
-        let remaining: Vec<Fingerprint> = fingerprints
-            .iter()
-            .filter(|fingerprint| !self.known.contains_key(*fingerprint))
-            .copied()
-            .collect();
-        let answer = match session {
-            Ok(session) => session.known_keys(&remaining, prefixes).await,
-            Err(error) => Err(Error::Invalid(error.to_string())),
-        };
-        match answer {
-            Ok(found) => {
-                self.known.extend(found);
-                self.asked.push(name);
-            }
-            Err(error) => self.unreachable.push(UnidentifiedConnection {
-                connection: name,
-                message: error.to_string(),
-            }),
-        }
-    }
-}
-
-impl Session {
-    /// What this service knows about `fingerprints`, with each key's surface.
-    /// `prefixes` gives the public prefix of each fingerprint, for services
-    /// without the identify route (matched in the local cache of their keys).
-    pub async fn known_keys(
-        &self,
-        fingerprints: &[Fingerprint],
-        prefixes: &HashMap<Fingerprint, String>,
-    ) -> Result<HashMap<Fingerprint, KnownKey>, Error> {
-        let keys: Vec<(Fingerprint, KeyMetadata)> = match self.client.identify(fingerprints).await {
-            Ok(identified) => identified
-                .into_iter()
-                .filter_map(|answer| answer.key.map(|key| (answer.fingerprint, key)))
-                .collect(),
-            Err(mcp_keys_client::Error::Unsupported { .. }) => {
-                self.cached_matches(fingerprints, prefixes).await?
-            }
-            Err(error) => return Err(error.into()),
-        };
-        let mut surfaces: HashMap<String, Option<SurfaceFacts>> = HashMap::new();
-        let mut known = HashMap::new();
-        for (fingerprint, key) in keys {
-            if !surfaces.contains_key(&key.surface_id) {
-                let facts = self.surface_facts(&key.product_id, &key.surface_id).await;
-                surfaces.insert(key.surface_id.clone(), facts);
-            }
-            let surface = surfaces.get(&key.surface_id).cloned().flatten();
-            known.insert(
-                fingerprint,
-                KnownKey {
-                    key_id: key.id,
-                    surface_id: key.surface_id,
-                    product_id: key.product_id,
-                    environment: key.environment,
-                    scopes: key.scopes,
-                    is_active: key.is_active,
-                    revoked_at: key.revoked_at,
-                    expires_at: key.expires_at,
-                    surface,
-                },
-            );
-        }
-        Ok(known)
-    }
-
-    /// Keys of this connection's cache whose public prefix matches one of
-    /// `fingerprints`' (the prefix holds the key id, so it is one key).
-    async fn cached_matches(
-        &self,
-        fingerprints: &[Fingerprint],
-        prefixes: &HashMap<Fingerprint, String>,
-    ) -> Result<Vec<(Fingerprint, KeyMetadata)>, Error> {
-        let Some(connection_id) = self.connection_id() else {
-            return Ok(Vec::new());
-        };
-        let cached: Vec<KeyMetadata> = self
-            .manager
-            .store()
-            .cached_keys(connection_id, None)
-            .await?
-            .into_iter()
-            .filter_map(|entity| serde_json::from_value(entity.data).ok())
-            .collect();
-        Ok(fingerprints
-            .iter()
-            .filter_map(|fingerprint| {
-                let prefix = prefixes.get(fingerprint)?;
-                let key = cached.iter().find(|key| &key.key_prefix == prefix)?;
-                Some((*fingerprint, key.clone()))
-            })
-            .collect())
-    }
-
-    /// The surface's status, environment and tools, for doctor's
-    /// environment, scope and inactive checks. Unknown when it cannot be
-    /// fetched: those checks are then skipped rather than guessed.
-    async fn surface_facts(&self, product_id: &str, surface_id: &str) -> Option<SurfaceFacts> {
-        match self.client.get_surface(product_id, surface_id).await {
-            Ok(surface) => Some(SurfaceFacts {
-                status: match surface.status {
-                    mcp_keys_client::SurfaceStatus::Inactive => SurfaceStatus::Inactive,
-                    _ => SurfaceStatus::Active,
-                },
-                environment: surface.environment,
-                keys_accepted: surface.auth_mode != mcp_keys_client::AuthMode::Oauth,
-                oauth_advertised: surface.auth_mode != mcp_keys_client::AuthMode::ApiKey,
-                url: surface.url,
-                capabilities: surface
-                    .items
-                    .into_iter()
-                    .map(|item| item.capability_name)
-                    .collect(),
-            }),
-            Err(error) => {
-                tracing::warn!(%error, surface_id, "could not read the surface of a configured key");
-                None
-            }
-        }
-    }
 }
 
 /// The stored form of scan entries (the store keeps plain strings).
@@ -529,16 +403,6 @@ pub(crate) fn scan_results(entries: &[ScanEntry], now: DateTime<Utc>) -> Vec<Sca
             status: wire(&entry.status),
             scanned_at: now,
         })
-        .collect()
-}
-
-/// The public prefix of each fingerprint found.
-fn prefixes(collected: &Collected) -> HashMap<Fingerprint, String> {
-    collected
-        .occurrences
-        .iter()
-        .filter_map(|occurrence| occurrence.key())
-        .map(|key| (key.fingerprint, key.key_prefix.clone()))
         .collect()
 }
 

@@ -24,11 +24,12 @@ pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<Ide
         .await?;
     warn_about(&report.unreachable);
     if output.json {
-        output.json(&json!({ "findings": report.findings }))?;
+        output.json(&json!({ "findings": report.findings, "logs": report.logs }))?;
         return Ok(report);
     }
     if report.findings.is_empty() {
         output.line("No problem found in the IDE configs.")?;
+        output.line(&logs_read(&report))?;
         return Ok(report);
     }
     let home = options.home.display().to_string();
@@ -51,7 +52,41 @@ pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<Ide
         "{} finding(s), {errors} error(s).",
         report.findings.len()
     ))?;
+    output.line(&logs_read(&report))?;
     Ok(report)
+}
+
+/// One line on the clients' logs read (DESIGN §10): how many files of
+/// which client, and the clients that keep none.
+fn logs_read(report: &IdeDoctor) -> String {
+    let name = |client: mcp_keys_manager::mcp_keys_ide::ClientId| {
+        mcp_keys_manager::mcp_keys_ide::registry::client(client)
+            .map_or_else(|| client.to_string(), |spec| spec.name.clone())
+    };
+    let read: Vec<String> = report
+        .logs
+        .iter()
+        .filter(|source| !source.files.is_empty())
+        .map(|source| format!("{} ({} file(s))", name(source.client), source.files.len()))
+        .collect();
+    let none: Vec<String> = report
+        .logs
+        .iter()
+        .filter(|source| source.no_log.is_some())
+        .map(|source| name(source.client))
+        .collect();
+    let mut line = if read.is_empty() {
+        "No client log with recent entries was found.".to_owned()
+    } else {
+        format!("Client logs read: {}.", read.join(", "))
+    };
+    if !none.is_empty() {
+        line.push_str(&format!(
+            " {} keep no log file; their failures come from the key service's audit.",
+            none.join(", ")
+        ));
+    }
+    line
 }
 
 /// Whether any finding is an error (a client gets 401/403 now, or a secret

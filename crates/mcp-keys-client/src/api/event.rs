@@ -43,11 +43,13 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "number")]
     pub count: Option<u64>,
-    /// For `mcp_call`: the client that called.
+    /// For `mcp_call` and `auth_failed`: the client that called or was
+    /// refused (its MCP `clientInfo` name, else its User-Agent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub client: Option<String>,
-    /// For `mcp_call`: the tool or prompt name, or the resource URI.
+    /// For `mcp_call`: the tool or prompt name, or the resource URI; for
+    /// `auth_failed` with reason `scope`: the capability refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub capability: Option<String>,

@@ -63,6 +63,7 @@ pub fn parse_line(line: &str, server: Option<&str>) -> Option<LogEvent> {
         reason: None,
         description: Some(text.to_owned()),
         kind,
+        cwd: record.get("cwd").and_then(Value::as_str).map(str::to_owned),
     })
 }
 

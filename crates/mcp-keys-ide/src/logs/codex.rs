@@ -13,7 +13,7 @@
 //! pairing can only follow that order. Targets and texts are Codex's
 //! internal names and may change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 
 use chrono::DateTime;
@@ -24,6 +24,13 @@ use crate::{Error, Result};
 
 /// The most recent rows read from the database, newest last.
 pub const MAX_ROWS: u32 = 2000;
+
+/// The most recent rows looked at, of every kind: the table's tail, as
+/// [`super::tail`] reads a text log's. Without this bound the query reads
+/// the whole table, whose size Codex does not bound for us (100,000 rows,
+/// 25 MB, took 23 ms); a TUI session writes about a hundred rows, so this
+/// is some two hundred sessions.
+pub const MAX_SCANNED_ROWS: i64 = 20_000;
 
 const WORKER_TARGET: &str = "rmcp::transport::worker";
 const CLIENT_TARGET: &str = "codex_mcp::rmcp_client";
@@ -48,7 +55,8 @@ pub struct LogRow {
 }
 
 /// Reads, from `table` (the registry's `table` of the Codex log), the last
-/// [`MAX_ROWS`] rows that may be authentication failures, read-only (SQLite
+/// [`MAX_ROWS`] rows that may be authentication failures among the last
+/// [`MAX_SCANNED_ROWS`] rows, read-only (SQLite
 /// also reads the rows still in the `-wal` file, which a copy of the main
 /// file alone would miss).
 pub fn read_rows(path: &Path, table: &str) -> Result<Vec<LogRow>> {
@@ -69,23 +77,28 @@ pub fn read_rows(path: &Path, table: &str) -> Result<Vec<LogRow>> {
     .map_err(error)?;
     let mut statement = connection
         .prepare(&format!(
+            // `id` is the rowid: the range is a seek, not a scan.
             "SELECT id, ts, ts_nanos, target, process_uuid, feedback_log_body FROM \"{table}\" \
-             WHERE (target = ?1 AND feedback_log_body LIKE '%AuthRequired%') \
-                OR (target = ?2 AND feedback_log_body LIKE '%MCP server startup failed%') \
+             WHERE id > (SELECT coalesce(max(id), 0) FROM \"{table}\") - ?4 \
+               AND ((target = ?1 AND feedback_log_body LIKE '%AuthRequired%') \
+                 OR (target = ?2 AND feedback_log_body LIKE '%MCP server startup failed%')) \
              ORDER BY id DESC LIMIT ?3"
         ))
         .map_err(error)?;
     let rows = statement
-        .query_map((WORKER_TARGET, CLIENT_TARGET, MAX_ROWS), |row| {
-            Ok(LogRow {
-                id: row.get(0)?,
-                ts: row.get(1)?,
-                ts_nanos: row.get::<_, Option<i64>>(2)?.unwrap_or_default(),
-                target: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                process_uuid: row.get(4)?,
-                body: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
-            })
-        })
+        .query_map(
+            (WORKER_TARGET, CLIENT_TARGET, MAX_ROWS, MAX_SCANNED_ROWS),
+            |row| {
+                Ok(LogRow {
+                    id: row.get(0)?,
+                    ts: row.get(1)?,
+                    ts_nanos: row.get::<_, Option<i64>>(2)?.unwrap_or_default(),
+                    target: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                    process_uuid: row.get(4)?,
+                    body: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                })
+            },
+        )
         .map_err(error)?;
     let mut rows = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(error)?;
     rows.reverse();
@@ -93,9 +106,10 @@ pub fn read_rows(path: &Path, table: &str) -> Result<Vec<LogRow>> {
 }
 
 /// The events of rows in id order: each startup failure paired with the
-/// challenge its process logged just before it.
+/// oldest challenge of its process that no failure claimed yet (a process
+/// starting two servers logs both challenges, then both failures).
 pub fn events(rows: &[LogRow]) -> Vec<LogEvent> {
-    let mut pending: HashMap<Option<&str>, &LogRow> = HashMap::new();
+    let mut pending: HashMap<Option<&str>, VecDeque<&LogRow>> = HashMap::new();
     let mut events = Vec::new();
     for row in rows {
         let Some(at) = u32::try_from(row.ts_nanos)
@@ -106,17 +120,13 @@ pub fn events(rows: &[LogRow]) -> Vec<LogEvent> {
         };
         let process = row.process_uuid.as_deref();
         if row.target == WORKER_TARGET && row.body.contains(AUTH_REQUIRED) {
-            // An earlier challenge of the same process that no failure
-            // claimed is an event of its own, without a server.
-            if let Some(unclaimed) = pending.insert(process, row) {
-                events.extend(challenge_event(unclaimed, None));
-            }
+            pending.entry(process).or_default().push_back(row);
         } else if row.target == CLIENT_TARGET && row.body.contains(STARTUP_FAILED) {
             let server = row
                 .body
                 .split_once(STARTUP_FAILED)
                 .and_then(|(_, after)| quoted_param(after, "server_name="));
-            match pending.remove(&process) {
+            match pending.get_mut(&process).and_then(VecDeque::pop_front) {
                 Some(challenge) => events.extend(challenge_event(challenge, server)),
                 None if row.body.contains("Auth required") => events.push(LogEvent {
                     at,
@@ -125,12 +135,15 @@ pub fn events(rows: &[LogRow]) -> Vec<LogEvent> {
                     reason: None,
                     description: None,
                     kind: LogEventKind::AuthFailure,
+                    cwd: None,
                 }),
                 None => {}
             }
         }
     }
-    let mut unclaimed: Vec<&LogRow> = pending.into_values().collect();
+    // A challenge that no failure claimed is an event of its own, without
+    // a server.
+    let mut unclaimed: Vec<&LogRow> = pending.into_values().flatten().collect();
     unclaimed.sort_by_key(|row| row.id);
     events.extend(
         unclaimed
@@ -155,6 +168,7 @@ fn challenge_event(row: &LogRow, server: Option<String>) -> Option<LogEvent> {
         reason: quoted_param(&header, "error="),
         description: quoted_param(&header, "error_description="),
         kind: LogEventKind::AuthFailure,
+        cwd: None,
     })
 }
 
@@ -240,6 +254,35 @@ mod tests {
             [117, 124]
         );
         assert_eq!(events(&rows).len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn only_the_last_rows_of_the_table_are_looked_at()
+    -> std::result::Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("logs_2.sqlite");
+        let connection = Connection::open(&path)?;
+        connection.execute_batch(
+            "CREATE TABLE logs (id INTEGER PRIMARY KEY AUTOINCREMENT, ts INTEGER, ts_nanos INTEGER, \
+             level TEXT, target TEXT, feedback_log_body TEXT, process_uuid TEXT);",
+        )?;
+        // A refusal, then more rows than the window holds.
+        let newest = 2 + MAX_SCANNED_ROWS;
+        for (id, target, body) in [
+            (1, WORKER_TARGET, CHALLENGE_BODY),
+            (2, CLIENT_TARGET, STARTUP_BODY),
+            (newest, "codex_core::other", "unrelated"),
+        ] {
+            connection.execute(
+                "INSERT INTO logs (id, ts, ts_nanos, target, feedback_log_body, process_uuid) \
+                 VALUES (?1, 1796543477, 0, ?2, ?3, 'pid:1:a')",
+                (id, target, body),
+            )?;
+        }
+        assert_eq!(read_rows(&path, "logs")?, Vec::new());
+        connection.execute("DELETE FROM logs WHERE id = ?1", [newest])?;
+        assert_eq!(read_rows(&path, "logs")?.len(), 2);
         Ok(())
     }
 

@@ -48,6 +48,7 @@ pub fn parse_line(line: &str) -> Option<LogEvent> {
             reason: quoted_param(message, "error="),
             description: quoted_param(message, "error_description="),
             kind: LogEventKind::AuthFailure,
+            cwd: None,
         });
     }
     if message.contains(NEEDS_AUTH) {
@@ -59,6 +60,7 @@ pub fn parse_line(line: &str) -> Option<LogEvent> {
             reason: None,
             description: string_field(fields.as_ref(), "error"),
             kind: LogEventKind::NeedsAuth,
+            cwd: None,
         });
     }
     if let Some(after) = message.strip_prefix(OPENING_BROWSER) {
@@ -70,6 +72,7 @@ pub fn parse_line(line: &str) -> Option<LogEvent> {
             reason: None,
             description: None,
             kind: LogEventKind::OAuthStarted,
+            cwd: None,
         });
     }
     if let Some(after) = message.strip_prefix(OAUTH_FAILED) {
@@ -81,6 +84,7 @@ pub fn parse_line(line: &str) -> Option<LogEvent> {
             reason: None,
             description: Some(why.to_owned()),
             kind: LogEventKind::OAuthFailed,
+            cwd: None,
         });
     }
     None

@@ -3,12 +3,14 @@
 //! (including property tests and a kill -9 loop).
 
 mod client_files;
+mod client_log_findings;
 mod crash;
 mod discovery;
 mod doctor;
 mod edits;
 mod git_safety;
 mod hostile_configs;
+mod logs;
 mod properties;
 mod registry;
 mod scan;

@@ -155,6 +155,7 @@ async fn lookup_from_service(
         };
         let known = KnownKey {
             key_id: key["id"].as_str().ok_or("id")?.to_owned(),
+            name: key["name"].as_str().map(str::to_owned),
             surface_id: surface_id.to_owned(),
             product_id: product.to_owned(),
             environment: serde_json::from_value(key["environment"].clone())?,

@@ -85,6 +85,7 @@ pub fn now() -> DateTime<Utc> {
 pub fn known(name: &str, environment: Environment) -> KnownKey {
     KnownKey {
         key_id: format!("key_{name}"),
+        name: Some(format!("MCP - {name}")),
         surface_id: format!("srf_{name}"),
         product_id: "prd_1".to_owned(),
         environment,

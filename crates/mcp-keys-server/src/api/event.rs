@@ -35,11 +35,12 @@ pub struct Event {
     /// How many times: failed authentications alike within an hour, and
     /// calls alike within a minute, are one event; every other event is 1.
     pub count: u64,
-    /// For `mcp_call`: the client that called (its MCP name, else its
-    /// User-Agent).
+    /// For `mcp_call` and `auth_failed`: the client that called or was
+    /// refused (its MCP `clientInfo` name, else its User-Agent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    /// For `mcp_call`: the tool or prompt name, or the resource URI.
+    /// For `mcp_call`: the tool or prompt name, or the resource URI; for
+    /// `auth_failed` with reason `scope`: the capability refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capability: Option<String>,
     /// For `mcp_call`: `ok`, `error` (the upstream answered with an error),

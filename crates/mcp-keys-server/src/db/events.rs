@@ -48,6 +48,11 @@ pub(crate) struct NewEvent {
     pub(crate) grant_id: Option<String>,
     pub(crate) reason: Option<String>,
     pub(crate) created_at: Timestamp,
+    /// For `auth_failed`: the client that was refused, as it named itself
+    /// (`clientInfo`) or its User-Agent (DESIGN §10 names the client).
+    pub(crate) client: Option<String>,
+    /// For `auth_failed` with reason `scope`: the capability refused.
+    pub(crate) capability: Option<String>,
 }
 
 impl NewEvent {
@@ -61,6 +66,8 @@ impl NewEvent {
             grant_id: None,
             reason: None,
             created_at: now,
+            client: None,
+            capability: None,
         }
     }
 }
@@ -100,8 +107,9 @@ pub(super) async fn insert_event<'e>(
     event: &NewEvent,
 ) -> Result<(), Error> {
     sqlx::query(
-        "INSERT INTO events (id, type, product_id, surface_id, key_id, reason, created_at, grant_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO events (id, type, product_id, surface_id, key_id, reason, created_at, grant_id,
+                             client, capability)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(ids::new_id())
     .bind(event.kind.as_str())
@@ -111,6 +119,8 @@ pub(super) async fn insert_event<'e>(
     .bind(event.reason.as_deref())
     .bind(time::to_millis(event.created_at))
     .bind(event.grant_id.as_deref())
+    .bind(event.client.as_deref())
+    .bind(event.capability.as_deref())
     .execute(executor)
     .await?;
     Ok(())
@@ -133,6 +143,8 @@ impl Db {
                    AND COALESCE(key_id, '') = COALESCE($3, '')
                    AND COALESCE(reason, '') = COALESCE($4, '')
                    AND COALESCE(grant_id, '') = COALESCE($5, '')
+                   AND COALESCE(client, '') = COALESCE($6, '')
+                   AND COALESCE(capability, '') = COALESCE($7, '')
                  ORDER BY created_at DESC LIMIT 1)",
         )
         .bind(time::to_millis(event.created_at - AGGREGATE_WINDOW))
@@ -140,6 +152,8 @@ impl Db {
         .bind(event.key_id.as_deref())
         .bind(event.reason.as_deref())
         .bind(event.grant_id.as_deref())
+        .bind(event.client.as_deref())
+        .bind(event.capability.as_deref())
         .execute(&self.pool)
         .await?;
         if counted.rows_affected() > 0 {
@@ -296,6 +310,8 @@ mod tests {
             grant_id: None,
             reason: Some(reason.to_owned()),
             created_at: time::now() - chrono::TimeDelta::days(days_ago),
+            client: None,
+            capability: None,
         }
     }
 

@@ -406,6 +406,8 @@ pub(super) async fn revoke_grant_in(
         grant_id: Some(grant_id.to_owned()),
         reason: Some(reason.to_owned()),
         created_at: now,
+        client: None,
+        capability: None,
     };
     insert_event(&mut **tx, &event).await?;
     Ok(())

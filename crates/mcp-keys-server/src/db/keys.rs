@@ -308,6 +308,8 @@ impl Db {
                 grant_id: None,
                 reason: None,
                 created_at: now,
+                client: None,
+                capability: None,
             };
             insert_event(&mut *tx, &event).await?;
             self.publish(&mut *tx, Change::Key(key_id)).await?;
@@ -357,6 +359,8 @@ impl Db {
             grant_id: None,
             reason: None,
             created_at: now,
+            client: None,
+            capability: None,
         };
         insert_event(&mut *tx, &rolled).await?;
         insert_event(

@@ -283,6 +283,8 @@ impl Db {
             grant_id: None,
             reason: Some(new.client_name.clone()),
             created_at: now,
+            client: None,
+            capability: None,
         };
         insert_event(&mut *tx, &event).await?;
         // Old requests go: a pending one lapses after minutes.
@@ -407,6 +409,8 @@ impl Db {
             grant_id: Some(grant_id.clone()),
             reason: Some(request.client_name.clone()),
             created_at: now,
+            client: None,
+            capability: None,
         };
         insert_event(&mut *tx, &event).await?;
         let grant = fetch_grant(&mut tx, &grant_id).await?;

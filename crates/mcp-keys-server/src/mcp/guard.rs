@@ -98,7 +98,15 @@ async fn authenticate(
         Ok(key) if key.product_id == product_id => key,
         // The surface exists, but not under this product.
         Ok(_) => return Err(Answer::NotFound),
-        Err(refused) => return Err(refuse(state, product_id, surface_id, address, refused).await),
+        Err(refused) => {
+            let caller = RefusedCaller {
+                client: refused_client(state, &refused, &peek, &parts.headers),
+                capability: (refused.refusal == Refusal::Scope)
+                    .then(|| peek.capability.clone())
+                    .flatten(),
+            };
+            return Err(refuse(state, product_id, surface_id, address, refused, caller).await);
+        }
     };
 
     state
@@ -145,6 +153,37 @@ async fn authenticate(
     Ok(Request::from_parts(parts, Body::from(body)))
 }
 
+/// Who was refused, for the audit event (DESIGN §10 names the client).
+struct RefusedCaller {
+    /// As it named itself, or its User-Agent.
+    client: Option<String>,
+    /// The capability refused, for a `scope` refusal.
+    capability: Option<String>,
+}
+
+/// The client a refused request came from: its `clientInfo` name (in an
+/// `initialize`), else the name given earlier with the same key and
+/// User-Agent, else its User-Agent.
+fn refused_client(
+    state: &AppState,
+    refused: &Refused,
+    peek: &Peek,
+    headers: &HeaderMap,
+) -> Option<String> {
+    let user_agent = user_agent(headers);
+    let client = match &refused.key {
+        Some(key) => state
+            .usage
+            .client(&key.id, peek.client_name.as_deref(), user_agent),
+        None => peek
+            .client_name
+            .as_deref()
+            .or(user_agent)
+            .map(str::to_owned),
+    };
+    client.map(|client| client.chars().take(MAX_CLIENT_CHARS).collect())
+}
+
 /// Counts, records and answers a refused attempt.
 async fn refuse(
     state: &AppState,
@@ -152,6 +191,7 @@ async fn refuse(
     surface_id: &str,
     address: std::net::IpAddr,
     refused: Refused,
+    caller: RefusedCaller,
 ) -> Answer {
     // Only a refused attempt meets the per-address limit: a valid key is
     // never refused because others at the same address (every local
@@ -191,6 +231,8 @@ async fn refuse(
         grant_id,
         reason: Some(reason.to_owned()),
         created_at: time::now(),
+        client: caller.client,
+        capability: caller.capability,
     };
     if let Err(error) = state.db.record_event(&event).await {
         tracing::warn!(%error, "could not record a failed authentication");

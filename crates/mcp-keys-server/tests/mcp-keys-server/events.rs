@@ -66,3 +66,40 @@ async fn key_lifecycle_and_failed_authentications_are_recorded() -> Result<()> {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_refusal_names_the_client_and_a_scope_refusal_the_capability() -> Result<()> {
+    let server = Server::start().await?;
+    let surface = server.surface("development", &["search", "fetch"]).await?;
+    let (key, created) = server
+        .key(&surface, &json!({"name": "gemini", "scopes": ["search"]}))
+        .await?;
+    let id = created["id"].as_str().unwrap_or_default();
+    let call = rpc("tools/call", json!({"name": "fetch", "arguments": {}}));
+    let refused = server.mcp(&surface, Some(&key), &call).await?;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    server
+        .delete(&format!("{}/keys/{id}", surface.path()))
+        .await?;
+    let initialize = rpc(
+        "initialize",
+        json!({"protocolVersion": "2025-06-18", "capabilities": {},
+               "clientInfo": {"name": "gemini-cli-mcp-client", "version": "0.61.0"}}),
+    );
+    let refused = server.mcp(&surface, Some(&key), &initialize).await?;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+
+    let (_, events) = server.get(&format!("/v1/events?keyId={id}")).await?;
+    let failed: Vec<&Value> = events["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|event| event["type"] == "auth_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{events}");
+    assert_eq!(failed[0]["reason"], "scope");
+    assert_eq!(failed[0]["capability"], "fetch");
+    assert_eq!(failed[1]["reason"], "revoked");
+    assert_eq!(failed[1]["client"], "gemini-cli-mcp-client");
+    Ok(())
+}

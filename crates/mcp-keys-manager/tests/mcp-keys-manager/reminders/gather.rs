@@ -165,6 +165,7 @@ fn doctor_findings_of_keys_tracked_by_git_become_leaks_and_others_do_not() {
         key_prefix: prefix.map(str::to_owned),
         message: String::new(),
         fix: String::new(),
+        detail: mcp_keys_ide::FindingDetail::default(),
     };
     let leaks = TrackedLeak::from_findings(
         &[
