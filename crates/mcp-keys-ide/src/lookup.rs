@@ -65,6 +65,10 @@ pub struct KnownKey {
     pub is_active: bool,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Who revoked it, in words, when this machine's audit log says
+    /// ("from the app on this machine").
+    #[serde(default)]
+    pub revoked_by: Option<String>,
     /// When it expires (or expired).
     pub expires_at: Option<DateTime<Utc>>,
     /// Its surface, when known.

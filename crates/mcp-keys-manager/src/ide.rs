@@ -298,7 +298,10 @@ impl Manager {
         })
         .await
         .map_err(Error::stopped("the config scan"))?;
-        let identified = self.identify(&collected, services, failures_since).await?;
+        let mut identified = self.identify(&collected, services, failures_since).await?;
+        if failures_since.is_some() {
+            self.name_revokers(identified.known.values_mut()).await;
+        }
         Ok(Inspection {
             collected,
             known: identified.known,

@@ -162,6 +162,7 @@ async fn lookup_from_service(
             scopes: serde_json::from_value(key["scopes"].clone())?,
             is_active: key["isActive"].as_bool().unwrap_or(false),
             revoked_at: time(&key["revokedAt"]),
+            revoked_by: None,
             expires_at: time(&key["expiresAt"]),
             surface: Some(facts),
         };

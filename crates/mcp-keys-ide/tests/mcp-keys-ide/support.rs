@@ -92,6 +92,7 @@ pub fn known(name: &str, environment: Environment) -> KnownKey {
         scopes: Vec::new(),
         is_active: true,
         revoked_at: None,
+        revoked_by: None,
         expires_at: None,
         surface: Some(SurfaceFacts {
             status: SurfaceStatus::Active,

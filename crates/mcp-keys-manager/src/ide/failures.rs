@@ -5,14 +5,40 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use mcp_keys_client::{EventFilter, EventType};
-use mcp_keys_ide::{KnownKey, ServiceFailure};
-
-use mcp_keys_ide::{Finding, FindingCode};
+use mcp_keys_ide::{Finding, FindingCode, KnownKey, ServiceFailure};
+use mcp_keys_store::AuditFilter;
 
 use super::{KeyServices, ScanOptions};
 use crate::{Error, Manager, Session};
 
+/// How many of a key's latest local audit entries are searched for its
+/// revocation.
+const REVOKER_LOOKBACK: u32 = 20;
+
 impl Manager {
+    /// Names who revoked each revoked key of `known`, where this machine's
+    /// audit log recorded the revocation (the app or the CLI here).
+    pub(super) async fn name_revokers<'a>(&self, known: impl Iterator<Item = &'a mut KnownKey>) {
+        for key in known.filter(|key| !key.is_active) {
+            let filter = AuditFilter {
+                key_id: Some(key.key_id.clone()),
+                limit: Some(REVOKER_LOOKBACK),
+                ..AuditFilter::default()
+            };
+            let Ok(entries) = self.store().list_audit(&filter).await else {
+                continue;
+            };
+            key.revoked_by = entries
+                .iter()
+                .find(|entry| entry.action == "key.revoke")
+                .map(|entry| match entry.actor.split_whitespace().next() {
+                    Some("app") => "from the app on this machine".to_owned(),
+                    Some("cli") => "with the mcp-keys command on this machine".to_owned(),
+                    _ => format!("by {} on this machine", entry.actor),
+                });
+        }
+    }
+
     /// The authentication failures the clients' logs and the services'
     /// audits recorded lately (`client_log_auth_failure` findings), for the
     /// app's notifications. Unlike `doctor`, the stored scan is left alone.

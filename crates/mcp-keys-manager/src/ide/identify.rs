@@ -146,6 +146,7 @@ impl Session {
                     scopes: key.scopes,
                     is_active: key.is_active,
                     revoked_at: key.revoked_at,
+                    revoked_by: None,
                     expires_at: key.expires_at,
                     surface,
                 },

@@ -97,7 +97,12 @@ async fn a_refused_client_without_a_log_is_explained_from_the_services_audit() -
         finding
             .message
             .starts_with("Gemini CLI got 401 Invalid API key at ")
-            && finding.message.contains("'MCP - Gemini' was revoked"),
+            && finding.message.contains("'MCP - Gemini' was revoked at ")
+            // The revocation went through this machine's manager, which
+            // recorded it.
+            && finding
+                .message
+                .contains("with the mcp-keys command on this machine"),
         "{}",
         finding.message
     );

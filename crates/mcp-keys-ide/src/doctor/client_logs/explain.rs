@@ -174,12 +174,16 @@ fn because(
         .and_then(|known| known.revoked_at)
         .map(|at| format!(" {}", local_time(at, now)))
         .unwrap_or_default();
+    let revoked_by = known
+        .and_then(|known| known.revoked_by.as_deref())
+        .map(|by| format!(" {by}"))
+        .unwrap_or_default();
     let expired = known
         .and_then(|known| known.expires_at)
         .map(|at| format!(" {}", local_time(at, now)))
         .unwrap_or_default();
     match reason {
-        Some("revoked") => format!(" because {key_name} was revoked{revoked}"),
+        Some("revoked") => format!(" because {key_name} was revoked{revoked}{revoked_by}"),
         Some("expired") => format!(" because {key_name} expired{expired}"),
         Some("scope") => match capability {
             Some(capability) => {
