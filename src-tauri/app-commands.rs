@@ -11,6 +11,7 @@ app_commands! {
     workspace::surface_create,
     workspace::surface_set_upstream,
     workspace::surface_set_auth_mode,
+    workspace::surface_set_status,
     workspace::surface_sync,
     workspace::upstream_status,
     workspace::events_list,

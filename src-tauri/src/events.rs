@@ -23,6 +23,10 @@ pub enum AppEvent {
     /// one was decided or expired (payload: every `PendingAuthorization`).
     #[serde(rename = "oauth://requests")]
     AuthorizationsChanged,
+    /// A client-log notification was clicked: open the IDEs page at its
+    /// finding (payload: `FindingOpen`).
+    #[serde(rename = "ide://open-finding")]
+    IdeFindingOpen,
 }
 
 impl AppEvent {
@@ -33,6 +37,7 @@ impl AppEvent {
             Self::ReminderOpen => "reminder://open",
             Self::RemindersChanged => "reminder://changed",
             Self::AuthorizationsChanged => "oauth://requests",
+            Self::IdeFindingOpen => "ide://open-finding",
         }
     }
 }
@@ -48,6 +53,7 @@ mod tests {
             AppEvent::ReminderOpen,
             AppEvent::RemindersChanged,
             AppEvent::AuthorizationsChanged,
+            AppEvent::IdeFindingOpen,
         ] {
             assert_eq!(
                 serde_json::to_value(event).ok(),

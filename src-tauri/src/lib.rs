@@ -3,6 +3,7 @@
 //! no business logic lives here.
 
 mod authorizations;
+mod client_logs;
 mod commands;
 mod error;
 mod events;
@@ -55,6 +56,7 @@ pub fn run() {
             webview::configure(app.handle());
             reminders::init(app.handle());
             authorizations::init(app.handle());
+            client_logs::init(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())

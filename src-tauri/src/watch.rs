@@ -1,6 +1,7 @@
 //! File watching for the IDEs page: when an IDE config the last scan looked
 //! at changes (or one appears where a client would keep it), the UI is told
-//! through [`AppEvent::IdeConfigsChanged`] and scans again. Folders are watched, never
+//! through [`AppEvent::IdeConfigsChanged`] and scans again, and the clients'
+//! logs are read again for new failures. Folders are watched, never
 //! recursively, and a change is only reported for a config path.
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -12,6 +13,7 @@ use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 use tauri::{AppHandle, Emitter as _, Manager as _, Runtime};
 
+use crate::client_logs::ClientLogWatch;
 use crate::events::AppEvent;
 
 /// Changes closer together than this are reported once (an editor's save is
@@ -79,8 +81,15 @@ fn watch<R: Runtime>(
                 false
             }
         };
-        if changed && let Err(error) = app.emit(AppEvent::IdeConfigsChanged.name(), ()) {
+        if !changed {
+            return;
+        }
+        if let Err(error) = app.emit(AppEvent::IdeConfigsChanged.name(), ()) {
             tracing::warn!(%error, "could not tell the UI that IDE configs changed");
+        }
+        // A config changed: a client may have just been refused with it.
+        if let Some(client_logs) = app.try_state::<ClientLogWatch>() {
+            client_logs.check_soon();
         }
     })?;
     for folder in &plan.folders {

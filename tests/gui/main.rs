@@ -1,5 +1,6 @@
 //! GUI tests: the real app in a real window under Xvfb, through tauri-driver.
 
+mod client_logs;
 mod connections;
 mod flows;
 mod ides;

@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use mcp_keys_client::{
-    AuthMode, Event, EventFilter, Product, Surface, SurfaceUpdate, UpstreamStatus,
+    AuthMode, Event, EventFilter, Product, Surface, SurfaceStatus, SurfaceUpdate, UpstreamStatus,
 };
 use mcp_keys_core::{Environment, NamedSecret, Sensitive, Upstream, UpstreamChoice};
 use mcp_keys_manager::{ConnectionTree, ProductTree, Session, SurfaceDetail};
@@ -174,6 +174,27 @@ pub async fn surface_set_auth_mode<R: Runtime>(
     let session = app.session(&connection_id).await?;
     let update = SurfaceUpdate {
         auth_mode: Some(auth_mode),
+        ..SurfaceUpdate::default()
+    };
+    Ok(session
+        .update_surface(&product_id, &surface_id, &update, Utc::now())
+        .await?)
+}
+
+/// Turns a surface on (`active`: it accepts its keys) or off (`inactive`:
+/// every key gets 403): the IDEs page's fix for a client refused because
+/// its surface was turned off.
+#[tauri::command]
+pub async fn surface_set_status<R: Runtime>(
+    app: AppHandle<R>,
+    connection_id: String,
+    product_id: String,
+    surface_id: String,
+    status: SurfaceStatus,
+) -> IpcResult<Surface> {
+    let session = app.session(&connection_id).await?;
+    let update = SurfaceUpdate {
+        status: Some(status),
         ..SurfaceUpdate::default()
     };
     Ok(session

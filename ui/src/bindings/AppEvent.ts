@@ -3,4 +3,4 @@
 /**
  * An event the app emits; its serialized form is the event's name.
  */
-export type AppEvent = "ide://configs-changed" | "reminder://open" | "reminder://changed" | "oauth://requests";
+export type AppEvent = "ide://configs-changed" | "reminder://open" | "reminder://changed" | "oauth://requests" | "ide://open-finding";

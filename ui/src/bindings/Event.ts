@@ -45,11 +45,13 @@ createdAt: string,
  */
 count?: number, 
 /**
- * For `mcp_call`: the client that called.
+ * For `mcp_call` and `auth_failed`: the client that called or was
+ * refused (its MCP `clientInfo` name, else its User-Agent).
  */
 client?: string, 
 /**
- * For `mcp_call`: the tool or prompt name, or the resource URI.
+ * For `mcp_call`: the tool or prompt name, or the resource URI; for
+ * `auth_failed` with reason `scope`: the capability refused.
  */
 capability?: string, 
 /**

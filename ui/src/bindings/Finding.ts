@@ -2,6 +2,7 @@
 import type { ClientId } from "./ClientId";
 import type { FindingCode } from "./FindingCode";
 import type { FindingSeverity } from "./FindingSeverity";
+import type { FixAction } from "./FixAction";
 
 /**
  * One finding (DESIGN §5 `doctor --json`).
@@ -34,4 +35,30 @@ message: string,
 /**
  * What to do about it.
  */
-fix: string, };
+fix: string, 
+/**
+ * The client log the failure was read from (absent when only the
+ * service's audit recorded it).
+ */
+logPath?: string, 
+/**
+ * When the failure happened, as the log (or the audit) records it.
+ */
+at?: string, 
+/**
+ * The HTTP status the client got, when known.
+ */
+status?: number, 
+/**
+ * The refusal's reason of DESIGN §4 (`revoked`, `scope`, …), where the
+ * log or the service's audit names it.
+ */
+reason?: string, 
+/**
+ * The key's id at its service, when a service knows the key.
+ */
+keyId?: string, 
+/**
+ * What the app can do about it in one click, when something can.
+ */
+action?: FixAction, };

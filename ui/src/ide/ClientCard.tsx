@@ -1,5 +1,8 @@
 import { useId } from "react";
+import type { FixAction } from "../bindings/FixAction";
 import type { ScanEntry } from "../bindings/ScanEntry";
+import { ClientLogSection } from "./ClientLogSection";
+import type { ClientLog, LogFinding } from "./clientLogs";
 import { useClientName } from "./clients";
 import type { ClientGroup } from "./grouping";
 import type { KnownNames } from "./names";
@@ -10,10 +13,25 @@ type ClientCardProps = {
   /** The number of this client's first config among all shown, for `ide-config-<n>`. */
   firstConfigIndex: number;
   names: KnownNames;
+  /** What the client's own logs say and which were read; none until doctor answers. */
+  log?: ClientLog | undefined;
+  /** The log finding a clicked notification asked for. */
+  highlighted?: LogFinding | undefined;
+  onFix?: ((finding: LogFinding, action: FixAction) => void) | undefined;
 };
 
-/** One client: each of its config files, and the keys in each. */
-export function ClientCard({ group, firstConfigIndex, names }: ClientCardProps) {
+/**
+ * One client: each of its config files and the keys in each, then what its
+ * own log says.
+ */
+export function ClientCard({
+  group,
+  firstConfigIndex,
+  names,
+  log,
+  highlighted,
+  onFix,
+}: ClientCardProps) {
   const titleId = useId();
   const name = useClientName()(group.client);
   return (
@@ -25,6 +43,9 @@ export function ClientCard({ group, firstConfigIndex, names }: ClientCardProps) 
       <h3 id={titleId} className="ide-client__name">
         {name}
       </h3>
+      {group.configs.length === 0 && (
+        <p className="ide-client__none">No config of {name} holds an MCP key.</p>
+      )}
       {group.configs.map((config, i) => (
         <div
           key={config.configPath}
@@ -62,6 +83,9 @@ export function ClientCard({ group, firstConfigIndex, names }: ClientCardProps) 
           </table>
         </div>
       ))}
+      {log && onFix && (
+        <ClientLogSection name={name} log={log} highlighted={highlighted} onFix={onFix} />
+      )}
     </section>
   );
 }

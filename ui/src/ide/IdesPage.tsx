@@ -1,5 +1,8 @@
 import { useId, useMemo, useState } from "react";
+import type { ClientId } from "../bindings/ClientId";
 import type { Finding } from "../bindings/Finding";
+import type { FindingOpen } from "../bindings/FindingOpen";
+import type { FixAction } from "../bindings/FixAction";
 import type { ScanEntry } from "../bindings/ScanEntry";
 import { Button } from "../components/Button";
 import { EmptyState } from "../components/EmptyState";
@@ -9,10 +12,19 @@ import { ignoreIdeConfig } from "../lib/ipc/ide";
 import { toIpcError } from "../lib/ipc/ipcError";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { ClientCard } from "./ClientCard";
-import { useClientName } from "./clients";
+import {
+  findingFor,
+  isLogFinding,
+  logsByClient,
+  logWorthACard,
+  type ClientLog,
+  type LogFinding,
+} from "./clientLogs";
+import { useClientName, type ClientNameOf } from "./clients";
 import { FindingList, type FixState } from "./FindingList";
-import { groupByClient } from "./grouping";
+import { groupByClient, type ClientGroup } from "./grouping";
 import { useIdeScan } from "./IdeScanContext";
+import { LogFixDialog } from "./LogFixDialog";
 import { MigrateDialog } from "./MigrateDialog";
 import { knownNames } from "./names";
 import { ProjectFolders } from "./ProjectFolders";
@@ -23,9 +35,15 @@ import "./IdesPage.css";
 type IdesPageProps = {
   /** Names the keys and surfaces the scan identifies by id. */
   workspace: WorkspaceTree;
+  /** A clicked notification's finding, to scroll to; `serial` tells repeats apart. */
+  openFinding?: OpenFinding | null | undefined;
 };
 
+/** A client-log finding to show, as a notification named it. */
+export type OpenFinding = { target: FindingOpen; serial: number };
+
 const NO_ENTRIES: readonly ScanEntry[] = [];
+const NO_LOGS: ReadonlyMap<ClientId, ClientLog> = new Map();
 
 /** What a one-click fix wrote, said once it is done. */
 type Fixed = { configPath: string; gitignore: string };
@@ -35,7 +53,7 @@ type Fixed = { configPath: string; gitignore: string };
  * key's status, doctor's findings with their fixes, and what could not be
  * read or asked.
  */
-export function IdesPage({ workspace }: IdesPageProps) {
+export function IdesPage({ workspace, openFinding }: IdesPageProps) {
   const titleId = useId();
   const clientsId = useId();
   const findingsId = useId();
@@ -44,6 +62,7 @@ export function IdesPage({ workspace }: IdesPageProps) {
   const [fix, setFix] = useState<FixState>(null);
   const [fixed, setFixed] = useState<Fixed | null>(null);
   const [migrating, setMigrating] = useState(false);
+  const [logFix, setLogFix] = useState<{ finding: LogFinding; action: FixAction } | null>(null);
 
   const runFix = async (finding: Finding & { configPath: string }, index: number) => {
     setFix({ index, error: null });
@@ -64,7 +83,12 @@ export function IdesPage({ workspace }: IdesPageProps) {
   const loadedKeyNames = useKeyNames(workspace, entries, treeNames);
   const names = useMemo(() => knownNames(workspace, loadedKeyNames), [workspace, loadedKeyNames]);
   const clientName = useClientName();
-  const groups = groupByClient(entries, clientName);
+  const diagnosed = doctor.state.status === "ready" ? doctor.state.data : null;
+  const logs = useMemo(() => (diagnosed ? logsByClient(diagnosed) : NO_LOGS), [diagnosed]);
+  const groups = withLogClients(groupByClient(entries, clientName), logs, clientName);
+  const configFindings = diagnosed?.findings.filter((finding) => !isLogFinding(finding)) ?? [];
+  const logFindings = [...logs.values()].flatMap((log) => log.findings);
+  const highlighted = openFinding ? findingFor(logFindings, openFinding.target) : undefined;
   // A literal key in a config is what "Move keys into the keyring" is for.
   const hasPlaintext = entries.some((entry) => entry.storage === "config");
   let configCount = 0;
@@ -107,6 +131,27 @@ export function IdesPage({ workspace }: IdesPageProps) {
           </Button>
         </div>
       </header>
+
+      {logFix && (
+        <LogFixDialog
+          finding={logFix.finding}
+          action={logFix.action}
+          workspace={workspace}
+          entries={entries}
+          projects={projects}
+          onChanged={refresh}
+          onClose={() => {
+            setLogFix(null);
+            refresh();
+          }}
+        />
+      )}
+
+      {openFinding && diagnosed && !highlighted && (
+        <p className="ides-page__hint" role="status" data-testid="ide-log-finding-gone">
+          The failure the notification was about is no longer in the clients' logs.
+        </p>
+      )}
 
       {migrating && (
         <MigrateDialog
@@ -160,6 +205,9 @@ export function IdesPage({ workspace }: IdesPageProps) {
                     group={group}
                     firstConfigIndex={first}
                     names={names}
+                    log={logs.get(group.client)}
+                    highlighted={highlighted}
+                    onFix={(finding, action) => setLogFix({ finding, action })}
                   />
                 );
               })}
@@ -181,14 +229,16 @@ export function IdesPage({ workspace }: IdesPageProps) {
         {doctor.state.status === "error" && (
           <ErrorBanner error={doctor.state.error} onRetry={doctor.retry} />
         )}
-        {doctor.state.status === "ready" &&
-          (doctor.state.data.findings.length === 0 ? (
+        {diagnosed &&
+          (configFindings.length === 0 ? (
             <p className="ides-page__all-good" data-testid="ides-no-findings">
-              Nothing to fix: no client would be refused, and no key is exposed.
+              {!logFindings.some((finding) => finding.code === "client_log_auth_failure")
+                ? "Nothing to fix: no client would be refused, and no key is exposed."
+                : "Nothing to fix in the configs themselves; the clients' logs above say what was refused."}
             </p>
           ) : (
             <FindingList
-              findings={doctor.state.data.findings}
+              findings={configFindings}
               testId={(finding) => `ide-finding-${finding.code}`}
               fix={fix}
               onFix={(finding, index) => void runFix(finding, index)}
@@ -220,5 +270,29 @@ export function IdesPage({ workspace }: IdesPageProps) {
         </section>
       )}
     </section>
+  );
+}
+
+/**
+ * The scan's clients, and those whose logs alone have something to say (a
+ * failure, a log read or unreadable), A to Z by name.
+ */
+function withLogClients(
+  groups: ClientGroup[],
+  logs: ReadonlyMap<ClientId, ClientLog>,
+  clientName: ClientNameOf,
+): ClientGroup[] {
+  const shown = new Set(groups.map((group) => group.client));
+  const extra: ClientGroup[] = [];
+  for (const [client, log] of logs) {
+    if (!shown.has(client) && logWorthACard(log)) {
+      extra.push({ client, configs: [] });
+    }
+  }
+  if (extra.length === 0) {
+    return groups;
+  }
+  return [...groups, ...extra].sort((a, b) =>
+    clientName(a.client).localeCompare(clientName(b.client)),
   );
 }

@@ -9,6 +9,7 @@ import { generateKey, type SurfaceRef } from "../lib/ipc/keys";
 import { nextSuggestedName, suggestedKeyName, useKnownClients } from "../ide/clients";
 import { getSettings } from "../lib/ipc/settings";
 import { useLoad } from "../lib/useLoad";
+import type { ClientId } from "../bindings/ClientId";
 import type { Environment } from "../bindings/Environment";
 import type { KeyMetadata } from "../bindings/KeyMetadata";
 import type { Reveal } from "../bindings/Reveal";
@@ -16,6 +17,7 @@ import type { RotationPeriod } from "../bindings/RotationPeriod";
 import type { Surface } from "../bindings/Surface";
 import { RevealDialog } from "./RevealDialog";
 import "../components/Field.css";
+import "./KeyDialogs.css";
 
 type GenerateKeyDialogProps = {
   surfaceRef: SurfaceRef;
@@ -27,6 +29,18 @@ type GenerateKeyDialogProps = {
    */
   onGenerated: (key: KeyMetadata, rotationDue: string | null | undefined) => void;
   onClose: () => void;
+  /** The form filled in for a fix the IDEs page offers; the user can still change it. */
+  preset?: GeneratePreset | undefined;
+};
+
+/** What a fix fills in: the key's name and scopes, the client to install it into first, and why. */
+export type GeneratePreset = {
+  name?: string | undefined;
+  scopes?: readonly string[] | undefined;
+  /** Listed first under "Install into…" once the key is made. */
+  installFirst?: ClientId | undefined;
+  /** Shown above the form: what this key is for. */
+  note?: string | undefined;
 };
 
 const EXPIRY_CHOICES = [
@@ -63,11 +77,12 @@ export function GenerateKeyDialog({
   errorContext,
   onGenerated,
   onClose,
+  preset,
 }: GenerateKeyDialogProps) {
   const clients = useKnownClients();
   // Until a name is typed or picked, the suggestion: it may come a moment
   // after the dialog opens, with the clients.
-  const [chosenName, setName] = useState<string | null>(null);
+  const [chosenName, setName] = useState<string | null>(preset?.name ?? null);
   const name =
     chosenName ??
     nextSuggestedName(
@@ -75,7 +90,7 @@ export function GenerateKeyDialog({
       surface.keys.map((k) => k.name),
     );
   const [environment, setEnvironment] = useState<Environment>(surface.environment);
-  const [scopes, setScopes] = useState<ReadonlySet<string>>(new Set());
+  const [scopes, setScopes] = useState<ReadonlySet<string>>(() => new Set(preset?.scopes));
   const [expiry, setExpiry] = useState("never");
   const [rotation, setRotation] = useState(SETTINGS_PERIOD);
   const settings = useLoad(getSettings, "settings");
@@ -92,6 +107,7 @@ export function GenerateKeyDialog({
         errorContext={errorContext}
         onClosed={onClose}
         installInto={surfaceRef}
+        installFirst={preset?.installFirst}
       />
     );
   }
@@ -150,6 +166,11 @@ export function GenerateKeyDialog({
       data-testid="generate-dialog"
     >
       <form className="dialog-form" onSubmit={(e) => void submit(e)} noValidate>
+        {preset?.note && (
+          <p className="key-dialog__configs" role="note" data-testid="generate-note">
+            {preset.note}
+          </p>
+        )}
         <Field
           label="Name"
           hint={nameMissing ? "Give the key a name, such as the IDE that will use it." : undefined}

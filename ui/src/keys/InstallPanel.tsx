@@ -8,6 +8,7 @@ import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
 import type { SurfaceRef } from "../lib/ipc/keys";
 import { useLoad } from "../lib/useLoad";
 import type { AfterRoll } from "../bindings/AfterRoll";
+import type { ClientId } from "../bindings/ClientId";
 import type { InstallClient } from "../bindings/InstallClient";
 import type { IpcError } from "../bindings/IpcError";
 import type { KeyInstall } from "../bindings/KeyInstall";
@@ -19,6 +20,8 @@ type InstallPanelProps = {
   revealId: string;
   surfaceRef: SurfaceRef;
   errorContext?: ErrorContext | undefined;
+  /** Listed before every other client (the one a fix on the IDEs page is for). */
+  first?: ClientId | undefined;
 };
 
 /** Each mechanism in a few words, for its choice. */
@@ -81,7 +84,7 @@ export function installedSentence(name: string, done: KeyInstall, home: string):
  * install puts the key into a keyring slot (Rust takes it from the reveal
  * store) and writes a config entry that names the slot.
  */
-export function InstallPanel({ revealId, surfaceRef, errorContext }: InstallPanelProps) {
+export function InstallPanel({ revealId, surfaceRef, errorContext, first }: InstallPanelProps) {
   const titleId = useId();
   const targets = useLoad(installTargets, "install-targets");
 
@@ -108,7 +111,7 @@ export function InstallPanel({ revealId, surfaceRef, errorContext }: InstallPane
       )}
       {targets.state.status === "ready" && (
         <ul className="install__list">
-          {detectedFirst(targets.state.data.clients).map((client) => (
+          {inOrder(targets.state.data.clients, first).map((client) => (
             <InstallRow
               key={client.id}
               client={client}
@@ -124,9 +127,14 @@ export function InstallPanel({ revealId, surfaceRef, errorContext }: InstallPane
   );
 }
 
-/** The clients on this machine first, each group in the registry's order. */
-function detectedFirst(clients: readonly InstallClient[]): InstallClient[] {
-  return [...clients.filter((c) => c.detected), ...clients.filter((c) => !c.detected)];
+/** `first`, then the clients on this machine, each group in the registry's order. */
+function inOrder(clients: readonly InstallClient[], first: ClientId | undefined): InstallClient[] {
+  const rest = clients.filter((c) => c.id !== first);
+  return [
+    ...clients.filter((c) => c.id === first),
+    ...rest.filter((c) => c.detected),
+    ...rest.filter((c) => !c.detected),
+  ];
 }
 
 type Scope = "user" | "project";

@@ -3,6 +3,7 @@ import { Button } from "../components/Button";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { toIpcError, type ErrorContext } from "../lib/ipc/ipcError";
+import type { ClientId } from "../bindings/ClientId";
 import type { IpcError } from "../bindings/IpcError";
 import type { SurfaceRef } from "../lib/ipc/keys";
 import { closeReveal, copyRevealedKey, showRevealedKey } from "../lib/ipc/reveal";
@@ -21,6 +22,8 @@ type RevealDialogProps = {
   children?: ReactNode;
   /** The key's surface: offers "Install into…" the IDE clients when given. */
   installInto?: SurfaceRef | undefined;
+  /** The client "Install into…" lists first (the one a fix is for). */
+  installFirst?: ClientId | undefined;
 };
 
 /** `mcp_dev_Ab3dE5gH••••…x9Zq`: enough to recognize the key, nothing to use it. */
@@ -40,6 +43,7 @@ export function RevealDialog({
   onClosed,
   children,
   installInto,
+  installFirst,
 }: RevealDialogProps) {
   const { revealId } = reveal;
   const [keyText, setKeyText] = useState<string | null>(null);
@@ -200,7 +204,12 @@ export function RevealDialog({
       </p>
       {error && <ErrorBanner error={error} context={errorContext} />}
       {installInto && (
-        <InstallPanel revealId={revealId} surfaceRef={installInto} errorContext={errorContext} />
+        <InstallPanel
+          revealId={revealId}
+          surfaceRef={installInto}
+          errorContext={errorContext}
+          first={installFirst}
+        />
       )}
       {children}
     </Dialog>

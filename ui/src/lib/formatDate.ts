@@ -1,9 +1,18 @@
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "short",
+});
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 /** An RFC 3339 timestamp as a short date in the user's locale, e.g. "Mar 4, 2025". */
 export function formatDate(timestamp: string | Date): string {
   return dateFormat.format(typeof timestamp === "string" ? new Date(timestamp) : timestamp);
+}
+
+/** An RFC 3339 timestamp as a date and time in the user's locale and time zone, e.g. "Mar 4, 2025, 10:32 AM". */
+export function formatDateTime(timestamp: string): string {
+  return dateTimeFormat.format(new Date(timestamp));
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [

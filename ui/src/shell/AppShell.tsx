@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { AppInfo } from "../bindings/AppInfo";
 import { IdeScanProvider } from "../ide/IdeScanContext";
-import { onReminderOpen, type KeyTarget } from "../lib/ipc/appEvents";
+import { onIdeFindingOpen, onReminderOpen, type KeyTarget } from "../lib/ipc/appEvents";
 import { onRemindersChanged } from "../lib/ipc/appEvents";
 import { dueRemindersCount } from "../lib/ipc/reminders";
 import { findSelectedSurface, firstSurface, type Selection } from "../model/selection";
+import type { FindingOpen } from "../bindings/FindingOpen";
 import type { Product } from "../bindings/Product";
 import type { Surface } from "../bindings/Surface";
 import type { WorkspaceTree } from "../bindings/WorkspaceTree";
 import { withSurface } from "../model/workspaceTree";
 import { AuthorizationRequests } from "../oauth/AuthorizationRequests";
 import { surfaceOfKey } from "./keyTarget";
+import type { OpenFinding } from "../ide/IdesPage";
 import { MainArea, type RollRequest } from "./MainArea";
 import type { Page } from "./page";
 import { Sidebar } from "./Sidebar";
@@ -28,13 +30,14 @@ type AppShellProps = {
 /**
  * The window's layout: the sidebar at the left, the selected surface or page
  * in the main area. Holds the IDE scan every page shares, answers the
- * reminders' events (a clicked notification opens its key with Roll ready),
- * and asks the owner about OAuth clients waiting for consent.
+ * reminders' events (a clicked notification opens its key with Roll ready)
+ * and the client logs' ones (the IDEs page at the finding), and asks the owner about OAuth clients waiting for consent.
  */
 export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellProps) {
   const [page, setPage] = useState<Page>("surface");
   const [picked, setPicked] = useState<Selection>(() => firstSurface(workspace));
   const [rollRequest, setRollRequest] = useState<RollRequest | null>(null);
+  const [openFinding, setOpenFinding] = useState<OpenFinding | null>(null);
   const [lostKey, setLostKey] = useState<string | null>(null);
   const [dueCount, setDueCount] = useState<number | null>(null);
   // The first surface's keys as read while the window started: used once.
@@ -48,6 +51,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
       setPicked(surface);
     }
     setRollRequest(null);
+    setOpenFinding(null);
     setLostKey(null);
     setOpened(null);
   };
@@ -75,6 +79,14 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
   });
   const onNotificationClicked = useCallback((target: KeyTarget) => openKeyRef.current(target), []);
   useEffect(() => onReminderOpen(onNotificationClicked), [onNotificationClicked]);
+  // A client-log notification was clicked: the IDEs page, at its finding.
+  const onFindingClicked = useCallback((target: FindingOpen) => {
+    setPage("ides");
+    setRollRequest(null);
+    setLostKey(null);
+    setOpenFinding((previous) => ({ target, serial: (previous?.serial ?? 0) + 1 }));
+  }, []);
+  useEffect(() => onIdeFindingOpen(onFindingClicked), [onFindingClicked]);
   useEffect(() => {
     let current = true;
     // Rust's last count may have been sent before this window listened: ask
@@ -128,6 +140,7 @@ export function AppShell({ appInfo, workspace, onReload, onChange }: AppShellPro
             workspace={workspace}
             selection={selection}
             rollRequest={rollRequest}
+            openFinding={openFinding}
             opened={opened}
             onOpenKey={openKey}
             onSurfaceCreated={onSurfaceCreated}

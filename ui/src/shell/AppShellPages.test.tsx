@@ -3,10 +3,20 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { DueReport } from "../bindings/DueReport";
 import type { Reminder } from "../bindings/Reminder";
-import { REMINDER_OPEN, REMINDERS_CHANGED_EVENT } from "../lib/ipc/appEvents";
+import { IDE_FINDING_OPEN, REMINDER_OPEN, REMINDERS_CHANGED_EVENT } from "../lib/ipc/appEvents";
 import { fakeEvents } from "../test/fakeEvents";
 import { callsOf, fakeInvoke, type Handler } from "../test/fakeInvoke";
-import { appInfo, ideScan, key, scanEntry, surface, workspaceWith } from "../test/fixtures";
+import {
+  appInfo,
+  ideDoctor,
+  ideScan,
+  key,
+  logFinding,
+  logSource,
+  scanEntry,
+  surface,
+  workspaceWith,
+} from "../test/fixtures";
 import { AppShell } from "./AppShell";
 
 vi.mock("@tauri-apps/api/core");
@@ -46,7 +56,7 @@ function renderShell(handlers: Record<string, Handler> = {}) {
         ? { ...billing, keys: [billingKey] }
         : surface({ keys: [key()] }),
     ide_scan: () => ideScan(),
-    ide_doctor: () => ({ findings: [], unreachable: [] }),
+    ide_doctor: () => ideDoctor(),
     reminders_list: () => due(),
     ...handlers,
   });
@@ -187,6 +197,59 @@ describe("AppShell pages and the shared IDE scan", () => {
     await userEvent.click(screen.getByTestId("tab-keys"));
     expect(await screen.findByTestId("key-row-key_2")).toBeInTheDocument();
     expect(screen.queryByTestId("roll-dialog")).not.toBeInTheDocument();
+  });
+
+  it("opens the IDEs page at the failure a clicked client-log notification was about", async () => {
+    const { calls, events } = renderShell({
+      ide_doctor: () =>
+        ideDoctor(
+          [
+            logFinding({ keyId: "key_8", at: "2026-12-06T09:00:00Z", message: "Older one." }),
+            logFinding(),
+          ],
+          [logSource()],
+        ),
+    });
+    await screen.findByTestId("key-row-key_1");
+    await waitFor(() => expect(events.listening(IDE_FINDING_OPEN)).toBe(true));
+
+    events.emit(IDE_FINDING_OPEN, {
+      client: "claude-code",
+      keyId: "key_9",
+      keyPrefix: "mcp_dev_Rev0ked1",
+      at: "2026-12-06T10:32:00Z",
+    });
+
+    expect(await screen.findByTestId("ides-page")).toBeInTheDocument();
+    const target = await screen.findByTestId("ide-log-finding-claude-code-1");
+    await waitFor(() => expect(target).toHaveAttribute("data-highlighted", "true"));
+    expect(target).toHaveFocus();
+    expect(screen.getByTestId("ide-log-finding-claude-code-0")).not.toHaveAttribute(
+      "data-highlighted",
+    );
+
+    // Clicked again while the page is open: it diagnoses afresh (the failure may be new).
+    const doctors = callsOf(calls, "ide_doctor").length;
+    events.emit(IDE_FINDING_OPEN, {
+      client: "claude-code",
+      keyId: "key_8",
+      keyPrefix: "mcp_dev_Rev0ked1",
+      at: "2026-12-06T09:00:00Z",
+    });
+    await waitFor(() => expect(callsOf(calls, "ide_doctor").length).toBeGreaterThan(doctors));
+    await waitFor(() =>
+      expect(screen.getByTestId("ide-log-finding-claude-code-0")).toHaveAttribute(
+        "data-highlighted",
+        "true",
+      ),
+    );
+
+    // Leaving the page forgets it: back on the IDEs page, nothing is marked.
+    await userEvent.click(screen.getByTestId("surface-surf_2"));
+    await userEvent.click(screen.getByTestId("nav-ides"));
+    expect(await screen.findByTestId("ide-log-finding-claude-code-1")).not.toHaveAttribute(
+      "data-highlighted",
+    );
   });
 
   it("finds the surface by the key when the reminder knows only the key", async () => {

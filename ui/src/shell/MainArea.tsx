@@ -1,7 +1,7 @@
 import { EmptyState } from "../components/EmptyState";
 import { useIdeScan } from "../ide/IdeScanContext";
 import { useClientName } from "../ide/clients";
-import { IdesPage } from "../ide/IdesPage";
+import { IdesPage, type OpenFinding } from "../ide/IdesPage";
 import { clientsUsing, configsUsing } from "../ide/usage";
 import type { KeyTarget } from "../lib/ipc/appEvents";
 import {
@@ -30,6 +30,8 @@ type MainAreaProps = {
   workspace: WorkspaceTree;
   selection: Selection;
   rollRequest: RollRequest | null;
+  /** The client-log finding a clicked notification asked for, on the IDEs page. */
+  openFinding?: OpenFinding | null | undefined;
   /** The first surface's keys, read while the window started; null once anything else is picked. */
   opened?: OpenedSurface | null | undefined;
   onOpenKey: (target: KeyTarget) => void;
@@ -46,6 +48,7 @@ export function MainArea({
   workspace,
   selection,
   rollRequest,
+  openFinding,
   opened,
   onOpenKey,
   onSurfaceCreated,
@@ -53,7 +56,12 @@ export function MainArea({
   return (
     <main className="app-shell__main" data-testid="main">
       {page === "ides" ? (
-        <IdesPage workspace={workspace} />
+        <IdesPage
+          // A clicked notification opens the page afresh: a new scan and diagnosis.
+          key={openFinding?.serial ?? 0}
+          workspace={workspace}
+          openFinding={openFinding}
+        />
       ) : page === "reminders" ? (
         <RemindersPage onOpenKey={onOpenKey} />
       ) : page === "settings" ? (
@@ -71,7 +79,7 @@ export function MainArea({
   );
 }
 
-type SurfaceAreaProps = Omit<MainAreaProps, "page" | "appInfo" | "onOpenKey">;
+type SurfaceAreaProps = Omit<MainAreaProps, "page" | "appInfo" | "onOpenKey" | "openFinding">;
 
 function SurfaceArea({
   workspace,

@@ -5,6 +5,7 @@ import type { KnownClient } from "../bindings/KnownClient";
 import type { Finding } from "../bindings/Finding";
 import type { IdeDoctor } from "../bindings/IdeDoctor";
 import type { IdeScan } from "../bindings/IdeScan";
+import type { LogSourceRead } from "../bindings/LogSourceRead";
 import type { ScanEntry } from "../bindings/ScanEntry";
 import type { Connection } from "../bindings/Connection";
 import type { ConnectionView } from "../bindings/ConnectionView";
@@ -237,6 +238,46 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
   };
 }
 
-export function ideDoctor(findings: Finding[] = []): IdeDoctor {
-  return { findings, unreachable: [] };
+export function ideDoctor(findings: Finding[] = [], logs: LogSourceRead[] = []): IdeDoctor {
+  return { findings, logs, unreachable: [] };
+}
+
+/** Where Claude Code's MCP log of the server `docs` is, in the test's home. */
+export const claudeLogPath =
+  "/home/ada/.cache/claude-cli-nodejs/-home-ada-code-webapp/mcp-logs-docs/2026-12-06T10-30-00-000Z.jsonl";
+
+/**
+ * Claude Code refused with 401 at 10:32 UTC because its key was revoked,
+ * from its own log joined with the service's audit; fixed by a new key.
+ */
+export function logFinding(overrides: Partial<Finding> = {}): Finding {
+  return {
+    severity: "error",
+    code: "client_log_auth_failure",
+    client: "claude-code",
+    configPath: "/home/ada/.claude.json",
+    keyPrefix: "mcp_dev_Rev0ked1",
+    message:
+      "Claude Code got 401 at 10:32 because 'MCP - Claude Code' was revoked yesterday at 18:04.",
+    fix: "Install a new key into Claude Code, then reconnect the server (/mcp).",
+    logPath: claudeLogPath,
+    at: "2026-12-06T10:32:00Z",
+    status: 401,
+    reason: "revoked",
+    keyId: "key_9",
+    action: { kind: "install", productId: product.id, surfaceId: "surf_1", client: "claude-code" },
+    ...overrides,
+  };
+}
+
+/** What was read of a client's logs: Claude Code's one log file by default. */
+export function logSource(overrides: Partial<LogSourceRead> = {}): LogSourceRead {
+  return {
+    client: "claude-code",
+    files: [claudeLogPath],
+    unreadable: [],
+    noLog: null,
+    measured: true,
+    ...overrides,
+  };
 }

@@ -40,6 +40,9 @@ pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<Ide
             "",
         )?;
         output.line(&format!("  {}", finding.message))?;
+        if let Some(log) = &finding.detail.log_path {
+            output.line(&format!("  log: {log}"))?;
+        }
         output.line(&format!("  fix: {}", finding.fix))?;
         output.line("")?;
     }

@@ -198,7 +198,9 @@ fn a_client_without_a_log_is_seen_through_the_services_audit() -> Result {
     assert_eq!(finding.detail.at, Some(at));
     assert_eq!(finding.detail.reason.as_deref(), Some("revoked"));
     assert!(
-        finding.message.contains("the key service's audit"),
+        finding
+            .message
+            .contains("the key service's audit: this client keeps no log"),
         "{}",
         finding.message
     );

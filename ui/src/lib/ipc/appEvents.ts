@@ -6,6 +6,7 @@
 import { isTauri } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppEvent } from "../../bindings/AppEvent";
+import type { FindingOpen } from "../../bindings/FindingOpen";
 import type { PendingAuthorization } from "../../bindings/PendingAuthorization";
 import type { ReminderOpen } from "../../bindings/ReminderOpen";
 
@@ -21,6 +22,9 @@ export const IDE_CONFIGS_CHANGED: AppEvent = "ide://configs-changed";
 export const REMINDER_OPEN: AppEvent = "reminder://open";
 /** How many keys are due now changed: after every check, and every `reminders_list` (payload: the count). */
 export const REMINDERS_CHANGED_EVENT: AppEvent = "reminder://changed";
+
+/** A client-log notification was clicked: open the IDEs page at its finding (payload: a `FindingOpen`). */
+export const IDE_FINDING_OPEN: AppEvent = "ide://open-finding";
 
 /** The pending OAuth authorization requests changed (payload: all of them). */
 export const AUTHORIZATIONS_CHANGED: AppEvent = "oauth://requests";
@@ -79,6 +83,10 @@ export function onIdeConfigsChanged(handler: () => void): Unsubscribe {
 
 export function onReminderOpen(handler: (target: KeyTarget) => void): Unsubscribe {
   return subscribe<KeyTarget>(REMINDER_OPEN, handler);
+}
+
+export function onIdeFindingOpen(handler: (target: FindingOpen) => void): Unsubscribe {
+  return subscribe<FindingOpen>(IDE_FINDING_OPEN, handler);
 }
 
 export function onRemindersChanged(handler: (due: number) => void): Unsubscribe {

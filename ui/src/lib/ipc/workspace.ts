@@ -3,6 +3,7 @@ import type { UpstreamStatus } from "../../bindings/UpstreamStatus";
 import type { Environment } from "../../bindings/Environment";
 import type { Product } from "../../bindings/Product";
 import type { Surface } from "../../bindings/Surface";
+import type { SurfaceStatus } from "../../bindings/SurfaceStatus";
 import type { SurfaceDetail } from "../../bindings/SurfaceDetail";
 import type { WorkspaceTree } from "../../bindings/WorkspaceTree";
 import { invokeCommand } from "./invoke";
@@ -87,4 +88,22 @@ export function getUpstreamStatus(
   surfaceId: string,
 ): Promise<UpstreamStatus> {
   return invokeCommand<UpstreamStatus>("upstream_status", { connectionId, productId, surfaceId });
+}
+
+/**
+ * Turns a surface on (`active`: its keys are accepted) or off (`inactive`:
+ * every key gets 403).
+ */
+export function setSurfaceStatus(
+  connectionId: string,
+  productId: string,
+  surfaceId: string,
+  status: SurfaceStatus,
+): Promise<Surface> {
+  return invokeCommand<Surface>("surface_set_status", {
+    connectionId,
+    productId,
+    surfaceId,
+    status,
+  });
 }

@@ -83,9 +83,19 @@ pub(super) fn explain(
             )
         })
         .unwrap_or_default();
-    let seen_in = match &log_path {
-        Some(path) => format!(" (its log: {path})"),
-        None => " (the key service's audit; this client keeps no log MCP Keys can read)".to_owned(),
+    // The log's path is the finding's `logPath`; a failure only the service
+    // saw says where it was seen, and why not in a log.
+    let keeps_log = registry::client(client).is_some_and(|spec| {
+        spec.logs
+            .iter()
+            .any(|source| source.format != registry::LogFormat::None)
+    });
+    let seen_in = match (&log_path, keeps_log) {
+        (Some(_), _) => "",
+        (None, true) => " (seen in the key service's audit; not in the client's log yet)",
+        (None, false) => {
+            " (seen in the key service's audit: this client keeps no log MCP Keys can read)"
+        }
     };
     let quoted_log = log_event
         .and_then(|event| event.description.as_deref())
