@@ -8,6 +8,7 @@ mod commands;
 mod error;
 mod events;
 mod local;
+mod notification;
 mod preload;
 mod reminders;
 mod reveal;
