@@ -41,6 +41,14 @@ pub fn doctor(collected: &Collected, lookup: &dyn KeyLookup, now: DateTime<Utc>)
     shared_keys(collected, &mut findings);
     file_findings(collected, &mut findings);
     copy_findings(collected, &mut findings);
+    sort_findings(&mut findings);
+    DoctorReport { findings }
+}
+
+/// Sorts findings most severe first, then by code and config, and drops
+/// repeats: the order `doctor --json` promises, also after findings from
+/// elsewhere (the clients' logs) are added.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
@@ -48,7 +56,6 @@ pub fn doctor(collected: &Collected, lookup: &dyn KeyLookup, now: DateTime<Utc>)
             .then(a.config_path.cmp(&b.config_path))
     });
     findings.dedup();
-    DoctorReport { findings }
 }
 
 fn finding(

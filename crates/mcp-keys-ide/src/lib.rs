@@ -46,7 +46,9 @@ pub use copies::{CopiedKey, find_copied_keys};
 pub use discover::{
     ConfigFile, DEFAULT_MAX_FILE_SIZE, DiscoverOptions, Discovery, WatchPlan, discover,
 };
-pub use doctor::{DoctorReport, GitFacts, ServiceFailure, client_log_findings, doctor};
+pub use doctor::{
+    DoctorReport, GitFacts, ServiceFailure, client_log_findings, doctor, sort_findings,
+};
 pub use env_files::{Assignment, assignments};
 pub use error::{Error, Result};
 pub use extract::{

@@ -15,7 +15,7 @@ use mcp_keys_core::Fingerprint;
 use mcp_keys_ide::logs::{ClientLogs, LogSourceRead, RECENT_FAILURES, read_client_logs};
 use mcp_keys_ide::{
     Collected, DiscoverOptions, DoctorReport, Finding, FindingCode, KeyLookup, KeyStatus, KnownKey,
-    ScanEntry, ServiceFailure, Severity, client_log_findings, collect, doctor,
+    ScanEntry, ServiceFailure, Severity, client_log_findings, collect, doctor, sort_findings,
 };
 use mcp_keys_store::ScanResult;
 use serde::{Deserialize, Serialize};
@@ -204,6 +204,7 @@ impl Inspection {
                 detail: mcp_keys_ide::FindingDetail::default(),
             });
         }
+        sort_findings(&mut report.findings);
         report
     }
 

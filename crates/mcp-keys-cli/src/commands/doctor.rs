@@ -83,11 +83,15 @@ fn logs_read(report: &IdeDoctor) -> String {
     } else {
         format!("Client logs read: {}.", read.join(", "))
     };
-    if !none.is_empty() {
-        line.push_str(&format!(
+    match none.as_slice() {
+        [] => {}
+        [one] => line.push_str(&format!(
+            " {one} keeps no log file; its failures come from the key service's audit."
+        )),
+        many => line.push_str(&format!(
             " {} keep no log file; their failures come from the key service's audit.",
-            none.join(", ")
-        ));
+            many.join(", ")
+        )),
     }
     line
 }
