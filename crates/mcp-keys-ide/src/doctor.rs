@@ -216,7 +216,7 @@ fn oauth_findings(
     findings: &mut Vec<Finding>,
 ) {
     let client = occurrence.file.client;
-    let name = crate::registry::client(client).map_or(client.as_str(), |spec| spec.name.as_str());
+    let name = client.display_name();
     let server = &occurrence.item.server_name;
     let surface_id = &known.surface_id;
     if !surface.keys_accepted {

@@ -67,6 +67,13 @@ impl ClientId {
     }
 }
 
+impl ClientId {
+    /// Its name as people know it ("Claude Code"), from the registry.
+    pub fn display_name(self) -> &'static str {
+        client(self).map_or(self.as_str(), |spec| spec.name.as_str())
+    }
+}
+
 impl std::fmt::Display for ClientId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

@@ -26,7 +26,7 @@ use mcp_keys_client::Surface;
 use mcp_keys_core::{ApiKey, Fingerprint};
 use mcp_keys_ide::install::{AfterRoll, Via, after_roll, default_via};
 use mcp_keys_ide::{
-    ClientId, Finding, FindingCode, Found, KeyStatus, Occurrence, ScanEntry, Scope, registry,
+    ClientId, Finding, FindingCode, Found, KeyStatus, Occurrence, ScanEntry, Scope,
 };
 use mcp_keys_store::SlotName;
 use serde::Serialize;
@@ -781,9 +781,4 @@ impl Sessions {
     fn get(&self, index: usize) -> Option<&Session> {
         self.sessions.get(index)
     }
-}
-
-/// The registry's display name of `client`.
-pub(crate) fn client_name(client: ClientId) -> &'static str {
-    registry::client(client).map_or(client.as_str(), |spec| spec.name.as_str())
 }

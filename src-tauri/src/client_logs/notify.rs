@@ -3,7 +3,7 @@
 //! the IDEs page at the finding (`crate::notification`). The fix itself
 //! happens in the window, never from the notification.
 
-use mcp_keys_ide::{ClientId, Finding, registry};
+use mcp_keys_ide::{ClientId, Finding};
 use tauri::{AppHandle, Runtime};
 
 use super::FindingOpen;
@@ -11,9 +11,7 @@ use crate::notification::Clickable;
 
 /// The notification's title: the client, by its display name.
 fn title(client: ClientId) -> String {
-    let name =
-        registry::client(client).map_or_else(|| client.to_string(), |spec| spec.name.clone());
-    format!("{name}'s MCP key was refused")
+    format!("{}'s MCP key was refused", client.display_name())
 }
 
 /// The notification's body: what happened, as doctor says it (a key's

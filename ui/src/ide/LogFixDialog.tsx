@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { FixAction } from "../bindings/FixAction";
 import type { IpcError } from "../bindings/IpcError";
 import type { ScanEntry } from "../bindings/ScanEntry";
@@ -57,17 +57,10 @@ export function LogFixDialog({
   });
   if (!where) {
     return (
-      <Dialog
-        title="Can't open this surface"
-        onDismiss={onClose}
-        data-testid="log-fix-missing"
-        footer={<Button onClick={onClose}>Close</Button>}
-      >
-        <p>
-          None of your connections lists surface {action.surfaceId}. Add the connection that holds
-          it, then try again.
-        </p>
-      </Dialog>
+      <Missing title="Can't open this surface" onClose={onClose}>
+        None of your connections lists surface {action.surfaceId}. Add the connection that holds it,
+        then try again.
+      </Missing>
     );
   }
   return (
@@ -194,16 +187,31 @@ function LoadedFix({
 
 function KeyGone({ surface, onClose }: { surface: SurfaceDetail; onClose: () => void }) {
   return (
+    <Missing title="The key is gone" onClose={onClose}>
+      {surface.name} no longer lists this key. Scan again: the finding may be about a key deleted
+      since.
+    </Missing>
+  );
+}
+
+/** What the fix needs is no longer there: say what, and close. */
+function Missing({
+  title,
+  onClose,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+}) {
+  return (
     <Dialog
-      title="The key is gone"
+      title={title}
       onDismiss={onClose}
       data-testid="log-fix-missing"
       footer={<Button onClick={onClose}>Close</Button>}
     >
-      <p>
-        {surface.name} no longer lists this key. Scan again: the finding may be about a key deleted
-        since.
-      </p>
+      <p>{children}</p>
     </Dialog>
   );
 }

@@ -62,21 +62,23 @@ pub async fn run(context: &Context, options: &ScanOptions) -> anyhow::Result<Ide
 /// One line on the clients' logs read (DESIGN §10): how many files of
 /// which client, and the clients that keep none.
 fn logs_read(report: &IdeDoctor) -> String {
-    let name = |client: mcp_keys_manager::mcp_keys_ide::ClientId| {
-        mcp_keys_manager::mcp_keys_ide::registry::client(client)
-            .map_or_else(|| client.to_string(), |spec| spec.name.clone())
-    };
     let read: Vec<String> = report
         .logs
         .iter()
         .filter(|source| !source.files.is_empty())
-        .map(|source| format!("{} ({} file(s))", name(source.client), source.files.len()))
+        .map(|source| {
+            format!(
+                "{} ({} file(s))",
+                source.client.display_name(),
+                source.files.len()
+            )
+        })
         .collect();
     let none: Vec<String> = report
         .logs
         .iter()
         .filter(|source| source.no_log.is_some())
-        .map(|source| name(source.client))
+        .map(|source| source.client.display_name().to_owned())
         .collect();
     let mut line = if read.is_empty() {
         "No client log with recent entries was found.".to_owned()

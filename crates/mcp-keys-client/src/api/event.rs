@@ -120,6 +120,8 @@ pub struct EventFilter {
     pub key_id: Option<String>,
     /// Events of this surface only.
     pub surface_id: Option<String>,
+    /// Events of this type only (servers without the filter ignore it).
+    pub kind: Option<EventType>,
     /// Events at or after this time only.
     pub since: Option<DateTime<Utc>>,
 }
@@ -133,6 +135,9 @@ impl EventFilter {
         }
         if let Some(surface_id) = &self.surface_id {
             query.push(("surfaceId", surface_id.clone()));
+        }
+        if let Some(kind) = self.kind {
+            query.push(("type", kind.as_str().to_owned()));
         }
         if let Some(since) = self.since {
             query.push((

@@ -266,8 +266,7 @@ fn unreadable_logs(logs: &ClientLogs) -> Vec<Finding> {
         .iter()
         .flat_map(|source| {
             source.unreadable.iter().map(move |log| {
-                let client_name = registry::client(source.client)
-                    .map_or(source.client.as_str(), |spec| spec.name.as_str());
+                let client_name = source.client.display_name();
                 Finding {
                     severity: Severity::Info,
                     code: FindingCode::ClientLogUnreadable,

@@ -10,6 +10,7 @@ mod doctor;
 mod edits;
 mod git_safety;
 mod hostile_configs;
+mod log_fixtures;
 mod logs;
 mod properties;
 mod registry;

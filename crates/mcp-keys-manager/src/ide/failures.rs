@@ -76,6 +76,7 @@ impl Session {
         for surface_id in surfaces {
             let filter = EventFilter {
                 surface_id: Some(surface_id),
+                kind: Some(EventType::AuthFailed),
                 since: Some(since),
                 ..EventFilter::default()
             };

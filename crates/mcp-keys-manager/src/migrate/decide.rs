@@ -9,8 +9,6 @@ use mcp_keys_store::SlotName;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::client_name;
-
 /// Why a literal key was left in its config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -135,7 +133,7 @@ impl Place<'_> {
             ));
         }
         if self.clients.len() > 1 {
-            let names: Vec<&str> = self.clients.iter().map(|id| client_name(*id)).collect();
+            let names: Vec<&str> = self.clients.iter().map(|id| id.display_name()).collect();
             return Some((
                 LeftReason::SharedFile,
                 format!(

@@ -79,6 +79,8 @@ pub struct EventFilter {
     pub key_id: Option<String>,
     /// Only events about this surface.
     pub surface_id: Option<String>,
+    /// Only events of this kind.
+    pub kind: Option<EventType>,
     /// Only events at or after this time.
     pub since: Option<Timestamp>,
 }
@@ -245,7 +247,7 @@ impl Db {
             "SELECT id, type, product_id, surface_id, key_id, grant_id, reason, created_at, count,
                     client, capability, outcome, duration_ms FROM events
              WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
-               AND ($3 IS NULL OR created_at >= $3)
+               AND ($3 IS NULL OR created_at >= $3) AND ($7 IS NULL OR type = $7)
                AND (created_at > $4 OR (created_at = $4 AND id > $5))
              ORDER BY created_at, id LIMIT $6",
         )
@@ -255,16 +257,18 @@ impl Db {
         .bind(after_millis)
         .bind(after_id)
         .bind(i64::from(page.limit) + 1)
+        .bind(filter.kind.map(EventType::as_str))
         .fetch_all(&self.pool)
         .await?;
         let total: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM events
              WHERE ($1 IS NULL OR key_id = $1) AND ($2 IS NULL OR surface_id = $2)
-               AND ($3 IS NULL OR created_at >= $3)",
+               AND ($3 IS NULL OR created_at >= $3) AND ($4 IS NULL OR type = $4)",
         )
         .bind(filter.key_id.as_deref())
         .bind(filter.surface_id.as_deref())
         .bind(filter.since.map(time::to_millis))
+        .bind(filter.kind.map(EventType::as_str))
         .fetch_one(&self.pool)
         .await?;
 

@@ -1,11 +1,11 @@
-//! `GET /v1/events?keyId=&surfaceId=&since=`: the audit log.
+//! `GET /v1/events?keyId=&surfaceId=&type=&since=`: the audit log.
 
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use serde::Deserialize;
 
-use crate::api::{Event, Page, PageRequest};
+use crate::api::{Event, EventType, Page, PageRequest};
 use crate::db::EventFilter;
 use crate::extract::Query;
 use crate::time::Timestamp;
@@ -20,6 +20,9 @@ pub fn router() -> Router<AppState> {
 struct EventParams {
     key_id: Option<String>,
     surface_id: Option<String>,
+    /// One kind of event only (`auth_failed`).
+    #[serde(rename = "type")]
+    kind: Option<EventType>,
     /// RFC 3339.
     since: Option<Timestamp>,
     limit: Option<u32>,
@@ -34,6 +37,7 @@ async fn list(
     let filter = EventFilter {
         key_id: params.key_id,
         surface_id: params.surface_id,
+        kind: params.kind,
         since: params.since,
     };
     Ok(axum::Json(state.db.list_events(&filter, &page).await?))

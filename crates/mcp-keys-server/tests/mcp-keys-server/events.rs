@@ -101,5 +101,18 @@ async fn a_refusal_names_the_client_and_a_scope_refusal_the_capability() -> Resu
     assert_eq!(failed[0]["capability"], "fetch");
     assert_eq!(failed[1]["reason"], "revoked");
     assert_eq!(failed[1]["client"], "gemini-cli-mcp-client");
+
+    // Only the refusals, as doctor asks for them.
+    let (_, refusals) = server
+        .get(&format!("/v1/events?keyId={id}&type=auth_failed"))
+        .await?;
+    assert_eq!(
+        types(&refusals),
+        [("auth_failed", "scope"), ("auth_failed", "revoked")]
+            .map(|(kind, reason)| (kind.to_owned(), reason.to_owned()))
+    );
+    assert_eq!(refusals["pagination"]["totalCount"], 2);
+    let (status, _) = server.get("/v1/events?type=key_renamed").await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     Ok(())
 }

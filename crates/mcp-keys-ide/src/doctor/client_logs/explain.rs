@@ -28,7 +28,7 @@ pub(super) fn explain(
     now: DateTime<Utc>,
 ) -> Finding {
     let client = occurrence.file.client;
-    let client_name = registry::client(client).map_or(client.as_str(), |spec| spec.name.as_str());
+    let client_name = client.display_name();
     let server = &occurrence.item.server_name;
     let (log_event, log_path) = match source {
         Source::Log(event) => (
@@ -229,7 +229,7 @@ fn fix_for(
     known: Option<&KnownKey>,
     capability: Option<&str>,
 ) -> (String, Option<FixAction>) {
-    let client_name = registry::client(client).map_or(client.as_str(), |spec| spec.name.as_str());
+    let client_name = client.display_name();
     let Some(known) = known else {
         return (
             format!("Check the key in this config, or install a new key into {client_name}."),
